@@ -1,0 +1,82 @@
+/**
+ * Typed storage errors. The HTTP layer maps them to Kubernetes Status objects in one place
+ * (http/status.ts); nothing else inspects error messages.
+ */
+import type { ObjectKey } from './interface';
+
+export type StorageErrorCode =
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Expired'
+  | 'StorageUnavailable'
+  | 'Corrupt'
+  | 'InvalidKey'
+  | 'WatchTooSlow';
+
+export class StorageError extends Error {
+  constructor(
+    readonly code: StorageErrorCode,
+    message: string,
+    readonly key?: ObjectKey,
+  ) {
+    super(message);
+    this.name = `StorageError(${code})`;
+  }
+}
+
+export class NotFoundError extends StorageError {
+  constructor(key: ObjectKey) {
+    super('NotFound', `${key.resource}.${key.group} "${key.name}" not found`, key);
+  }
+}
+
+export class AlreadyExistsError extends StorageError {
+  constructor(key: ObjectKey) {
+    super('AlreadyExists', `${key.resource}.${key.group} "${key.name}" already exists`, key);
+  }
+}
+
+/** A resourceVersion or uid precondition did not hold. */
+export class ConflictError extends StorageError {
+  constructor(key: ObjectKey, detail: string) {
+    super('Conflict', detail, key);
+  }
+}
+
+/** The requested revision is older than what the store retains (→ 410 Gone / Expired). */
+export class ExpiredError extends StorageError {
+  constructor(
+    readonly requested: number,
+    readonly oldest: number,
+  ) {
+    super('Expired', `too old resource version: ${requested} (${oldest})`);
+  }
+}
+
+export class StorageUnavailableError extends StorageError {
+  constructor(message: string) {
+    super('StorageUnavailable', message);
+  }
+}
+
+/** Stored bytes could not be understood. */
+export class CorruptError extends StorageError {
+  constructor(message: string, key?: ObjectKey) {
+    super('Corrupt', message, key);
+  }
+}
+
+/** A key that could never name a stored object (e.g. a name that would escape the data dir). */
+export class InvalidKeyError extends StorageError {
+  constructor(message: string) {
+    super('InvalidKey', message);
+  }
+}
+
+/** A watcher's bounded buffer overflowed; it is closed rather than silently losing events. */
+export class WatchTooSlowError extends StorageError {
+  constructor(buffered: number) {
+    super('WatchTooSlow', `watcher fell ${buffered} events behind and was closed`);
+  }
+}

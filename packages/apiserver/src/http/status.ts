@@ -1,0 +1,62 @@
+/**
+ * The one place where errors become responses: StatusError, storage errors and anything
+ * unexpected are turned into a metav1.Status with the Kubernetes reason and code.
+ * Unexpected errors are logged with the request's audit id; the client never sees a stack
+ * trace or a file path.
+ */
+import type { Response } from 'express';
+import { StatusError } from '../errors/status-error';
+import type { Status } from '../errors/status-error';
+import { StorageError } from '../storage/errors';
+import type { ExpiredError } from '../storage/errors';
+
+const OBJECT_MODIFIED = 'the object has been modified; please apply your changes to the latest version and try again';
+
+/** Normalises anything thrown into a StatusError. */
+export function toStatusError(err: unknown): StatusError {
+  if (err instanceof StatusError) return err;
+  if (err instanceof StorageError) return fromStorageError(err);
+  return StatusError.internal();
+}
+
+function fromStorageError(err: StorageError): StatusError {
+  const ref = err.key ? { group: err.key.group, resource: err.key.resource } : undefined;
+  const name = err.key?.name ?? '';
+  switch (err.code) {
+    case 'NotFound':
+      return ref ? StatusError.notFound(ref, name) : new StatusError(404, 'NotFound', err.message);
+    case 'AlreadyExists':
+      return ref ? StatusError.alreadyExists(ref, name) : new StatusError(409, 'AlreadyExists', err.message);
+    case 'Conflict':
+      return ref
+        ? StatusError.conflict(ref, name, err.message || OBJECT_MODIFIED)
+        : new StatusError(409, 'Conflict', err.message);
+    case 'Expired':
+      return StatusError.gone((err as ExpiredError).message);
+    case 'InvalidKey':
+      return StatusError.badRequest(err.message);
+    case 'StorageUnavailable':
+      return StatusError.serviceUnavailable('storage is unavailable, please try again later');
+    case 'Corrupt':
+    case 'WatchTooSlow':
+      return StatusError.internal();
+  }
+}
+
+/** The conflict message Kubernetes uses for a stale resourceVersion. */
+export const objectModifiedMessage = OBJECT_MODIFIED;
+
+/** Whether the error was expected (a client's mistake or a normal API outcome) rather than a server fault. */
+export function isServerFault(err: unknown): boolean {
+  return toStatusError(err).code >= 500;
+}
+
+/** Sends the error as a Status. The caller logs server faults (with the audit id). */
+export function sendStatusError(res: Response, err: unknown): Status {
+  const status = toStatusError(err).toStatus();
+  if (status.details?.retryAfterSeconds !== undefined) {
+    res.setHeader('Retry-After', String(status.details.retryAfterSeconds));
+  }
+  res.status(status.code).type('application/json').send(JSON.stringify(status));
+  return status;
+}

@@ -59,16 +59,20 @@ export interface ResourceRef {
 const qualified = (r: ResourceRef): string => (r.group ? `${r.resource}.${r.group}` : r.resource);
 
 export class StatusError extends Error {
+  readonly details?: StatusDetails;
+  /** Extra metadata for the Status (e.g. a fresh continue token on 410). */
+  readonly statusMetadata: Status['metadata'];
+
   constructor(
     readonly code: number,
     readonly reason: StatusReason,
     message: string,
-    readonly details?: StatusDetails,
-    /** Extra metadata for the Status (e.g. a fresh continue token on 410). */
-    readonly statusMetadata: Status['metadata'] = {},
+    extra: { details?: StatusDetails; metadata?: Status['metadata'] } = {},
   ) {
     super(message);
     this.name = `StatusError(${reason})`;
+    this.details = extra.details;
+    this.statusMetadata = extra.metadata ?? {};
   }
 
   toStatus(): Status {
@@ -86,7 +90,7 @@ export class StatusError extends Error {
   }
 
   static badRequest(message: string, causes?: StatusCause[]): StatusError {
-    return new StatusError(400, 'BadRequest', message, causes ? { causes } : undefined);
+    return new StatusError(400, 'BadRequest', message, causes ? { details: { causes } } : {});
   }
 
   static unauthorized(message = 'Unauthorized'): StatusError {
@@ -96,34 +100,29 @@ export class StatusError extends Error {
   static forbidden(ref: ResourceRef, name: string, reason: string): StatusError {
     const subject = name ? `${qualified(ref)} "${name}"` : qualified(ref);
     return new StatusError(403, 'Forbidden', `${subject} is forbidden: ${reason}`, {
-      name: name || undefined,
-      group: ref.group,
-      kind: ref.resource,
+      details: { name: name || undefined, group: ref.group, kind: ref.resource },
     });
   }
 
   static notFound(ref: ResourceRef, name: string): StatusError {
     return new StatusError(404, 'NotFound', `${qualified(ref)} "${name}" not found`, {
-      name,
-      group: ref.group,
-      kind: ref.resource,
+      details: { name, group: ref.group, kind: ref.resource },
     });
   }
 
   static alreadyExists(ref: ResourceRef, name: string): StatusError {
     return new StatusError(409, 'AlreadyExists', `${qualified(ref)} "${name}" already exists`, {
-      name,
-      group: ref.group,
-      kind: ref.resource,
+      details: { name, group: ref.group, kind: ref.resource },
     });
   }
 
   static conflict(ref: ResourceRef, name: string, why: string): StatusError {
-    return new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(ref)} "${name}": ${why}`, {
-      name,
-      group: ref.group,
-      kind: ref.resource,
-    });
+    return new StatusError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualified(ref)} "${name}": ${why}`,
+      { details: { name, group: ref.group, kind: ref.resource } },
+    );
   }
 
   /** 422: `Foo.bar.pwk.educative.io "x" is invalid: spec.replicas: Invalid value: ...`. */
@@ -131,10 +130,7 @@ export class StatusError extends Error {
     const summary = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join(', ');
     const qualifiedKind = kind.group ? `${kind.kind}.${kind.group}` : kind.kind;
     return new StatusError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${summary}`, {
-      name,
-      group: kind.group,
-      kind: kind.kind,
-      causes,
+      details: { name, group: kind.group, kind: kind.kind, causes },
     });
   }
 
@@ -151,11 +147,15 @@ export class StatusError extends Error {
   }
 
   static gone(message: string, metadata: Status['metadata'] = {}): StatusError {
-    return new StatusError(410, 'Expired', message, undefined, metadata);
+    return new StatusError(410, 'Expired', message, { metadata });
   }
 
   static requestEntityTooLarge(limitBytes: number): StatusError {
-    return new StatusError(413, 'RequestEntityTooLarge', `the request body exceeds the limit of ${limitBytes} bytes`);
+    return new StatusError(
+      413,
+      'RequestEntityTooLarge',
+      `the request body exceeds the limit of ${limitBytes} bytes`,
+    );
   }
 
   static unsupportedMediaType(contentType: string, supported: string[]): StatusError {
@@ -163,13 +163,15 @@ export class StatusError extends Error {
       415,
       'UnsupportedMediaType',
       `the body of the request was in an unknown format - accepted media types include: ${supported.join(', ')}`,
-      contentType ? { causes: [{ reason: 'UnsupportedMediaType', message: contentType }] } : undefined,
+      contentType ? { details: { causes: [{ reason: 'UnsupportedMediaType', message: contentType }] } } : {},
     );
   }
 
   static tooManyRequests(retryAfterSeconds: number): StatusError {
     return new StatusError(429, 'TooManyRequests', 'Too many requests, please try again later.', {
-      retryAfterSeconds,
+      details: {
+        retryAfterSeconds,
+      },
     });
   }
 

@@ -10,7 +10,8 @@ import type { Status } from '../errors/status-error';
 import { StorageError } from '../storage/errors';
 import type { ExpiredError } from '../storage/errors';
 
-const OBJECT_MODIFIED = 'the object has been modified; please apply your changes to the latest version and try again';
+const OBJECT_MODIFIED =
+  'the object has been modified; please apply your changes to the latest version and try again';
 
 /** Normalises anything thrown into a StatusError. */
 export function toStatusError(err: unknown): StatusError {

@@ -1,0 +1,143 @@
+/**
+ * Validation of Foo objects: runs the Zod schema and turns its issues into Kubernetes field
+ * errors. Unknown fields are not errors here: they are reported apart so that the apiserver can
+ * apply the request's fieldValidation (Strict / Warn / Ignore).
+ */
+import type { z } from 'zod';
+import { fooSchema } from './foo';
+import { fieldError } from './field-error';
+import type { FieldError } from './field-error';
+
+export interface FooValidationResult {
+  /** Empty when the object is valid. */
+  errors: FieldError[];
+  /** Dotted paths of fields the schema does not know, e.g. `spec.colour`. */
+  unknownFields: string[];
+}
+
+type Issue = z.core.$ZodIssue;
+type PathSegment = PropertyKey;
+
+/** Map-typed fields: the segment after them is a key, written `labels[app]` as field.Path.Key does. */
+const MAP_FIELDS = new Set(['labels', 'annotations', 'fieldsV1']);
+
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = '';
+  path.forEach((seg, i) => {
+    const prev = path[i - 1];
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (typeof prev === 'string' && MAP_FIELDS.has(prev)) out += `[${String(seg)}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  });
+  return out;
+}
+
+function joinField(base: string, rel: string): string {
+  if (!rel) return base;
+  if (!base || rel.startsWith('[')) return base + rel;
+  return `${base}.${rel}`;
+}
+
+function valueAt(obj: unknown, path: readonly PathSegment[]): unknown {
+  let cur: unknown = obj;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+  }
+  return cur;
+}
+
+const JSON_TYPE: Record<string, string> = {
+  int: 'integer',
+  number: 'number',
+  string: 'string',
+  boolean: 'boolean',
+};
+
+function toFieldErrors(issue: Issue, input: unknown): FieldError[] {
+  const field = formatPath(issue.path);
+  const value = valueAt(input, issue.path);
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (value === undefined) return [fieldError.required(field)];
+      const expected = JSON_TYPE[issue.expected] ?? issue.expected;
+      if (issue.expected === 'int' && typeof value === 'number') {
+        return [fieldError.invalid(field, value, 'must be an integer')];
+      }
+      return [fieldError.typeInvalid(field, value, `must be of type ${expected}`)];
+    }
+    case 'too_small':
+      if (issue.origin === 'string' && issue.minimum === 1) return [fieldError.required(field)];
+      if (issue.origin === 'array')
+        return [fieldError.invalid(field, value, `must have at least ${issue.minimum} items`)];
+      return [fieldError.invalid(field, value, `must be greater than or equal to ${issue.minimum}`)];
+    case 'too_big':
+      if (issue.origin === 'string')
+        return [fieldError.tooLong(field, `may not be longer than ${issue.maximum}`)];
+      if (issue.origin === 'array')
+        return [fieldError.tooMany(field, (value as unknown[]).length, Number(issue.maximum))];
+      return [fieldError.invalid(field, value, `must be less than or equal to ${issue.maximum}`)];
+    case 'invalid_value':
+      return [fieldError.notSupported(field, value, issue.values.map(String))];
+    case 'invalid_format':
+      if (issue.format === 'datetime')
+        return [fieldError.invalid(field, value, 'must be an RFC 3339 date-time')];
+      return [fieldError.invalid(field, value, issue.message)];
+    case 'custom': {
+      const err = (issue.params as { fieldError?: FieldError } | undefined)?.fieldError;
+      if (err) return [{ ...err, field: joinField(field, err.field) }];
+      return [fieldError.invalid(field, value, issue.message)];
+    }
+    default:
+      return [fieldError.invalid(field, value, issue.message)];
+  }
+}
+
+/** Validates a Foo as it would be stored (after defaulting). Never throws. */
+export function validateFoo(obj: unknown): FooValidationResult {
+  const result = fooSchema.safeParse(obj);
+  const errors: FieldError[] = [];
+  const unknownFields: string[] = [];
+  for (const issue of result.error?.issues ?? []) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) unknownFields.push(formatPath([...issue.path, key]));
+    } else {
+      errors.push(...toFieldErrors(issue, obj));
+    }
+  }
+  return { errors, unknownFields };
+}
+
+const IMMUTABLE_METADATA = ['name', 'namespace', 'uid', 'creationTimestamp'] as const;
+
+/** validateFoo plus the update rules: metadata that never changes once set. */
+export function validateFooUpdate(next: unknown, old: unknown): FooValidationResult {
+  const result = validateFoo(next);
+  const nextMeta = (valueAt(next, ['metadata']) ?? {}) as Record<string, unknown>;
+  const oldMeta = (valueAt(old, ['metadata']) ?? {}) as Record<string, unknown>;
+  for (const key of IMMUTABLE_METADATA) {
+    if (oldMeta[key] !== undefined && nextMeta[key] !== oldMeta[key]) {
+      result.errors.push(fieldError.invalid(`metadata.${key}`, nextMeta[key], 'field is immutable'));
+    }
+  }
+  return result;
+}
+
+/** A copy of obj without the fields the schema does not know (what Ignore and Warn store). */
+export function pruneUnknownFields<T>(obj: T): T {
+  const copy = structuredClone(obj);
+  for (const path of unknownFieldPaths(copy)) {
+    const parent = valueAt(copy, path.slice(0, -1));
+    if (parent && typeof parent === 'object') delete (parent as Record<PropertyKey, unknown>)[path.at(-1)!];
+  }
+  return copy;
+}
+
+function unknownFieldPaths(obj: unknown): PathSegment[][] {
+  const result = fooSchema.safeParse(obj);
+  const paths: PathSegment[][] = [];
+  for (const issue of result.error?.issues ?? []) {
+    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) paths.push([...issue.path, key]);
+  }
+  return paths;
+}

@@ -1,0 +1,13 @@
+import type { Foo } from '../src';
+
+/** A valid, defaulted Foo as the apiserver would store it; tests change one thing at a time. */
+export function validFoo(
+  overrides: { metadata?: Record<string, unknown>; spec?: Record<string, unknown> } = {},
+): Foo {
+  return {
+    apiVersion: 'bar.pwk.educative.io/v1beta1',
+    kind: 'Foo',
+    metadata: { name: 'demo-foo', namespace: 'default', ...overrides.metadata },
+    spec: { replicas: 51, ...overrides.spec },
+  } as Foo;
+}

@@ -1,0 +1,98 @@
+import { fooOpenAPISchemas, OPENAPI_NAMES } from '../src';
+
+type Schema = Record<string, unknown>;
+
+const v3 = fooOpenAPISchemas({ refPrefix: '#/components/schemas/', dialect: 'openapi-3.0' });
+const v2 = fooOpenAPISchemas({ refPrefix: '#/definitions/', dialect: 'swagger-2.0' });
+
+/** Visits every schema node with its JSON path. */
+function walk(node: unknown, visit: (n: Schema, path: string) => void, path = ''): void {
+  if (Array.isArray(node)) return node.forEach((n, i) => walk(n, visit, `${path}[${i}]`));
+  if (node === null || typeof node !== 'object') return;
+  visit(node as Schema, path);
+  for (const [k, v] of Object.entries(node)) walk(v, visit, `${path}/${k}`);
+}
+
+function resolve(schemas: Record<string, Schema>, prefix: string, node: Schema): Schema {
+  const ref = (node.$ref ?? (node.allOf as Schema[] | undefined)?.[0]?.$ref) as string | undefined;
+  if (!ref) return node;
+  const target = schemas[ref.slice(prefix.length)];
+  if (!target) throw new Error(`unresolved ${ref}`);
+  return target;
+}
+
+describe('the generated OpenAPI schemas', () => {
+  it('name Foo, FooList and the meta/v1 types in reverse-DNS form', () => {
+    expect(Object.keys(v3)).toEqual(
+      expect.arrayContaining(Object.values(OPENAPI_NAMES).filter((n) => !/Time|FieldsV1/.test(n))),
+    );
+  });
+
+  it('carry x-kubernetes-group-version-kind as an array on Foo and FooList', () => {
+    expect(v3[OPENAPI_NAMES.foo]?.['x-kubernetes-group-version-kind']).toEqual([
+      { group: 'bar.pwk.educative.io', version: 'v1beta1', kind: 'Foo' },
+    ]);
+    expect(v3[OPENAPI_NAMES.fooList]?.['x-kubernetes-group-version-kind']).toEqual([
+      { group: 'bar.pwk.educative.io', version: 'v1beta1', kind: 'FooList' },
+    ]);
+  });
+
+  it('reference ObjectMeta by $ref', () => {
+    const foo = v3[OPENAPI_NAMES.foo] as { properties: Record<string, Schema> };
+    expect(foo.properties.metadata).toEqual({ $ref: `#/components/schemas/${OPENAPI_NAMES.objectMeta}` });
+  });
+
+  it('resolve every $ref to a schema in the set', () => {
+    for (const [doc, prefix] of [
+      [v3, '#/components/schemas/'],
+      [v2, '#/definitions/'],
+    ] as const) {
+      walk(doc, (node) => {
+        if (typeof node.$ref === 'string') {
+          expect(node.$ref.startsWith(prefix)).toBe(true);
+          expect(doc[node.$ref.slice(prefix.length)]).toBeDefined();
+        }
+      });
+    }
+  });
+
+  it('describe every property', () => {
+    const undescribed: string[] = [];
+    walk(v3, (node, path) => {
+      for (const [name, prop] of Object.entries((node.properties ?? {}) as Record<string, Schema>)) {
+        const target = resolve(v3, '#/components/schemas/', prop);
+        if (!prop.description && !target.description) undescribed.push(`${path}/${name}`);
+      }
+    });
+    expect(undescribed).toEqual([]);
+  });
+
+  it('state the spec.replicas and spec.location rules that validation enforces', () => {
+    const spec = v3[OPENAPI_NAMES.fooSpec] as { properties: Record<string, Schema> };
+    expect(spec.properties.replicas).toMatchObject({
+      type: 'integer',
+      format: 'int32',
+      minimum: 0,
+      maximum: 2147483647,
+    });
+    expect(spec.properties.location).toMatchObject({ type: 'string', maxLength: 256 });
+  });
+
+  it('leave objects open and drop JavaScript-only bounds, as Kubernetes schemas do', () => {
+    walk(v3, (node, path) => {
+      expect([path, node.additionalProperties]).not.toEqual([path, false]);
+      expect([path, node.maximum]).not.toEqual([path, Number.MAX_SAFE_INTEGER]);
+    });
+  });
+
+  it('use no OpenAPI-3-only keywords in the Swagger 2.0 dialect', () => {
+    walk(v2, (node, path) => {
+      for (const keyword of ['nullable', 'const', 'exclusiveMinimum', 'oneOf', 'anyOf']) {
+        if (typeof node[keyword] !== 'undefined' && typeof node[keyword] !== 'boolean') {
+          throw new Error(`${path} uses ${keyword}`);
+        }
+      }
+    });
+    expect(v2[OPENAPI_NAMES.foo]?.['x-kubernetes-group-version-kind']).toBeDefined();
+  });
+});

@@ -32,12 +32,17 @@ function fromStorageError(err: StorageError): StatusError {
       return ref
         ? StatusError.conflict(ref, name, err.message || OBJECT_MODIFIED)
         : new StatusError(409, 'Conflict', err.message);
-    case 'Expired':
-      return StatusError.gone((err as ExpiredError).message);
+    case 'Expired': {
+      const fresh = (err as ExpiredError).freshContinue;
+      return StatusError.gone(err.message, fresh ? { continue: fresh } : {});
+    }
+    case 'TooLargeResourceVersion':
+      return new StatusError(504, 'Timeout', err.message, { details: { retryAfterSeconds: 1 } });
     case 'InvalidKey':
       return StatusError.badRequest(err.message);
     case 'StorageUnavailable':
       return StatusError.serviceUnavailable('storage is unavailable, please try again later');
+    case 'InvalidObject':
     case 'Corrupt':
     case 'WatchTooSlow':
       return StatusError.internal();

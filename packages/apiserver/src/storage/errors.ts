@@ -12,6 +12,8 @@ export type StorageErrorCode =
   | 'StorageUnavailable'
   | 'Corrupt'
   | 'InvalidKey'
+  | 'InvalidObject'
+  | 'TooLargeResourceVersion'
   | 'WatchTooSlow';
 
 export class StorageError extends Error {
@@ -49,8 +51,20 @@ export class ExpiredError extends StorageError {
   constructor(
     readonly requested: number,
     readonly oldest: number,
+    /** For an expired continue token: a token that resumes the same listing at the current revision. */
+    readonly freshContinue?: string,
   ) {
     super('Expired', `too old resource version: ${requested} (${oldest})`);
+  }
+}
+
+/** A revision newer than the store has reached (Kubernetes answers 504 and the client retries). */
+export class TooLargeResourceVersionError extends StorageError {
+  constructor(
+    readonly requested: number,
+    readonly current: number,
+  ) {
+    super('TooLargeResourceVersion', `Too large resource version: ${requested}, current: ${current}`);
   }
 }
 
@@ -71,6 +85,13 @@ export class CorruptError extends StorageError {
 export class InvalidKeyError extends StorageError {
   constructor(message: string) {
     super('InvalidKey', message);
+  }
+}
+
+/** An object the store cannot keep as given (e.g. a resourceVersion on create, a name that does not match its key). */
+export class InvalidObjectError extends StorageError {
+  constructor(message: string, key?: ObjectKey) {
+    super('InvalidObject', message, key);
   }
 }
 

@@ -1,0 +1,124 @@
+/**
+ * Durable file operations. A write is acknowledged only once its bytes and its directory
+ * entry are on disk: temp file → fsync → rename over the target → fsync the directory.
+ * Directory fsyncs are shared between concurrent writes (group commit): every write that
+ * finished its rename while one directory fsync was running joins the next one, so N
+ * concurrent writes to a directory cost far fewer than N directory fsyncs — and none is
+ * acknowledged before a directory fsync that started after its rename has completed.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { TEMP_PREFIX } from './paths';
+
+async function fsyncPath(target: string): Promise<void> {
+  const handle = await open(target, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+interface DirState {
+  running?: Promise<void>;
+  queued?: Promise<void>;
+}
+
+export class DirectorySyncer {
+  private readonly dirs = new Map<string, DirState>();
+  /** Directories known to exist durably (their entry in the parent was fsynced). */
+  private readonly durableDirs = new Set<string>();
+  private readonly ensuring = new Map<string, Promise<void>>();
+
+  /** Resolves once a directory fsync that began after this call has completed. */
+  sync(dir: string): Promise<void> {
+    let state = this.dirs.get(dir);
+    if (!state) {
+      state = {};
+      this.dirs.set(dir, state);
+    }
+    const { running } = state;
+    if (!running) return this.start(dir, state);
+    if (state.queued) return state.queued;
+    const s = state;
+    const queued = running.then(
+      () => this.start(dir, s),
+      () => this.start(dir, s),
+    );
+    s.queued = queued;
+    return queued;
+  }
+
+  private start(dir: string, state: DirState): Promise<void> {
+    state.queued = undefined;
+    const run = fsyncPath(dir).finally(() => {
+      if (state.running === run) state.running = undefined;
+      if (!state.running && !state.queued) this.dirs.delete(dir);
+    });
+    state.running = run;
+    return run;
+  }
+
+  /**
+   * Makes dir exist durably: every ancestor below root first, then dir itself, then an fsync
+   * of its parent so the new entry survives a crash. Concurrent callers share the work, and
+   * none returns before every ancestor's entry is on disk.
+   */
+  ensureDir(dir: string, root: string): Promise<void> {
+    if (dir === root || this.durableDirs.has(dir)) return Promise.resolve();
+    let pending = this.ensuring.get(dir);
+    if (!pending) {
+      pending = this.createDurably(dir, root).then(
+        () => {
+          this.durableDirs.add(dir);
+          this.ensuring.delete(dir);
+        },
+        (err: unknown) => {
+          this.ensuring.delete(dir);
+          throw err;
+        },
+      );
+      this.ensuring.set(dir, pending);
+    }
+    return pending;
+  }
+
+  private async createDurably(dir: string, root: string): Promise<void> {
+    const parent = path.dirname(dir);
+    await this.ensureDir(parent, root);
+    try {
+      await mkdir(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    // Also when the directory already existed: this process cannot know that an earlier one
+    // synced its entry, and one fsync per directory per process is cheap.
+    await this.sync(parent);
+  }
+
+  /** Writes data to dir/fileName durably; never leaves a partial file under the final name. */
+  async writeFile(dir: string, fileName: string, data: string): Promise<void> {
+    const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    try {
+      const handle = await open(temp, 'wx', 0o644);
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, path.join(dir, fileName));
+    } catch (err) {
+      await unlink(temp).catch(() => {});
+      throw err;
+    }
+    await this.sync(dir);
+  }
+
+  /** Removes dir/fileName durably. */
+  async removeFile(dir: string, fileName: string): Promise<void> {
+    await unlink(path.join(dir, fileName));
+    await this.sync(dir);
+  }
+}

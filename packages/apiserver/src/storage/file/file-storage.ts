@@ -1,0 +1,299 @@
+/**
+ * The default backend: every object is a JSON file under the data dir, every read is served
+ * from an in-memory index of those files' bytes, and every write is durable before it is
+ * acknowledged (see durable-fs.ts). One global revision orders all changes (revision-counter.ts,
+ * commit-pipeline.ts); recent changes are kept in an event window for watches and paged lists.
+ */
+import { mkdir } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  InvalidObjectError,
+  NotFoundError,
+  AlreadyExistsError,
+  ConflictError,
+  StorageUnavailableError,
+} from '../errors';
+import type {
+  CollectionKey,
+  DeleteOptions,
+  KubeObject,
+  ListOptions,
+  ListResult,
+  ObjectKey,
+  Preconditions,
+  Storage,
+  TryUpdate,
+  UpdateOptions,
+  Watch,
+  WatchOptions,
+} from '../interface';
+import { assertValidCollectionKey, assertValidObjectKey, collectionId, objectId } from '../keys';
+import type { StorageLogger } from '../logger';
+import { silentLogger } from '../logger';
+import { CommitPipeline } from './commit-pipeline';
+import { acquireDataDirLock } from './data-dir-lock';
+import type { DataDirLock, LockOptions } from './data-dir-lock';
+import { DirectorySyncer } from './durable-fs';
+import { EventWindow } from './event-window';
+import type { LoggedChange, StoredEntry } from './event-window';
+import { FileIndex } from './file-index';
+import { listCollection } from './list';
+import { loadDataDir } from './loader';
+import { fileNameFor, objectDir } from './paths';
+import { RevisionCounter } from './revision-counter';
+import { WatchHub } from './watch-hub';
+
+export interface FileStorageOptions {
+  dataDir: string;
+  logger?: StorageLogger;
+  now?: () => Date;
+  /** Changes retained for watch replay and paged lists (default 10,000). */
+  eventWindow?: number;
+  /** Events a watcher may leave unread before it is closed as too slow (default 10,000). */
+  watchBuffer?: number;
+  revisionBlock?: number;
+  lock?: LockOptions;
+}
+
+const OBJECT_MODIFIED =
+  'the object has been modified; please apply your changes to the latest version and try again';
+
+export async function createFileStorage(options: FileStorageOptions): Promise<Storage> {
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? (() => new Date());
+  await mkdir(options.dataDir, { recursive: true });
+  const lock = await acquireDataDirLock(options.dataDir, options.lock);
+  try {
+    const started = Date.now();
+    const loaded = await loadDataDir(options.dataDir, { logger, now });
+    const syncer = new DirectorySyncer();
+    const counter = await RevisionCounter.open({
+      dataDir: options.dataDir,
+      syncer,
+      highestStored: loaded.highestRevision,
+      blockSize: options.revisionBlock,
+    });
+    const index = new FileIndex(loaded.collections);
+    logger.info('file store loaded', {
+      dataDir: options.dataDir,
+      objects: index.size,
+      revision: counter.bootRevision,
+      quarantined: loaded.quarantined,
+      tempFilesRemoved: loaded.tempFilesRemoved,
+      ms: Date.now() - started,
+    });
+    return new FileStorage({ options, lock, syncer, counter, index, logger });
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
+
+interface Parts {
+  options: FileStorageOptions;
+  lock: DataDirLock;
+  syncer: DirectorySyncer;
+  counter: RevisionCounter;
+  index: FileIndex;
+  logger: StorageLogger;
+}
+
+class FileStorage implements Storage {
+  private readonly dataDir: string;
+  private readonly pipeline: CommitPipeline;
+  private readonly window: EventWindow;
+  private readonly hub: WatchHub;
+  private readonly keyLocks = new Map<string, Promise<void>>();
+  private closed = false;
+
+  constructor(private readonly parts: Parts) {
+    this.dataDir = parts.options.dataDir;
+    this.pipeline = new CommitPipeline(parts.counter);
+    this.window = new EventWindow(parts.options.eventWindow ?? 10_000, parts.counter.bootRevision);
+    this.hub = new WatchHub(this.window, parts.options.watchBuffer ?? 10_000);
+  }
+
+  async get(key: ObjectKey): Promise<KubeObject> {
+    assertValidObjectKey(key);
+    const entry = this.parts.index.get(collectionId(key), objectId(key.namespace, key.name));
+    if (!entry) throw new NotFoundError(key);
+    return JSON.parse(entry.json) as KubeObject;
+  }
+
+  async list(options: ListOptions): Promise<ListResult> {
+    assertValidCollectionKey(options);
+    return listCollection({
+      options,
+      index: this.parts.index,
+      window: this.window,
+      currentRevision: this.pipeline.currentRevision,
+    });
+  }
+
+  async create(key: ObjectKey, obj: KubeObject): Promise<KubeObject> {
+    this.assertOpen();
+    assertValidObjectKey(key);
+    if (obj.metadata?.resourceVersion) {
+      throw new InvalidObjectError('resourceVersion should not be set on objects to be created', key);
+    }
+    this.assertMatchesKey(key, obj);
+    const id = objectId(key.namespace, key.name);
+    return this.withKeyLock(`${collectionId(key)}/${id}`, async () => {
+      if (this.parts.index.get(collectionId(key), id)) throw new AlreadyExistsError(key);
+      return this.write(key, obj, undefined);
+    });
+  }
+
+  async guaranteedUpdate(
+    key: ObjectKey,
+    tryUpdate: TryUpdate,
+    options: UpdateOptions = {},
+  ): Promise<KubeObject> {
+    this.assertOpen();
+    assertValidObjectKey(key);
+    const id = objectId(key.namespace, key.name);
+    // Writes to one key are serialised, so the state read here cannot change before the write:
+    // no retry loop is needed.
+    return this.withKeyLock(`${collectionId(key)}/${id}`, async () => {
+      const current = this.parts.index.get(collectionId(key), id);
+      if (!current) throw new NotFoundError(key);
+      const currentObj = JSON.parse(current.json) as KubeObject;
+      checkPreconditions(key, currentObj, options.preconditions);
+      const next = await tryUpdate(JSON.parse(current.json) as KubeObject);
+      this.assertMatchesKey(key, next);
+      if (unchanged(currentObj, next)) return currentObj;
+      return this.write(key, next, current);
+    });
+  }
+
+  async delete(key: ObjectKey, options: DeleteOptions = {}): Promise<KubeObject> {
+    this.assertOpen();
+    assertValidObjectKey(key);
+    const id = objectId(key.namespace, key.name);
+    return this.withKeyLock(`${collectionId(key)}/${id}`, async () => {
+      const current = this.parts.index.get(collectionId(key), id);
+      if (!current) throw new NotFoundError(key);
+      const currentObj = JSON.parse(current.json) as KubeObject;
+      checkPreconditions(key, currentObj, options.preconditions);
+      await options.validateDeletion?.(JSON.parse(current.json) as KubeObject);
+      const dir = objectDir(this.dataDir, key);
+      return this.pipeline.commit(
+        () => this.parts.syncer.removeFile(dir, fileNameFor(key.name)),
+        (rev) => {
+          const tombstone = withRevision(currentObj, rev);
+          const entry = { ...current, rev, json: JSON.stringify(tombstone) };
+          this.parts.index.remove(collectionId(key), id);
+          this.publish({ rev, type: 'DELETED', collection: collectionId(key), entry, previous: current });
+          return tombstone;
+        },
+      );
+    });
+  }
+
+  async watch(options: WatchOptions): Promise<Watch> {
+    assertValidCollectionKey(options);
+    return this.hub.watch(options, this.pipeline.currentRevision);
+  }
+
+  async currentRevision(): Promise<number> {
+    return this.pipeline.currentRevision;
+  }
+
+  ready(): boolean {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pipeline.drainAll();
+    this.hub.closeAll();
+    await this.parts.lock.release();
+  }
+
+  /** Writes obj durably with the next revision; applies it to the index in revision order. */
+  private write(key: ObjectKey, obj: KubeObject, previous: StoredEntry | undefined): Promise<KubeObject> {
+    const dir = objectDir(this.dataDir, key);
+    const id = objectId(key.namespace, key.name);
+    let stored: KubeObject | undefined;
+    let json = '';
+    return this.pipeline.commit(
+      async (rev) => {
+        stored = withRevision(obj, rev);
+        json = JSON.stringify(stored);
+        await this.parts.syncer.ensureDir(dir, this.dataDir);
+        await this.parts.syncer.writeFile(dir, fileNameFor(key.name), json);
+      },
+      (rev) => {
+        const entry: StoredEntry = { namespace: key.namespace, name: key.name, id, rev, json };
+        this.parts.index.set(collectionId(key), entry);
+        this.publish({
+          rev,
+          type: previous ? 'MODIFIED' : 'ADDED',
+          collection: collectionId(key),
+          entry,
+          previous,
+        });
+        return stored!;
+      },
+    );
+  }
+
+  private publish(change: LoggedChange): void {
+    this.window.append(change);
+    this.hub.publish(change);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StorageUnavailableError('the file store is closed');
+  }
+
+  private assertMatchesKey(key: ObjectKey, obj: KubeObject): void {
+    const meta = obj?.metadata;
+    if (!meta || meta.name !== key.name || (meta.namespace ?? '') !== key.namespace) {
+      throw new InvalidObjectError(
+        `object metadata does not match its key ${key.namespace}/${key.name}`,
+        key,
+      );
+    }
+  }
+
+  private async withKeyLock<T>(lockKey: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.keyLocks.get(lockKey) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => mine);
+    this.keyLocks.set(lockKey, tail);
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.keyLocks.get(lockKey) === tail) this.keyLocks.delete(lockKey);
+    }
+  }
+}
+
+function withRevision(obj: KubeObject, rev: number): KubeObject {
+  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
+}
+
+function unchanged(current: KubeObject, next: KubeObject): boolean {
+  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  return isDeepStrictEqual(strip(current), strip(next));
+}
+
+function checkPreconditions(key: ObjectKey, current: KubeObject, pre: Preconditions | undefined): void {
+  if (!pre) return;
+  if (pre.uid !== undefined && pre.uid !== current.metadata.uid) {
+    throw new ConflictError(
+      key,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ''}`,
+    );
+  }
+  if (pre.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
+    throw new ConflictError(key, OBJECT_MODIFIED);
+  }
+}
+
+export type { CollectionKey };

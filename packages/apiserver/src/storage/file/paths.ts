@@ -21,12 +21,16 @@ export const REVISION_FILE = '.revision';
 const LONG_NAME = 200;
 
 export function fileNameFor(name: string): string {
+  assertSegment(name);
   if (name.length <= LONG_NAME) return `${name}.json`;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 16);
   return `${name.slice(0, 180)}~${hash}.json`;
 }
 
 export function objectDir(dataDir: string, key: Omit<ObjectKey, 'name'>): string {
+  assertSegment(key.group);
+  assertSegment(key.resource);
+  if (key.namespace) assertSegment(key.namespace);
   const dir = key.namespace
     ? path.join(dataDir, key.group, key.resource, key.namespace)
     : path.join(dataDir, key.group, key.resource);
@@ -38,6 +42,13 @@ export function objectPath(dataDir: string, key: ObjectKey): string {
   const file = path.join(objectDir(dataDir, key), fileNameFor(key.name));
   assertInside(dataDir, file);
   return file;
+}
+
+/** One path segment, never a separator or a step up. */
+function assertSegment(segment: string): void {
+  if (segment === '' || segment === '.' || segment === '..' || /[/\\\0]/.test(segment)) {
+    throw new InvalidKeyError(`${JSON.stringify(segment)} cannot be part of a path in the data directory`);
+  }
 }
 
 /** Defence in depth: validated keys cannot escape, and this makes sure of it. */

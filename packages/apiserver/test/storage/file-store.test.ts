@@ -1,0 +1,258 @@
+/** What only the file backend promises: its layout on disk, restarts, the lock, and recovery. */
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CorruptError, ExpiredError, InvalidKeyError } from '../../src/storage/errors';
+import { DataDirLockedError } from '../../src/storage/file/data-dir-lock';
+import { createFileStorage } from '../../src/storage/file/file-storage';
+import type { FileStorageOptions } from '../../src/storage/file/file-storage';
+import { objectPath } from '../../src/storage/file/paths';
+import type { Storage } from '../../src/storage/interface';
+import { foo, keyOf, rv, take } from './contract';
+import { startWorker } from './worker-process';
+
+const FOOS = { group: 'bar.pwk.educative.io', resource: 'foos' };
+
+describe('file store', () => {
+  let root: string;
+  let dataDir: string;
+  const open: Storage[] = [];
+  const openStore = async (options: Partial<FileStorageOptions> = {}) => {
+    const store = await createFileStorage({ dataDir, ...options });
+    open.push(store);
+    return store;
+  };
+  const recordingLogger = () => {
+    const warnings: Array<{ message: string; meta?: Record<string, unknown> }> = [];
+    return {
+      warnings,
+      logger: {
+        info: () => {},
+        error: () => {},
+        warn: (message: string, meta?: Record<string, unknown>) => warnings.push({ message, meta }),
+      },
+    };
+  };
+
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'pwk-file-'));
+    dataDir = path.join(root, 'data');
+  });
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  describe('layout', () => {
+    it('keeps each object at <data-dir>/<group>/<resource>/<namespace>/<name>.json, exactly as GET returns it', async () => {
+      const store = await openStore();
+      const created = await store.create(keyOf('demo-foo'), foo('demo-foo'));
+      const file = path.join(dataDir, 'bar.pwk.educative.io', 'foos', 'default', 'demo-foo.json');
+      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(created);
+      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(await store.get(keyOf('demo-foo')));
+    });
+
+    it('removes the file on delete', async () => {
+      const store = await openStore();
+      await store.create(keyOf('demo-foo'), foo('demo-foo'));
+      await store.delete(keyOf('demo-foo'));
+      expect(await readdir(path.join(dataDir, 'bar.pwk.educative.io', 'foos', 'default'))).toEqual([]);
+    });
+
+    it('shortens names too long for a file name and loads them back', async () => {
+      const long = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+      const store = await openStore();
+      await store.create(keyOf(long), foo(long));
+      const files = await readdir(path.join(dataDir, 'bar.pwk.educative.io', 'foos', 'default'));
+      expect(files).toHaveLength(1);
+      expect(Buffer.byteLength(files[0]!)).toBeLessThanOrEqual(255);
+      await store.close();
+      const again = await openStore();
+      expect((await again.get(keyOf(long))).metadata.name).toBe(long);
+    });
+
+    it('never builds a path outside the data dir, even when handed an unvalidated name', () => {
+      for (const name of ['..', '../../etc/passwd', '/etc/passwd']) {
+        expect(() => objectPath(dataDir, { ...FOOS, namespace: '..', name })).toThrow(InvalidKeyError);
+      }
+      expect(() => objectPath(dataDir, { ...FOOS, namespace: '', name: '../../../x' })).toThrow(
+        InvalidKeyError,
+      );
+    });
+
+    it('writes nothing anywhere for refused keys', async () => {
+      const store = await openStore();
+      for (const name of ['../escape', 'a/b', '%2F', 'nul\u0000', 'x'.repeat(300)]) {
+        await expect(
+          store.create(keyOf(name), { ...foo('x'), metadata: { name, namespace: 'default' } }),
+        ).rejects.toThrow(InvalidKeyError);
+      }
+      expect((await readdir(root)).sort()).toEqual(['data']);
+      expect((await readdir(dataDir)).filter((f) => !f.startsWith('.')).sort()).toEqual([]);
+    });
+  });
+
+  describe('restart', () => {
+    it('serves every object again with the same resourceVersion', async () => {
+      const store = await openStore();
+      const a = await store.create(keyOf('a'), foo('a'));
+      const b = await store.create(keyOf('b', 'other'), foo('b', 'other'));
+      await store.close();
+      const again = await openStore();
+      expect((await again.list(FOOS)).items).toEqual(
+        [b, a].sort((x, y) => (x.metadata.namespace! < y.metadata.namespace! ? -1 : 1)),
+      );
+    });
+
+    it('never reuses a revision after restarting, even when the newest object was deleted', async () => {
+      const store = await openStore();
+      await store.create(keyOf('a'), foo('a'));
+      const deleted = await store.delete(keyOf('a'));
+      await store.close();
+      const again = await openStore();
+      expect(await again.currentRevision()).toBeGreaterThanOrEqual(rv(deleted));
+      expect(rv(await again.create(keyOf('b'), foo('b')))).toBeGreaterThan(rv(deleted));
+    });
+
+    it('keeps revisions climbing over many restarts with small reservation blocks', async () => {
+      let last = 0;
+      for (let i = 0; i < 5; i++) {
+        const store = await openStore({ revisionBlock: 3 });
+        for (let j = 0; j < 7; j++) {
+          const created = await store.create(keyOf(`o-${i}-${j}`), foo(`o-${i}-${j}`));
+          expect(rv(created)).toBeGreaterThan(last);
+          last = rv(created);
+        }
+        await store.close();
+        open.splice(0);
+      }
+    });
+
+    it('answers a watch from before the restart with Expired or a correct replay, never missing events', async () => {
+      const store = await openStore();
+      const seen = await store.create(keyOf('a'), foo('a'));
+      await store.close();
+      const again = await openStore();
+      const result = await again.watch({ ...FOOS, fromRevision: rv(seen) }).catch((e: unknown) => e);
+      const next = await again.create(keyOf('b'), foo('b'));
+      if (result instanceof ExpiredError) return;
+      // Had the store accepted the watch, the next event would have to be the very next change.
+      const events = await take(result as never, 1);
+      expect(events[0]!.revision).toBe(rv(next));
+    });
+
+    it('refuses to start on an unreadable revision file instead of guessing', async () => {
+      const store = await openStore();
+      await store.create(keyOf('a'), foo('a'));
+      await store.close();
+      await writeFile(path.join(dataDir, '.revision'), 'garbage');
+      await expect(createFileStorage({ dataDir })).rejects.toBeInstanceOf(CorruptError);
+      // The failed start released the lock: a repaired dir opens.
+      await rm(path.join(dataDir, '.revision'));
+      const again = await openStore();
+      expect(rv(await again.create(keyOf('b'), foo('b')))).toBeGreaterThan(1);
+    });
+  });
+
+  describe('leftovers at start-up', () => {
+    const nsDir = () => path.join(dataDir, 'bar.pwk.educative.io', 'foos', 'default');
+
+    it('removes temp files and quarantines unreadable or misplaced files, serving only good ones', async () => {
+      const store = await openStore();
+      const good = await store.create(keyOf('good'), foo('good'));
+      await store.close();
+      const misplaced = { ...good, metadata: { ...good.metadata, name: 'someone-else' } };
+      const wrongNs = { ...good, metadata: { ...good.metadata, name: 'wrong-ns', namespace: 'other' } };
+      const noRv = { ...good, metadata: { ...good.metadata, name: 'no-rv', resourceVersion: undefined } };
+      await writeFile(path.join(nsDir(), 'torn.json'), '{"apiVersion":"bar.pwk.educ');
+      await writeFile(path.join(nsDir(), 'misplaced.json'), JSON.stringify(misplaced));
+      await writeFile(path.join(nsDir(), 'wrong-ns.json'), JSON.stringify(wrongNs));
+      await writeFile(path.join(nsDir(), 'no-rv.json'), JSON.stringify(noRv));
+      await writeFile(path.join(nsDir(), '.tmp-0123456789abcdef'), '{"half":');
+
+      const { warnings, logger } = recordingLogger();
+      const again = await openStore({ logger });
+      expect((await again.list(FOOS)).items).toEqual([good]);
+      expect((await readdir(nsDir())).sort()).toEqual(['good.json']);
+      const quarantined = await readdir(
+        path.join(dataDir, 'quarantine', 'bar.pwk.educative.io', 'foos', 'default'),
+      );
+      expect(quarantined.map((f) => f.split('.json')[0]).sort()).toEqual([
+        'misplaced',
+        'no-rv',
+        'torn',
+        'wrong-ns',
+      ]);
+      expect(warnings.filter((w) => w.message.includes('quarantined'))).toHaveLength(4);
+      expect(warnings.map((w) => String(w.meta?.path))).toEqual(
+        expect.arrayContaining([path.join(nsDir(), 'torn.json')]),
+      );
+    });
+
+    it('keeps the quarantined bytes for the operator', async () => {
+      await mkdir(nsDir(), { recursive: true });
+      await writeFile(path.join(nsDir(), 'torn.json'), 'half a foo');
+      await openStore();
+      const dir = path.join(dataDir, 'quarantine', 'bar.pwk.educative.io', 'foos', 'default');
+      const [file] = await readdir(dir);
+      expect(await readFile(path.join(dir, file!), 'utf8')).toBe('half a foo');
+    });
+  });
+
+  describe('data-dir lock', () => {
+    it('refuses a second store on the same dir in the same process', async () => {
+      await openStore();
+      const err = await createFileStorage({ dataDir }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DataDirLockedError);
+      expect((err as Error).message).toContain(
+        `data directory ${dataDir} is locked by another pwk-apiserver (pid ${process.pid}`,
+      );
+    });
+
+    it('refuses a second process while the first holds the dir, and lets it in once released', async () => {
+      const store = await openStore();
+      const refused = startWorker(dataDir, 'hold');
+      expect(await refused.waitFor('REFUSED', 'READY')).toContain('is locked by another pwk-apiserver');
+      expect(await refused.exited).toBe(3);
+      await store.close();
+      const admitted = startWorker(dataDir, 'hold');
+      try {
+        expect(await admitted.waitFor('REFUSED', 'READY')).toMatch(/^READY/);
+      } finally {
+        admitted.child.kill('SIGKILL');
+        await admitted.exited;
+      }
+    });
+
+    it('takes over the lock of a process that was killed', async () => {
+      const holder = startWorker(dataDir, 'hold');
+      await holder.waitFor('READY');
+      await expect(createFileStorage({ dataDir })).rejects.toBeInstanceOf(DataDirLockedError);
+      holder.child.kill('SIGKILL');
+      await holder.exited;
+      const store = await openStore();
+      expect(store.ready()).toBe(true);
+    });
+
+    it('treats a lock from another host as live until its heartbeat goes stale', async () => {
+      await mkdir(dataDir, { recursive: true });
+      const lockFile = path.join(dataDir, '.lock');
+      const foreign = { token: 't', pid: 1, startTime: '1', bootId: 'b', hostname: 'another-node' };
+      await writeFile(lockFile, JSON.stringify(foreign));
+      await expect(createFileStorage({ dataDir, lock: { staleAfterMs: 60_000 } })).rejects.toThrow(
+        /pid 1 on another-node/,
+      );
+      const old = new Date(Date.now() - 120_000);
+      await utimes(lockFile, old, old);
+      const store = await openStore({ lock: { staleAfterMs: 60_000 } });
+      expect(store.ready()).toBe(true);
+      expect(JSON.parse(await readFile(lockFile, 'utf8')).pid).toBe(process.pid);
+    });
+
+    it('releases the lock file on close', async () => {
+      const store = await openStore();
+      await store.close();
+      await expect(stat(path.join(dataDir, '.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+    });
+  });
+});

@@ -169,11 +169,13 @@ describe('file store', () => {
       await writeFile(path.join(nsDir(), 'wrong-ns.json'), JSON.stringify(wrongNs));
       await writeFile(path.join(nsDir(), 'no-rv.json'), JSON.stringify(noRv));
       await writeFile(path.join(nsDir(), '.tmp-0123456789abcdef'), '{"half":');
+      await writeFile(path.join(dataDir, '.tmp-fedcba9876543210'), '{"reserved":');
 
       const { warnings, logger } = recordingLogger();
       const again = await openStore({ logger });
       expect((await again.list(FOOS)).items).toEqual([good]);
       expect((await readdir(nsDir())).sort()).toEqual(['good.json']);
+      expect((await readdir(dataDir)).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
       const quarantined = await readdir(
         path.join(dataDir, 'quarantine', 'bar.pwk.educative.io', 'foos', 'default'),
       );

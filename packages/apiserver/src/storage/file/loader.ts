@@ -50,6 +50,17 @@ async function listFiles(dataDir: string, logger: StorageLogger): Promise<FileTa
   const tasks: FileTask[] = [];
   const skip = (where: string) => logger.warn('file store: ignoring an unexpected entry', { path: where });
   for (const g of await dirents(dataDir)) {
+    if (g.isFile() && g.name.startsWith(TEMP_PREFIX)) {
+      // A revision reservation or lock takeover cut short by a crash.
+      tasks.push({
+        group: '',
+        resource: '',
+        namespace: '',
+        fileName: g.name,
+        fullPath: path.join(dataDir, g.name),
+      });
+      continue;
+    }
     if (RESERVED_TOP_LEVEL.has(g.name) || g.name.startsWith('.')) continue;
     const groupDir = path.join(dataDir, g.name);
     if (!g.isDirectory() || isDNS1123Subdomain(g.name).length) {

@@ -127,7 +127,9 @@ export class StatusError extends Error {
 
   /** 422: `Foo.bar.pwk.educative.io "x" is invalid: spec.replicas: Invalid value: ...`. */
   static invalid(kind: { group: string; kind: string }, name: string, causes: StatusCause[]): StatusError {
-    const summary = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join(', ');
+    const parts = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
+    // As field.ErrorList.ToAggregate() prints: one error bare, several in brackets.
+    const summary = parts.length === 1 ? parts[0]! : `[${parts.join(', ')}]`;
     const qualifiedKind = kind.group ? `${kind.kind}.${kind.group}` : kind.kind;
     return new StatusError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${summary}`, {
       details: { name, group: kind.group, kind: kind.kind, causes },

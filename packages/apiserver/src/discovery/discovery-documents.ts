@@ -1,0 +1,201 @@
+/**
+ * The discovery documents kubectl and the aggregator read, derived from resources.ts: the legacy
+ * APIGroupList / APIGroup / APIResourceList (metav1) and the aggregated APIGroupDiscoveryList
+ * (apidiscovery.k8s.io v2 and v2beta1). Pure values; the HTTP layer negotiates and serves them.
+ */
+import type { GroupVersionDescription, GroupVersionKind, ResourceDescription, Verb } from './resources';
+import { SERVED_API, groupVersionOf, servedSubresources } from './resources';
+
+export interface GroupVersionForDiscovery {
+  groupVersion: string;
+  version: string;
+}
+
+export interface APIGroup {
+  name: string;
+  versions: GroupVersionForDiscovery[];
+  preferredVersion: GroupVersionForDiscovery;
+}
+
+export interface APIGroupDocument extends APIGroup {
+  kind: 'APIGroup';
+  apiVersion: 'v1';
+}
+
+export interface APIGroupList {
+  kind: 'APIGroupList';
+  apiVersion: 'v1';
+  groups: APIGroup[];
+}
+
+/** metav1.APIResource; `singularName` and `namespaced` are always present (not omitempty in Go). */
+export interface APIResource {
+  name: string;
+  singularName: string;
+  namespaced: boolean;
+  group?: string;
+  version?: string;
+  kind: string;
+  verbs: Verb[];
+  shortNames?: string[];
+  categories?: string[];
+}
+
+export interface APIResourceList {
+  kind: 'APIResourceList';
+  apiVersion: 'v1';
+  groupVersion: string;
+  resources: APIResource[];
+}
+
+export type AggregatedDiscoveryVersion = 'v2' | 'v2beta1';
+
+export interface APISubresourceDiscovery {
+  subresource: string;
+  responseKind: GroupVersionKind;
+  verbs: Verb[];
+}
+
+export interface APIResourceDiscovery {
+  resource: string;
+  responseKind: GroupVersionKind;
+  scope: 'Namespaced' | 'Cluster';
+  singularResource: string;
+  verbs: Verb[];
+  shortNames?: string[];
+  categories?: string[];
+  subresources?: APISubresourceDiscovery[];
+}
+
+export interface APIVersionDiscovery {
+  version: string;
+  resources: APIResourceDiscovery[];
+  freshness: 'Current';
+}
+
+export interface APIGroupDiscovery {
+  metadata: { name: string };
+  versions: APIVersionDiscovery[];
+}
+
+export interface APIGroupDiscoveryList {
+  kind: 'APIGroupDiscoveryList';
+  apiVersion: `apidiscovery.k8s.io/${AggregatedDiscoveryVersion}`;
+  metadata: Record<string, never>;
+  items: APIGroupDiscovery[];
+}
+
+function groupOf(api: GroupVersionDescription): APIGroup {
+  const version = { groupVersion: groupVersionOf(api), version: api.version };
+  return { name: api.group, versions: [version], preferredVersion: { ...version } };
+}
+
+/** Lists are omitted when empty, as Go's `omitempty` does. */
+function optionalList(
+  name: 'shortNames' | 'categories',
+  values: readonly string[],
+): Record<string, string[]> {
+  return values.length > 0 ? { [name]: [...values] } : {};
+}
+
+/** `GET /apis` without an aggregated-discovery Accept. */
+export function apiGroupList(api: GroupVersionDescription = SERVED_API): APIGroupList {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [groupOf(api)] };
+}
+
+/** `GET /apis/<group>`. */
+export function apiGroup(api: GroupVersionDescription = SERVED_API): APIGroupDocument {
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupOf(api) };
+}
+
+function legacyResources(api: GroupVersionDescription, resource: ResourceDescription): APIResource[] {
+  const main: APIResource = {
+    name: resource.resource,
+    singularName: resource.singular,
+    namespaced: resource.namespaced,
+    kind: resource.kind,
+    verbs: [...resource.verbs],
+    ...optionalList('shortNames', resource.shortNames),
+    ...optionalList('categories', resource.categories),
+  };
+  const subs = servedSubresources(resource).map((sub): APIResource => {
+    // group/version appear only when they differ from the list's own (kube sets them for scale).
+    const foreign = sub.responseKind.group !== api.group || sub.responseKind.version !== api.version;
+    return {
+      name: `${resource.resource}/${sub.name}`,
+      singularName: '',
+      namespaced: resource.namespaced,
+      ...(foreign ? { group: sub.responseKind.group, version: sub.responseKind.version } : {}),
+      kind: sub.responseKind.kind,
+      verbs: [...sub.verbs],
+    };
+  });
+  return [main, ...subs];
+}
+
+/** `GET /apis/<group>/<version>`: what `kubectl api-resources` prints. */
+export function apiResourceList(api: GroupVersionDescription = SERVED_API): APIResourceList {
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: groupVersionOf(api),
+    resources: api.resources.flatMap((resource) => legacyResources(api, resource)),
+  };
+}
+
+function aggregatedResource(
+  api: GroupVersionDescription,
+  resource: ResourceDescription,
+): APIResourceDiscovery {
+  // kubectl drops any resource or subresource without responseKind, so every entry carries one.
+  return {
+    resource: resource.resource,
+    responseKind: { group: api.group, version: api.version, kind: resource.kind },
+    scope: resource.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: resource.singular,
+    verbs: [...resource.verbs],
+    ...optionalList('shortNames', resource.shortNames),
+    ...optionalList('categories', resource.categories),
+    subresources: servedSubresources(resource).map((sub) => ({
+      subresource: sub.name,
+      responseKind: { ...sub.responseKind },
+      verbs: [...sub.verbs],
+    })),
+  };
+}
+
+/** `GET /apis` asking for `as=APIGroupDiscoveryList` (apidiscovery.k8s.io v2 or v2beta1). */
+export function aggregatedDiscovery(
+  version: AggregatedDiscoveryVersion,
+  api: GroupVersionDescription = SERVED_API,
+): APIGroupDiscoveryList {
+  const group: APIGroupDiscovery = {
+    metadata: { name: api.group },
+    versions: [
+      {
+        version: api.version,
+        resources: api.resources.map((resource) => aggregatedResource(api, resource)),
+        freshness: 'Current',
+      },
+    ],
+  };
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: `apidiscovery.k8s.io/${version}`,
+    metadata: {},
+    items: [group],
+  };
+}
+
+/**
+ * `GET /api` asking for aggregated discovery: we serve no legacy (core) resources. An empty list,
+ * never an APIVersions naming v1, which would send kubectl to a `/api/v1` we do not have.
+ */
+export function emptyAggregatedDiscovery(version: AggregatedDiscoveryVersion): APIGroupDiscoveryList {
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: `apidiscovery.k8s.io/${version}`,
+    metadata: {},
+    items: [],
+  };
+}

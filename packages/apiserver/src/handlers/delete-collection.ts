@@ -1,0 +1,42 @@
+/** DELETE a collection: every object matching the selectors, answered as the list of what was deleted. */
+import { NotFoundError } from '../storage/errors';
+import { StatusError } from '../errors/status-error';
+import type { KubeObject } from '../storage/interface';
+import type { RegistryStore } from '../registry/store';
+import type { ListParams } from './params';
+import { selectorFilter } from './filter';
+import type { ListResultBody } from './result';
+
+export async function deleteCollection(
+  store: RegistryStore,
+  request: { namespace?: string; params: ListParams; dryRun: boolean },
+): Promise<ListResultBody> {
+  const { group, version, listKind } = store.strategy;
+  const listed = await store.list({
+    namespace: request.namespace,
+    filter: selectorFilter(request.params.labelSelector, request.params.fieldSelector),
+  });
+  const deleted: KubeObject[] = [];
+  for (const item of listed.items) {
+    const target = { namespace: String(item.metadata.namespace ?? ''), name: String(item.metadata.name) };
+    try {
+      const { object } = await store.delete(target, { dryRun: request.dryRun });
+      deleted.push(object);
+    } catch (err) {
+      // Deleted by someone else meanwhile: that is the outcome we wanted.
+      if (err instanceof NotFoundError || (err instanceof StatusError && err.code === 404)) continue;
+      throw err;
+    }
+  }
+  return {
+    type: 'list',
+    code: 200,
+    list: {
+      apiVersion: `${group}/${version}`,
+      kind: listKind,
+      metadata: { resourceVersion: String(await store.currentRevision()) },
+      items: deleted,
+    },
+    warnings: [],
+  };
+}

@@ -1,0 +1,30 @@
+/** GET a collection: one namespace or all, with selectors, paging and resourceVersion semantics. */
+import type { ListParams } from './params';
+import type { RegistryStore } from '../registry/store';
+import { selectorFilter } from './filter';
+import type { ListResultBody } from './result';
+
+export async function listObjects(
+  store: RegistryStore,
+  request: { namespace?: string; params: ListParams },
+): Promise<ListResultBody> {
+  const { params } = request;
+  const { group, version, listKind } = store.strategy;
+  const result = await store.list({
+    namespace: request.namespace,
+    filter: selectorFilter(params.labelSelector, params.fieldSelector),
+    limit: params.limit,
+    continue: params.continue,
+    resourceVersion: params.resourceVersion,
+    resourceVersionMatch: params.resourceVersionMatch,
+  });
+  const metadata: ListResultBody['list']['metadata'] = { resourceVersion: String(result.revision) };
+  if (result.continue) metadata.continue = result.continue;
+  if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
+  return {
+    type: 'list',
+    code: 200,
+    list: { apiVersion: `${group}/${version}`, kind: listKind, metadata, items: result.items },
+    warnings: [],
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * PATCH one object: the patch applies to the current object, then defaulting and validation
+ * run, and the write is a guaranteed update — retried on conflict unless the patch itself
+ * carries a resourceVersion, which then is a precondition (as Kubernetes' patcher does).
+ */
+import { applyPatch } from '../registry/apply-patch';
+import type { PatchType } from '../registry/apply-patch';
+import type { RegistryStore, WriteOptions } from '../registry/store';
+import type { ObjectResult } from './result';
+
+export interface PatchRequest {
+  namespace: string;
+  name: string;
+  patch: unknown;
+  type: PatchType;
+  options: WriteOptions;
+}
+
+function patchedResourceVersion(patch: unknown, type: PatchType): string | undefined {
+  if (type === 'json-patch' || patch === null || typeof patch !== 'object') return undefined;
+  const rv = (patch as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion;
+  return typeof rv === 'string' && rv !== '' ? rv : undefined;
+}
+
+export async function patchObject(store: RegistryStore, request: PatchRequest): Promise<ObjectResult> {
+  const resourceVersion = patchedResourceVersion(request.patch, request.type);
+  const { object, warnings } = await store.updateWith(
+    request,
+    (current) => {
+      const next = applyPatch(current, request.patch, request.type);
+      store.checkTypeMeta(next);
+      return next;
+    },
+    { options: request.options, preconditions: resourceVersion ? { resourceVersion } : undefined },
+  );
+  return { type: 'object', code: 200, object, warnings };
+}

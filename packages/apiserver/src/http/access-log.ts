@@ -1,0 +1,22 @@
+/** One access-log line per request: verb, path, status, latency, user — at a configurable level. */
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '../logging/logger';
+import type { UserInfo } from '../auth/user';
+
+export function accessLog(logger: Logger, level: string) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    res.on('close', () => {
+      const user = res.locals.user as UserInfo | undefined;
+      logger.log(level, 'request', {
+        verb: req.method,
+        path: req.originalUrl,
+        status: res.statusCode,
+        latencyMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+        user: user?.name,
+        userAgent: req.get('user-agent'),
+      });
+    });
+    next();
+  };
+}

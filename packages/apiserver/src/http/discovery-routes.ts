@@ -1,0 +1,118 @@
+/**
+ * Discovery (/api, /apis, /apis/<group>[/<version>]) and OpenAPI (/openapi/v2, /openapi/v3).
+ * Documents are built once (discovery/); here they are negotiated and served with ETags, so the
+ * aggregator's If-None-Match polling costs a 304.
+ */
+import { createHash } from 'node:crypto';
+import express from 'express';
+import type { Request, Response, Router } from 'express';
+import {
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  emptyAggregatedDiscovery,
+} from '../discovery/discovery-documents';
+import type { AggregatedDiscoveryVersion } from '../discovery/discovery-documents';
+import {
+  openAPIV2Document,
+  openAPIV3Document,
+  openAPIV3Hash,
+  openAPIV3Index,
+} from '../discovery/openapi-document';
+import { SERVED_API } from '../discovery/resources';
+import { StatusError } from '../errors/status-error';
+import { negotiateResponse } from './negotiation';
+import { checkTimeoutParam, queryValue } from './query';
+import { sendBody } from './respond';
+
+const etagOf = (text: string) =>
+  `"${createHash('sha256').update(text).digest('hex').slice(0, 32).toUpperCase()}"`;
+
+/** Sends body as JSON with an ETag; answers 304 when the client already has it. */
+function sendCached(
+  req: Request,
+  res: Response,
+  opts: { body: unknown; contentType: string; etag?: string },
+): void {
+  const text = JSON.stringify(opts.body);
+  const etag = opts.etag ?? etagOf(text);
+  res.setHeader('ETag', etag);
+  res.setHeader('Vary', 'Accept');
+  if (req.get('if-none-match') === etag) {
+    res.status(304).end();
+    return;
+  }
+  res.status(200).setHeader('Content-Type', opts.contentType);
+  res.send(text);
+}
+
+export function discoveryRoutes(): Router {
+  const router = express.Router();
+  const { group, version } = SERVED_API;
+
+  router.get('/api', (req, res) => {
+    checkTimeoutParam(req.query);
+    const form = negotiateResponse(req.get('accept'), { discovery: true });
+    // Never a legacy APIVersions listing v1: kubectl would then ask /api/v1 of us.
+    if (form.kind !== 'APIGroupDiscoveryList') throw notFound();
+    const body = emptyAggregatedDiscovery(form.version as AggregatedDiscoveryVersion);
+    sendCached(req, res, { body, contentType: form.contentType });
+  });
+
+  router.get('/apis', (req, res) => {
+    checkTimeoutParam(req.query);
+    const form = negotiateResponse(req.get('accept'), { discovery: true });
+    if (form.kind === 'APIGroupDiscoveryList') {
+      sendCached(req, res, {
+        body: aggregatedDiscovery(form.version as AggregatedDiscoveryVersion),
+        contentType: form.contentType,
+      });
+      return;
+    }
+    sendBody(res, { status: 200, body: apiGroupList(), form });
+  });
+
+  router.get(`/apis/${group}`, (req, res) => {
+    checkTimeoutParam(req.query);
+    sendBody(res, { status: 200, body: apiGroup(), form: negotiateResponse(req.get('accept'), {}) });
+  });
+
+  router.get(`/apis/${group}/${version}`, (req, res) => {
+    checkTimeoutParam(req.query);
+    sendBody(res, { status: 200, body: apiResourceList(), form: negotiateResponse(req.get('accept'), {}) });
+  });
+
+  router.get('/openapi/v2', (req, res) => {
+    // kubectl asks v2 only in protobuf, which we do not serve: 406 lets it fall back to v3.
+    negotiateResponse(req.get('accept'), { yaml: false });
+    const doc = openAPIV2Document();
+    sendCached(req, res, { body: doc.body, contentType: 'application/json', etag: doc.etag });
+  });
+
+  router.get('/openapi/v3', (req, res) => {
+    negotiateResponse(req.get('accept'), { yaml: false });
+    const doc = openAPIV3Index();
+    sendCached(req, res, { body: doc.body, contentType: 'application/json', etag: doc.etag });
+  });
+
+  router.get(`/openapi/v3/apis/${group}/${version}`, (req, res) => {
+    negotiateResponse(req.get('accept'), { yaml: false });
+    const doc = openAPIV3Document();
+    const hash = queryValue(req.query, 'hash');
+    if (hash !== undefined && hash === openAPIV3Hash()) {
+      res.setHeader('Cache-Control', 'public, immutable');
+      res.setHeader('Expires', new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString());
+    }
+    sendCached(req, res, { body: doc.body, contentType: 'application/json', etag: doc.etag });
+  });
+
+  return router;
+}
+
+/** The 404 for a path nothing serves (k8s' NotFound for unknown routes). */
+export function notFound(): StatusError {
+  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {
+    details: {},
+  });
+}

@@ -1,0 +1,210 @@
+/**
+ * The resource endpoints of one kind: collection and object paths, namespaced and across all
+ * namespaces. Each route negotiates, decodes and parses here, calls one handler, and writes
+ * its result; every error goes through sendStatusError.
+ */
+import express from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
+import { StatusError } from '../errors/status-error';
+import { createObject } from '../handlers/create';
+import { deleteCollection } from '../handlers/delete-collection';
+import { deleteObject } from '../handlers/delete';
+import { getObject } from '../handlers/get';
+import { listObjects } from '../handlers/list';
+import type { HandlerResult } from '../handlers/result';
+import { patchObject } from '../handlers/patch';
+import { updateObject } from '../handlers/update';
+import { openWatch } from '../handlers/watch';
+import type { RegistryStore } from '../registry/store';
+import { parseIncludeObject } from '../registry/table';
+import type { Preconditions } from '../storage/interface';
+import { decodeObject, decodeOptional } from './body';
+import { bodyFormat, negotiateResponse } from './negotiation';
+import type { NegotiateOptions, ResponseForm } from './negotiation';
+import { parseListParams, parseWriteOptions, queryValue } from './query';
+import { sendBody, setWarnings, transformList, transformObject } from './respond';
+import { streamWatch } from './watch-stream';
+
+export interface ResourceRoutesOptions {
+  store: RegistryStore;
+  now: () => Date;
+  /** Watches without timeoutSeconds end after a random time in [min, 2·min). */
+  minRequestTimeoutMs: number;
+  bookmarkIntervalMs: number;
+  maxRequestBytes: number;
+  /** Called when a watch starts and ends (for graceful shutdown). */
+  trackWatch?: (done: Promise<void>) => void;
+}
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+
+function param(req: Request, name: string): string {
+  return String((req.params as Record<string, string>)[name] ?? '');
+}
+
+function negotiate(req: Request, options: NegotiateOptions): ResponseForm {
+  return negotiateResponse(req.get('accept'), options);
+}
+
+function send(
+  req: Request,
+  res: Response,
+  answer: { result: HandlerResult; form: ResponseForm; now: Date },
+): void {
+  const { result, form, now } = answer;
+  setWarnings(res, result.warnings);
+  const includeObject = parseIncludeObject(queryValue(req.query, 'includeObject'));
+  let body: unknown;
+  if (result.type === 'object') body = transformObject(result.object, { form, includeObject, now });
+  else if (result.type === 'list') body = transformList(result.list, { form, includeObject, now });
+  else body = result.status;
+  sendBody(res, {
+    status: result.code,
+    body,
+    form: result.type === 'status' ? { ...form, kind: 'object' } : form,
+  });
+}
+
+function deleteOptionsFrom(req: Request): { preconditions?: Preconditions; dryRun: boolean } {
+  const format =
+    req.body && (req.body as Buffer).length ? bodyFormat(req.get('content-type'), ['json', 'yaml']) : 'json';
+  const body = decodeOptional(req.body as Buffer | undefined, format as 'json' | 'yaml') as
+    { preconditions?: Preconditions; dryRun?: string[] } | undefined;
+  const dryRunQuery = parseWriteOptions(req.query).dryRun;
+  const dryRun = dryRunQuery || (Array.isArray(body?.dryRun) && body.dryRun.includes('All'));
+  const preconditions = body?.preconditions ?? undefined;
+  return { preconditions: preconditions ?? undefined, dryRun };
+}
+
+export function resourceRoutes(options: ResourceRoutesOptions): Router {
+  const { store } = options;
+  const { group, version, resource } = store.strategy;
+  const base = `/apis/${group}/${version}`;
+  const router = express.Router();
+  const raw = express.raw({ type: () => true, limit: options.maxRequestBytes });
+
+  const listOrWatch =
+    (allNamespaces: boolean): Handler =>
+    async (req, res) => {
+      const namespace = allNamespaces ? undefined : param(req, 'namespace');
+      const params = parseListParams(req.query);
+      if (params.watch) {
+        const form = negotiate(req, { table: true, metadata: 'single', yaml: false });
+        const includeObject = parseIncludeObject(queryValue(req.query, 'includeObject'));
+        const stream = await openWatch(store, { namespace, params });
+        const timeoutMs =
+          params.timeoutSeconds !== undefined && params.timeoutSeconds > 0
+            ? params.timeoutSeconds * 1000
+            : options.minRequestTimeoutMs * (1 + Math.random());
+        const done = streamWatch(res, stream, {
+          store,
+          form,
+          includeObject,
+          timeoutMs,
+          bookmarkIntervalMs: params.allowWatchBookmarks ? options.bookmarkIntervalMs : undefined,
+          now: options.now,
+        });
+        options.trackWatch?.(done);
+        await done;
+        return;
+      }
+      const form = negotiate(req, { table: true, metadata: 'list' });
+      send(req, res, { result: await listObjects(store, { namespace, params }), form, now: options.now() });
+    };
+
+  const create: Handler = async (req, res) => {
+    const form = negotiate(req, { table: true, metadata: 'single' });
+    const format = bodyFormat(req.get('content-type'), ['json', 'yaml']);
+    const body = decodeObject(req.body as Buffer, format as 'json' | 'yaml');
+    const writeOptions = parseWriteOptions(req.query);
+    const result = await createObject(store, {
+      namespace: param(req, 'namespace'),
+      body,
+      options: writeOptions,
+    });
+    if (writeOptions.dryRun) result.code = 201;
+    send(req, res, { result: result, form, now: options.now() });
+  };
+
+  const get: Handler = async (req, res) => {
+    const form = negotiate(req, { table: true, metadata: 'single' });
+    const result = await getObject(store, { namespace: param(req, 'namespace'), name: param(req, 'name') });
+    send(req, res, { result: result, form, now: options.now() });
+  };
+
+  const update: Handler = async (req, res) => {
+    const form = negotiate(req, { table: true, metadata: 'single' });
+    const format = bodyFormat(req.get('content-type'), ['json', 'yaml']);
+    const body = decodeObject(req.body as Buffer, format as 'json' | 'yaml');
+    const result = await updateObject(store, {
+      namespace: param(req, 'namespace'),
+      name: param(req, 'name'),
+      body,
+      options: parseWriteOptions(req.query),
+    });
+    send(req, res, { result: result, form, now: options.now() });
+  };
+
+  const patch: Handler = async (req, res) => {
+    const form = negotiate(req, { table: true, metadata: 'single' });
+    const type = bodyFormat(req.get('content-type'), ['json-patch', 'merge-patch', 'strategic-merge-patch']);
+    const body = decodeOptional(req.body as Buffer | undefined, 'json');
+    if (body === undefined) throw StatusError.badRequest('the patch is empty');
+    const result = await patchObject(store, {
+      namespace: param(req, 'namespace'),
+      name: param(req, 'name'),
+      patch: body,
+      type: type as 'json-patch' | 'merge-patch' | 'strategic-merge-patch',
+      options: parseWriteOptions(req.query),
+    });
+    send(req, res, { result: result, form, now: options.now() });
+  };
+
+  const remove: Handler = async (req, res) => {
+    const form = negotiate(req, { metadata: 'single' });
+    const result = await deleteObject(store, {
+      namespace: param(req, 'namespace'),
+      name: param(req, 'name'),
+      ...deleteOptionsFrom(req),
+    });
+    send(req, res, { result: result, form, now: options.now() });
+  };
+
+  const removeCollection: Handler = async (req, res) => {
+    const form = negotiate(req, { metadata: 'list' });
+    const params = parseListParams(req.query);
+    const result = await deleteCollection(store, {
+      namespace: param(req, 'namespace'),
+      params,
+      dryRun: deleteOptionsFrom(req).dryRun,
+    });
+    send(req, res, { result: result, form, now: options.now() });
+  };
+
+  const notAllowed =
+    (what: string): Handler =>
+    async (req) => {
+      throw StatusError.methodNotAllowed(req.method, what);
+    };
+
+  const wrap =
+    (handler: Handler) =>
+    (req: Request, res: Response, next: NextFunction): void => {
+      handler(req, res).catch(next);
+    };
+
+  const collection = `${base}/namespaces/:namespace/${resource}`;
+  const object = `${collection}/:name`;
+  router.get(`${base}/${resource}`, wrap(listOrWatch(true)));
+  router.all(`${base}/${resource}`, wrap(notAllowed(`${resource} across all namespaces`)));
+  router.get(collection, wrap(listOrWatch(false)));
+  router.post(collection, raw, wrap(create));
+  router.delete(collection, raw, wrap(removeCollection));
+  router.all(collection, wrap(notAllowed(`a collection of ${resource}`)));
+  router.get(object, wrap(get));
+  router.put(object, raw, wrap(update));
+  router.patch(object, raw, wrap(patch));
+  router.delete(object, raw, wrap(remove));
+  router.all(object, wrap(notAllowed(`${resource}`)));
+  return router;
+}

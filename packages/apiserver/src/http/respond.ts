@@ -1,0 +1,92 @@
+/**
+ * Writes API objects in the form the client negotiated: the object itself (JSON or YAML), a
+ * meta.k8s.io Table for kubectl get, or PartialObjectMetadata(List) for metadata clients.
+ */
+import type { Response } from 'express';
+import { stringify as toYaml } from 'yaml';
+import type { KubeObject } from '../storage/interface';
+import { fooTable } from '../registry/table';
+import type { IncludeObject } from '../registry/table';
+import type { ResponseForm } from './negotiation';
+
+export interface ListBody {
+  apiVersion: string;
+  kind: string;
+  metadata: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+  items: KubeObject[];
+}
+
+export interface TransformOptions {
+  form: ResponseForm;
+  includeObject: IncludeObject;
+  now: Date;
+}
+
+function partialMetadata(obj: KubeObject, version: string): KubeObject {
+  return { apiVersion: `meta.k8s.io/${version}`, kind: 'PartialObjectMetadata', metadata: obj.metadata };
+}
+
+/** The body to send for one object. */
+export function transformObject(obj: KubeObject, options: TransformOptions): unknown {
+  const { form } = options;
+  switch (form.kind) {
+    case 'Table':
+      return fooTable(
+        [obj],
+        { resourceVersion: obj.metadata.resourceVersion },
+        {
+          includeObject: options.includeObject,
+          now: options.now,
+          tableVersion: form.version === 'v1beta1' ? 'v1beta1' : 'v1',
+        },
+      );
+    case 'PartialObjectMetadata':
+      return partialMetadata(obj, form.version ?? 'v1');
+    default:
+      return obj;
+  }
+}
+
+/** The body to send for a list. */
+export function transformList(list: ListBody, options: TransformOptions): unknown {
+  const { form } = options;
+  switch (form.kind) {
+    case 'Table':
+      return fooTable(list.items, list.metadata, {
+        includeObject: options.includeObject,
+        now: options.now,
+        tableVersion: form.version === 'v1beta1' ? 'v1beta1' : 'v1',
+      });
+    case 'PartialObjectMetadataList': {
+      const version = form.version ?? 'v1';
+      return {
+        apiVersion: `meta.k8s.io/${version}`,
+        kind: 'PartialObjectMetadataList',
+        metadata: list.metadata,
+        items: list.items.map((o) => partialMetadata(o, version)),
+      };
+    }
+    default:
+      return list;
+  }
+}
+
+/** Sets `Warning: 299 - "…"` headers, one per warning (as k8s.io/apiserver's warning recorder). */
+export function setWarnings(res: Response, warnings: readonly string[]): void {
+  if (warnings.length === 0) return;
+  res.setHeader(
+    'Warning',
+    warnings.map((w) => `299 - ${JSON.stringify(w.replace(/[\r\n]/g, ' '))}`),
+  );
+}
+
+export function sendBody(res: Response, opts: { status: number; body: unknown; form: ResponseForm }): void {
+  const { status, body, form } = opts;
+  res.status(status);
+  if (form.format === 'yaml') {
+    res.type(form.contentType).send(toYaml(body));
+    return;
+  }
+  res.setHeader('Content-Type', form.contentType);
+  res.send(JSON.stringify(body));
+}

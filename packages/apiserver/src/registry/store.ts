@@ -1,0 +1,319 @@
+/**
+ * The generic registry store, after k8s.io/apiserver's genericregistry.Store: the same
+ * sequence for every kind (decode checks → defaults → strategy → validation → storage →
+ * response), with the kind's specifics in a ResourceStrategy. Handlers call this; it calls
+ * the storage contract. Every error is a StatusError or a storage error (mapped in http/).
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import type { FieldError } from '@pwk/api';
+import { StatusError } from '../errors/status-error';
+import type { StatusCause } from '../errors/status-error';
+import { NotFoundError } from '../storage/errors';
+import type { KubeObject, ListResult, ObjectKey, Preconditions, Storage, Watch } from '../storage/interface';
+import type { ResourceStrategy } from './strategy';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export interface WriteOptions {
+  dryRun: boolean;
+  fieldValidation: FieldValidation;
+}
+
+export interface WriteResult {
+  object: KubeObject;
+  warnings: string[];
+}
+
+export interface ListQuery {
+  namespace?: string;
+  filter?: (obj: KubeObject) => boolean;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: number;
+  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
+}
+
+export interface DeleteResult {
+  /** The object still exists (finalizers pending): answer with it rather than a Status. */
+  pending: boolean;
+  object: KubeObject;
+}
+
+/** generateName suffixes use the alphabet of k8s.io/apimachinery/pkg/util/rand (no vowels, no confusables). */
+const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+function randomSuffix(): string {
+  let out = '';
+  for (let i = 0; i < 5; i++) out += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
+  return out;
+}
+
+function causesOf(errors: FieldError[]): StatusCause[] {
+  return errors.map((e) => ({ reason: e.type, message: e.message, field: e.field }));
+}
+
+function rfc3339Seconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export class RegistryStore {
+  private readonly ref: { group: string; resource: string };
+
+  constructor(
+    private readonly storage: Storage,
+    readonly strategy: ResourceStrategy,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.ref = { group: strategy.group, resource: strategy.resource };
+  }
+
+  private key(namespace: string, name: string): ObjectKey {
+    return { group: this.strategy.group, resource: this.strategy.resource, namespace, name };
+  }
+
+  /** The apiVersion and kind a request body must carry (400 otherwise, as the decoder says). */
+  checkTypeMeta(body: KubeObject): void {
+    const { group, version, kind } = this.strategy;
+    const expected = `${group}/${version}`;
+    if (!body.kind) throw StatusError.badRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`);
+    if (!body.apiVersion)
+      throw StatusError.badRequest(`Object 'apiVersion' is missing in '${JSON.stringify(body)}'`);
+    if (body.apiVersion !== expected || body.kind !== kind) {
+      throw StatusError.badRequest(
+        `the API version in the data (${body.apiVersion}) does not match the expected API version (${expected})` +
+          (body.kind !== kind ? ` or kind (${body.kind} vs ${kind})` : ''),
+      );
+    }
+  }
+
+  /** Defaults, prunes and validates; returns the object to store and the warnings. */
+  private admit(obj: KubeObject, options: WriteOptions, old?: KubeObject): WriteResult {
+    const defaulted = this.strategy.applyDefaults(obj);
+    const checked = old ? this.strategy.validateUpdate(defaulted, old) : this.strategy.validate(defaulted);
+    const warnings: string[] = [];
+    if (checked.unknownFields.length > 0) {
+      if (options.fieldValidation === 'Strict') {
+        throw StatusError.badRequest(
+          `strict decoding error: ${checked.unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`,
+        );
+      }
+      if (options.fieldValidation === 'Warn')
+        warnings.push(...checked.unknownFields.map((f) => `unknown field "${f}"`));
+    }
+    if (checked.errors.length > 0) {
+      throw StatusError.invalid(
+        { group: this.strategy.group, kind: this.strategy.kind },
+        String(defaulted.metadata?.name ?? ''),
+        causesOf(checked.errors),
+      );
+    }
+    return { object: this.strategy.pruneUnknownFields(defaulted), warnings };
+  }
+
+  async get(namespace: string, name: string): Promise<KubeObject> {
+    return this.storage.get(this.key(namespace, name));
+  }
+
+  async list(query: ListQuery): Promise<ListResult> {
+    return this.storage.list({ group: this.strategy.group, resource: this.strategy.resource, ...query });
+  }
+
+  async watch(query: {
+    namespace?: string;
+    fromRevision: number;
+    filter?: (obj: KubeObject) => boolean;
+  }): Promise<Watch> {
+    return this.storage.watch({ group: this.strategy.group, resource: this.strategy.resource, ...query });
+  }
+
+  async currentRevision(): Promise<number> {
+    return this.storage.currentRevision();
+  }
+
+  async create(namespace: string, body: KubeObject, options: WriteOptions): Promise<WriteResult> {
+    this.checkTypeMeta(body);
+    const obj = structuredClone(body);
+    const meta = (obj.metadata ??= {});
+    if (meta.namespace && meta.namespace !== namespace) {
+      throw StatusError.badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    meta.namespace = namespace;
+    if (meta.resourceVersion) {
+      throw StatusError.badRequest('resourceVersion should not be set on objects to be created');
+    }
+    if (!meta.name && typeof meta.generateName === 'string' && meta.generateName) {
+      meta.name = `${meta.generateName}${randomSuffix()}`;
+    }
+    // Server-owned fields (rest.FillObjectMetaSystemFields); client values are ignored.
+    meta.uid = randomUUID();
+    meta.creationTimestamp = rfc3339Seconds(this.now());
+    meta.generation = 1;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    this.strategy.prepareForCreate(obj);
+    const admitted = this.admit(obj, options);
+    if (options.dryRun) return admitted;
+    const name = String(admitted.object.metadata.name);
+    try {
+      const stored = await this.storage.create(this.key(namespace, name), admitted.object);
+      return { object: stored, warnings: admitted.warnings };
+    } catch (err) {
+      if ((err as { code?: string }).code === 'AlreadyExists')
+        throw StatusError.alreadyExists(this.ref, name);
+      throw err;
+    }
+  }
+
+  /** PUT: replace the object; its resourceVersion is the precondition. */
+  async update(
+    target: { namespace: string; name: string },
+    body: KubeObject,
+    options: WriteOptions,
+  ): Promise<WriteResult> {
+    this.checkTypeMeta(body);
+    const { namespace, name } = target;
+    const meta = body.metadata ?? {};
+    if (meta.name !== undefined && meta.name !== name) {
+      throw StatusError.badRequest(
+        `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`,
+      );
+    }
+    if (meta.namespace && meta.namespace !== namespace) {
+      throw StatusError.badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    if (!meta.resourceVersion) {
+      throw StatusError.invalid({ group: this.strategy.group, kind: this.strategy.kind }, name, [
+        {
+          reason: 'FieldValueInvalid',
+          field: 'metadata.resourceVersion',
+          message: 'Invalid value: 0x0: must be specified for an update',
+        },
+      ]);
+    }
+    return this.updateWith(target, () => structuredClone(body), {
+      options,
+      preconditions: { resourceVersion: meta.resourceVersion },
+    });
+  }
+
+  /**
+   * The update path shared by PUT and (later) PATCH: `next(current)` builds the desired object,
+   * then system fields are carried over, defaults and validation run, and the write is a
+   * guaranteed update under the given preconditions.
+   */
+  async updateWith(
+    target: { namespace: string; name: string },
+    next: (current: KubeObject) => KubeObject,
+    opts: { options: WriteOptions; preconditions?: Preconditions },
+  ): Promise<WriteResult> {
+    const key = this.key(target.namespace, target.name);
+    let warnings: string[] = [];
+    let admittedObject: KubeObject | undefined;
+    const tryUpdate = (current: KubeObject): KubeObject => {
+      const obj = next(structuredClone(current));
+      const meta = (obj.metadata ??= {});
+      meta.name = target.name;
+      meta.namespace = target.namespace;
+      meta.uid ??= current.metadata.uid;
+      meta.creationTimestamp = current.metadata.creationTimestamp;
+      meta.deletionTimestamp = current.metadata.deletionTimestamp;
+      if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
+      meta.resourceVersion = current.metadata.resourceVersion;
+      this.strategy.prepareForUpdate(obj, current);
+      const admitted = this.admit(obj, opts.options, current);
+      const generation = Number(current.metadata.generation ?? 1);
+      admitted.object.metadata.generation = this.strategy.generationChanged(admitted.object, current)
+        ? generation + 1
+        : generation;
+      warnings = admitted.warnings;
+      admittedObject = admitted.object;
+      return admitted.object;
+    };
+    try {
+      if (opts.options.dryRun) {
+        const current = await this.storage.get(key);
+        checkPreconditions(this.ref, current, opts.preconditions);
+        return { object: tryUpdate(current), warnings };
+      }
+      const stored = await this.storage.guaranteedUpdate(key, tryUpdate, {
+        preconditions: opts.preconditions,
+      });
+      // The last finalizer removed from an object being deleted: it is gone now.
+      if (stored.metadata.deletionTimestamp && !hasFinalizers(stored)) {
+        const deleted = await this.storage.delete(key, { preconditions: { uid: stored.metadata.uid } });
+        return { object: deleted, warnings };
+      }
+      return { object: stored ?? admittedObject, warnings };
+    } catch (err) {
+      if (err instanceof NotFoundError) throw StatusError.notFound(this.ref, target.name);
+      throw err;
+    }
+  }
+
+  async delete(
+    target: { namespace: string; name: string },
+    opts: { preconditions?: Preconditions; dryRun: boolean },
+  ): Promise<DeleteResult> {
+    const key = this.key(target.namespace, target.name);
+    try {
+      const current = await this.storage.get(key);
+      checkPreconditions(this.ref, current, opts.preconditions);
+      if (opts.dryRun) return { pending: hasFinalizers(current), object: current };
+      if (hasFinalizers(current)) {
+        // Graceful deletion: mark it; whoever owns the finalizers removes them, then it goes.
+        const marked = await this.storage.guaranteedUpdate(
+          key,
+          (cur) => {
+            if (cur.metadata.deletionTimestamp) return cur;
+            return {
+              ...cur,
+              metadata: {
+                ...cur.metadata,
+                deletionTimestamp: rfc3339Seconds(this.now()),
+                deletionGracePeriodSeconds: 0,
+              },
+            };
+          },
+          { preconditions: opts.preconditions },
+        );
+        return { pending: true, object: marked };
+      }
+      const deleted = await this.storage.delete(key, { preconditions: opts.preconditions });
+      return { pending: false, object: deleted };
+    } catch (err) {
+      if (err instanceof NotFoundError) throw StatusError.notFound(this.ref, target.name);
+      throw err;
+    }
+  }
+}
+
+function hasFinalizers(obj: KubeObject): boolean {
+  const finalizers = obj.metadata.finalizers;
+  return Array.isArray(finalizers) && finalizers.length > 0;
+}
+
+function checkPreconditions(
+  ref: { group: string; resource: string },
+  current: KubeObject,
+  pre: Preconditions | undefined,
+): void {
+  const name = String(current.metadata.name);
+  if (pre?.uid !== undefined && pre.uid !== current.metadata.uid) {
+    throw StatusError.conflict(
+      ref,
+      name,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ''}`,
+    );
+  }
+  if (pre?.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
+    throw StatusError.conflict(
+      ref,
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ''}`,
+    );
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * What is special about a kind, in the shape of k8s.io/apiserver's RESTCreateStrategy /
+ * RESTUpdateStrategy: the generic store (store.ts) runs the same sequence for every kind and
+ * asks the strategy only these questions.
+ */
+import type { FieldError } from '@pwk/api';
+import type { KubeObject } from '../storage/interface';
+
+export interface KindInfo {
+  group: string;
+  version: string;
+  kind: string;
+  listKind: string;
+  resource: string;
+  namespaced: boolean;
+}
+
+export interface ValidationResult {
+  errors: FieldError[];
+  /** Dotted paths of fields the schema does not know. */
+  unknownFields: string[];
+}
+
+export interface ResourceStrategy extends KindInfo {
+  /** Fills defaults (the schema's defaulting). Runs on every write before validation. */
+  applyDefaults(obj: KubeObject): KubeObject;
+  /** Clears what a client may not set on create (e.g. status behind a status subresource). */
+  prepareForCreate(obj: KubeObject): void;
+  /** Carries over what a main-resource update may not change (e.g. status). */
+  prepareForUpdate(next: KubeObject, old: KubeObject): void;
+  validate(obj: KubeObject): ValidationResult;
+  validateUpdate(next: KubeObject, old: KubeObject): ValidationResult;
+  /** A copy without unknown fields (what is stored whatever the fieldValidation). */
+  pruneUnknownFields(obj: KubeObject): KubeObject;
+  /** Whether the change from old to next bumps metadata.generation. */
+  generationChanged(next: KubeObject, old: KubeObject): boolean;
+}

@@ -1,0 +1,186 @@
+/** Pins the discovery documents kubectl and the aggregator read (legacy and aggregated). */
+import {
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  emptyAggregatedDiscovery,
+} from '../../src/discovery/discovery-documents';
+import type { GroupVersionDescription } from '../../src/discovery/resources';
+import { FOO_RESOURCE, SERVED_API } from '../../src/discovery/resources';
+
+const GROUP_VERSION = { groupVersion: 'bar.pwk.educative.io/v1beta1', version: 'v1beta1' };
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const FOO_GVK = { group: 'bar.pwk.educative.io', version: 'v1beta1', kind: 'Foo' };
+const SCALE_GVK = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+
+function withFoo(overrides: Partial<typeof FOO_RESOURCE>): GroupVersionDescription {
+  return { ...SERVED_API, resources: [{ ...FOO_RESOURCE, ...overrides }] };
+}
+
+const scaleNotServed = withFoo({
+  subresources: FOO_RESOURCE.subresources.map((sub) =>
+    sub.name === 'scale' ? { ...sub, served: false } : sub,
+  ),
+});
+
+describe('legacy discovery', () => {
+  it('lists the group with its only version as the preferred one at /apis', () => {
+    expect(apiGroupList()).toEqual({
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: [{ name: 'bar.pwk.educative.io', versions: [GROUP_VERSION], preferredVersion: GROUP_VERSION }],
+    });
+  });
+
+  it('describes the group at /apis/<group>', () => {
+    expect(apiGroup()).toEqual({
+      kind: 'APIGroup',
+      apiVersion: 'v1',
+      name: 'bar.pwk.educative.io',
+      versions: [GROUP_VERSION],
+      preferredVersion: GROUP_VERSION,
+    });
+  });
+
+  it('lists foos, foos/status and foos/scale (autoscaling/v1 Scale) at /apis/<group>/<version>', () => {
+    expect(apiResourceList()).toEqual({
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: 'bar.pwk.educative.io/v1beta1',
+      resources: [
+        { name: 'foos', singularName: 'foo', namespaced: true, kind: 'Foo', verbs: ALL_VERBS },
+        {
+          name: 'foos/status',
+          singularName: '',
+          namespaced: true,
+          kind: 'Foo',
+          verbs: ['get', 'patch', 'update'],
+        },
+        {
+          name: 'foos/scale',
+          singularName: '',
+          namespaced: true,
+          group: 'autoscaling',
+          version: 'v1',
+          kind: 'Scale',
+          verbs: ['get', 'patch', 'update'],
+        },
+      ],
+    });
+  });
+
+  it('includes shortNames and categories only when the resource has some', () => {
+    const [foo] = apiResourceList(withFoo({ shortNames: ['fo'], categories: ['all'] })).resources;
+    expect(foo).toMatchObject({ shortNames: ['fo'], categories: ['all'] });
+    const [plain] = apiResourceList(withFoo({ shortNames: [], categories: [] })).resources;
+    expect(plain).not.toHaveProperty('shortNames');
+    expect(plain).not.toHaveProperty('categories');
+  });
+
+  it('leaves out a subresource that is not served', () => {
+    expect(apiResourceList(scaleNotServed).resources.map((r) => r.name)).toEqual(['foos', 'foos/status']);
+  });
+});
+
+describe('aggregated discovery', () => {
+  it.each(['v2', 'v2beta1'] as const)(
+    'answers an APIGroupDiscoveryList in apidiscovery.k8s.io/%s',
+    (version) => {
+      expect(aggregatedDiscovery(version)).toEqual({
+        kind: 'APIGroupDiscoveryList',
+        apiVersion: `apidiscovery.k8s.io/${version}`,
+        metadata: {},
+        items: [
+          {
+            metadata: { name: 'bar.pwk.educative.io' },
+            versions: [
+              {
+                version: 'v1beta1',
+                freshness: 'Current',
+                resources: [
+                  {
+                    resource: 'foos',
+                    responseKind: FOO_GVK,
+                    scope: 'Namespaced',
+                    singularResource: 'foo',
+                    verbs: ALL_VERBS,
+                    subresources: [
+                      { subresource: 'status', responseKind: FOO_GVK, verbs: ['get', 'patch', 'update'] },
+                      { subresource: 'scale', responseKind: SCALE_GVK, verbs: ['get', 'patch', 'update'] },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      });
+    },
+  );
+
+  it('gives every resource and subresource a complete responseKind, or kubectl would drop it', () => {
+    const resources = aggregatedDiscovery('v2').items.flatMap((g) => g.versions.flatMap((v) => v.resources));
+    const kinds = resources.flatMap((r) => [
+      r.responseKind,
+      ...(r.subresources ?? []).map((s) => s.responseKind),
+    ]);
+    expect(kinds).toHaveLength(3);
+    for (const kind of kinds) {
+      expect(kind.version).not.toBe('');
+      expect(kind.kind).not.toBe('');
+      expect(typeof kind.group).toBe('string');
+    }
+  });
+
+  it('spells a cluster-scoped resource Cluster and a namespaced one exactly Namespaced', () => {
+    const scope = (api: GroupVersionDescription): string | undefined =>
+      aggregatedDiscovery('v2', api).items[0]?.versions[0]?.resources[0]?.scope;
+    expect(scope(SERVED_API)).toBe('Namespaced');
+    expect(scope(withFoo({ namespaced: false }))).toBe('Cluster');
+  });
+
+  it('carries shortNames and categories when present, so `kubectl get fo` and `get all` work', () => {
+    const [foo] = aggregatedDiscovery('v2', withFoo({ shortNames: ['fo'], categories: ['all'] })).items[0]!
+      .versions[0]!.resources;
+    expect(foo).toMatchObject({ shortNames: ['fo'], categories: ['all'] });
+    const [plain] = aggregatedDiscovery('v2', withFoo({ shortNames: [], categories: [] })).items[0]!
+      .versions[0]!.resources;
+    expect(plain).not.toHaveProperty('shortNames');
+    expect(plain).not.toHaveProperty('categories');
+  });
+
+  it('leaves out a subresource that is not served', () => {
+    const [foo] = aggregatedDiscovery('v2', scaleNotServed).items[0]!.versions[0]!.resources;
+    expect(foo?.subresources?.map((s) => s.subresource)).toEqual(['status']);
+  });
+
+  it.each(['v2', 'v2beta1'] as const)(
+    'answers /api with an empty %s list, never a legacy APIVersions',
+    (version) => {
+      expect(emptyAggregatedDiscovery(version)).toEqual({
+        kind: 'APIGroupDiscoveryList',
+        apiVersion: `apidiscovery.k8s.io/${version}`,
+        metadata: {},
+        items: [],
+      });
+    },
+  );
+});
+
+describe('discovery documents as values', () => {
+  it('survive a JSON round trip unchanged (no undefined fields)', () => {
+    for (const doc of [apiGroupList(), apiGroup(), apiResourceList(), aggregatedDiscovery('v2')]) {
+      expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+    }
+  });
+
+  it('are fresh on every call, so a caller mutating one cannot corrupt the next', () => {
+    const first = apiResourceList();
+    first.resources[0]!.verbs.push('proxy' as never);
+    aggregatedDiscovery('v2').items[0]!.versions[0]!.resources[0]!.subresources!.pop();
+    expect(apiResourceList().resources[0]!.verbs).toEqual(ALL_VERBS);
+    expect(FOO_RESOURCE.verbs).toEqual(ALL_VERBS);
+    expect(aggregatedDiscovery('v2').items[0]!.versions[0]!.resources[0]!.subresources).toHaveLength(2);
+  });
+});

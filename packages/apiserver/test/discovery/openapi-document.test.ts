@@ -1,0 +1,402 @@
+/** Pins the OpenAPI v3/v2 documents: what kubectl reads from the paths, references, and caching. */
+import { createHash } from 'node:crypto';
+import {
+  buildOpenAPIV2Document,
+  buildOpenAPIV3Document,
+  documentHash,
+  openAPIV2Document,
+  openAPIV3Document,
+  openAPIV3Hash,
+  openAPIV3Index,
+} from '../../src/discovery/openapi-document';
+import type { GroupVersionDescription } from '../../src/discovery/resources';
+import { FOO_RESOURCE, SERVED_API } from '../../src/discovery/resources';
+
+type Json = Record<string, unknown>;
+interface Operation {
+  path: string;
+  method: string;
+  op: Json;
+  pathParameters: Json[];
+}
+
+const FOO_GVK = { group: 'bar.pwk.educative.io', version: 'v1beta1', kind: 'Foo' };
+const SCALE_GVK = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+const BASE = '/apis/bar.pwk.educative.io/v1beta1';
+const NS = `${BASE}/namespaces/{namespace}/foos`;
+const PATCH_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
+];
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+const DIALECTS = [
+  {
+    name: 'v3',
+    doc: () => openAPIV3Document().body,
+    schemasOf: (d: Json) => (d.components as Json).schemas as Json,
+  },
+  { name: 'v2', doc: () => openAPIV2Document().body, schemasOf: (d: Json) => d.definitions as Json },
+];
+
+function operations(doc: Json): Operation[] {
+  return Object.entries(doc.paths as Record<string, Json>).flatMap(([path, item]) =>
+    METHODS.filter((m) => item[m] !== undefined).map((method) => ({
+      path,
+      method,
+      op: item[method] as Json,
+      pathParameters: (item.parameters ?? []) as Json[],
+    })),
+  );
+}
+
+function refsIn(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((child) => refsIn(child, found));
+  else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref') found.push(value as string);
+      else refsIn(value, found);
+    }
+  }
+  return found;
+}
+
+function ownQueryParameters(op: Json): string[] {
+  return ((op.parameters ?? []) as Json[]).filter((p) => p.in === 'query').map((p) => p.name as string);
+}
+
+function v3Op(path: string, method: string): Json {
+  return ((openAPIV3Document().body.paths as Json)[path] as Json)[method] as Json;
+}
+
+function v2Op(path: string, method: string): Json {
+  return ((openAPIV2Document().body.paths as Json)[path] as Json)[method] as Json;
+}
+
+describe.each(DIALECTS)('the OpenAPI $name document', ({ doc, schemasOf }) => {
+  it('resolves every $ref to a schema it defines', () => {
+    const body = doc();
+    const refs = refsIn(body);
+    expect(refs.length).toBeGreaterThan(40);
+    const prefix = body.swagger === '2.0' ? '#/definitions/' : '#/components/schemas/';
+    const defined = Object.keys(schemasOf(body));
+    for (const ref of new Set(refs)) {
+      expect(ref.startsWith(prefix)).toBe(true);
+      expect(defined).toContain(ref.slice(prefix.length));
+    }
+  });
+
+  it('serves the paths of a namespaced CRD with status and scale', () => {
+    expect(Object.keys(doc().paths as Json).sort()).toEqual(
+      [NS, `${NS}/{name}`, `${NS}/{name}/status`, `${NS}/{name}/scale`, `${BASE}/foos`].sort(),
+    );
+  });
+
+  it('gives every operation responses, a unique operationId, a tag and an x-kubernetes-action', () => {
+    const ops = operations(doc());
+    expect(ops).toHaveLength(14);
+    const ids = ops.map(({ op }) => op.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { op } of ops) {
+      expect(Object.keys(op.responses as Json).length).toBeGreaterThan(0);
+      expect(op.tags).toEqual(['barPwkEducativeIo_v1beta1']);
+      expect(['get', 'list', 'post', 'put', 'patch', 'delete', 'deletecollection']).toContain(
+        op['x-kubernetes-action'],
+      );
+    }
+  });
+
+  it('tags every write with a single-object x-kubernetes-group-version-kind and its own fieldValidation and dryRun', () => {
+    const writes = operations(doc()).filter(({ method }) => ['post', 'put', 'patch'].includes(method));
+    expect(writes).toHaveLength(7);
+    for (const { op } of writes) {
+      const gvk = op['x-kubernetes-group-version-kind'];
+      expect(Array.isArray(gvk)).toBe(false);
+      expect([FOO_GVK, SCALE_GVK]).toContainEqual(gvk);
+      expect(ownQueryParameters(op)).toEqual(
+        expect.arrayContaining(['fieldValidation', 'dryRun', 'fieldManager']),
+      );
+    }
+  });
+
+  it('passes kubectl 1.32 check for server-side validation: every Foo PATCH lists fieldValidation and dryRun', () => {
+    // kubectl stops at the first PATCH tagged with the kind (map order), so all of them must qualify.
+    const fooPatches = operations(doc()).filter(
+      ({ method, op }) =>
+        method === 'patch' &&
+        JSON.stringify(op['x-kubernetes-group-version-kind']) === JSON.stringify(FOO_GVK),
+    );
+    expect(fooPatches.map(({ path }) => path).sort()).toEqual([`${NS}/{name}`, `${NS}/{name}/status`]);
+    for (const { op } of fooPatches) {
+      expect(ownQueryParameters(op)).toEqual(expect.arrayContaining(['fieldValidation', 'dryRun', 'force']));
+    }
+  });
+
+  it('declares every {placeholder} of a path as a required path parameter', () => {
+    for (const { path, pathParameters } of operations(doc())) {
+      const placeholders = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      const declared = pathParameters
+        .filter((p) => p.in === 'path' && p.required === true)
+        .map((p) => p.name);
+      expect(declared.sort()).toEqual(placeholders.sort());
+    }
+  });
+
+  it('answers list with list/watch parameters and deletes with delete options', () => {
+    const ops = operations(doc());
+    const list = ops.find(({ path, method }) => path === NS && method === 'get')!;
+    expect(ownQueryParameters(list.op)).toEqual(
+      expect.arrayContaining([
+        'watch',
+        'allowWatchBookmarks',
+        'sendInitialEvents',
+        'resourceVersion',
+        'limit',
+      ]),
+    );
+    const del = ops.find(({ path, method }) => path === `${NS}/{name}` && method === 'delete')!;
+    expect(ownQueryParameters(del.op)).toEqual(
+      expect.arrayContaining(['dryRun', 'gracePeriodSeconds', 'propagationPolicy']),
+    );
+  });
+
+  it('names operations the way kube-apiserver names a CRD operation', () => {
+    const byId = Object.fromEntries(
+      operations(doc()).map(({ path, method, op }) => [op.operationId, [method, path]]),
+    );
+    expect(byId).toEqual({
+      listBarPwkEducativeIoV1beta1NamespacedFoo: ['get', NS],
+      createBarPwkEducativeIoV1beta1NamespacedFoo: ['post', NS],
+      deleteBarPwkEducativeIoV1beta1CollectionNamespacedFoo: ['delete', NS],
+      readBarPwkEducativeIoV1beta1NamespacedFoo: ['get', `${NS}/{name}`],
+      replaceBarPwkEducativeIoV1beta1NamespacedFoo: ['put', `${NS}/{name}`],
+      patchBarPwkEducativeIoV1beta1NamespacedFoo: ['patch', `${NS}/{name}`],
+      deleteBarPwkEducativeIoV1beta1NamespacedFoo: ['delete', `${NS}/{name}`],
+      readBarPwkEducativeIoV1beta1NamespacedFooStatus: ['get', `${NS}/{name}/status`],
+      replaceBarPwkEducativeIoV1beta1NamespacedFooStatus: ['put', `${NS}/{name}/status`],
+      patchBarPwkEducativeIoV1beta1NamespacedFooStatus: ['patch', `${NS}/{name}/status`],
+      readBarPwkEducativeIoV1beta1NamespacedFooScale: ['get', `${NS}/{name}/scale`],
+      replaceBarPwkEducativeIoV1beta1NamespacedFooScale: ['put', `${NS}/{name}/scale`],
+      patchBarPwkEducativeIoV1beta1NamespacedFooScale: ['patch', `${NS}/{name}/scale`],
+      listBarPwkEducativeIoV1beta1FooForAllNamespaces: ['get', `${BASE}/foos`],
+    });
+  });
+
+  it('defines the Kubernetes schemas the operations reference, with their kinds', () => {
+    const schemas = schemasOf(doc());
+    expect(schemas['io.k8s.api.autoscaling.v1.Scale']).toMatchObject({
+      'x-kubernetes-group-version-kind': [SCALE_GVK],
+    });
+    expect(schemas['io.k8s.apimachinery.pkg.apis.meta.v1.Status']).toMatchObject({
+      'x-kubernetes-group-version-kind': [{ group: '', kind: 'Status', version: 'v1' }],
+    });
+    expect(schemas['io.educative.pwk.bar.v1beta1.Foo']).toMatchObject({
+      'x-kubernetes-group-version-kind': [FOO_GVK],
+    });
+    for (const name of [
+      'DeleteOptions',
+      'Patch',
+      'WatchEvent',
+      'StatusDetails',
+      'StatusCause',
+      'Preconditions',
+    ]) {
+      expect(schemas).toHaveProperty([`io.k8s.apimachinery.pkg.apis.meta.v1.${name}`, 'type'], 'object');
+    }
+  });
+});
+
+describe('OpenAPI v3 operations', () => {
+  it('accept the four patch media types, strategic merge included, so kubectl apply sends strategic merge', () => {
+    for (const path of [`${NS}/{name}`, `${NS}/{name}/status`, `${NS}/{name}/scale`]) {
+      const body = v3Op(path, 'patch').requestBody as Json;
+      expect(Object.keys(body.content as Json).sort()).toEqual([...PATCH_TYPES].sort());
+      expect(body.required).toBe(true);
+    }
+  });
+
+  it('carry bodies as requestBody and parameters with a schema, never Swagger-style', () => {
+    for (const { op, pathParameters } of operations(openAPIV3Document().body)) {
+      for (const p of [...pathParameters, ...((op.parameters ?? []) as Json[])]) {
+        expect(p.in).not.toBe('body');
+        expect(p).toHaveProperty('schema.type');
+      }
+      expect(op).not.toHaveProperty('consumes');
+    }
+    expect(v3Op(NS, 'post').requestBody).toEqual({
+      content: { '*/*': { schema: { $ref: '#/components/schemas/io.educative.pwk.bar.v1beta1.Foo' } } },
+      required: true,
+    });
+  });
+
+  it('returns the right kind from each operation', () => {
+    const schemaOf = (op: Json, code: string): unknown =>
+      (((op.responses as Json)[code] as Json).content as Record<string, Json>)['application/json']?.schema;
+    const prefix = '#/components/schemas/';
+    expect(schemaOf(v3Op(NS, 'get'), '200')).toEqual({
+      $ref: `${prefix}io.educative.pwk.bar.v1beta1.FooList`,
+    });
+    expect(schemaOf(v3Op(NS, 'post'), '201')).toEqual({ $ref: `${prefix}io.educative.pwk.bar.v1beta1.Foo` });
+    expect(schemaOf(v3Op(`${NS}/{name}/scale`, 'get'), '200')).toEqual({
+      $ref: `${prefix}io.k8s.api.autoscaling.v1.Scale`,
+    });
+    expect(schemaOf(v3Op(`${NS}/{name}`, 'delete'), '200')).toEqual({
+      $ref: `${prefix}io.k8s.apimachinery.pkg.apis.meta.v1.Status`,
+    });
+    expect(
+      Object.keys((v3Op(NS, 'get').responses as Record<string, Json>)['200']!.content as Json),
+    ).toContain('application/json;stream=watch');
+  });
+
+  it('is an OpenAPI 3.0 document with info', () => {
+    const body = openAPIV3Document().body;
+    expect(body.openapi).toBe('3.0.0');
+    expect(body.info).toEqual({ title: 'pwk', version: 'v1beta1' });
+    expect(body).not.toHaveProperty('definitions');
+  });
+});
+
+describe('Swagger 2.0 operations', () => {
+  it('list the patch media types in consumes and carry the body as an `in: body` parameter', () => {
+    const patch = v2Op(`${NS}/{name}`, 'patch');
+    expect(patch.consumes).toEqual(PATCH_TYPES);
+    expect(patch.produces).toEqual(['application/json', 'application/yaml']);
+    expect((patch.parameters as Json[])[0]).toEqual({
+      in: 'body',
+      name: 'body',
+      required: true,
+      schema: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' },
+    });
+    expect(patch).not.toHaveProperty('requestBody');
+  });
+
+  it('type non-body parameters inline, without a schema', () => {
+    for (const { op, pathParameters } of operations(openAPIV2Document().body)) {
+      for (const p of [...pathParameters, ...((op.parameters ?? []) as Json[])].filter(
+        (p) => p.in !== 'body',
+      )) {
+        expect(['string', 'integer', 'boolean']).toContain(p.type);
+        expect(p).not.toHaveProperty('schema');
+      }
+    }
+  });
+
+  it('answers with a schema per response code and never requires a DeleteOptions body', () => {
+    const del = v2Op(`${NS}/{name}`, 'delete');
+    expect(del.responses).toEqual({
+      '200': {
+        description: 'OK',
+        schema: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Status' },
+      },
+      '202': {
+        description: 'Accepted',
+        schema: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Status' },
+      },
+    });
+    expect((del.parameters as Json[])[0]).toEqual({
+      in: 'body',
+      name: 'body',
+      schema: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions' },
+    });
+  });
+
+  it('is a Swagger 2.0 document with definitions', () => {
+    const body = openAPIV2Document().body;
+    expect(body.swagger).toBe('2.0');
+    expect(body).toHaveProperty('info.title', 'pwk');
+    expect(body).not.toHaveProperty('components');
+  });
+});
+
+describe('what the documents derive from resources.ts', () => {
+  const without = (overrides: Partial<typeof FOO_RESOURCE>): GroupVersionDescription => ({
+    ...SERVED_API,
+    resources: [{ ...FOO_RESOURCE, ...overrides }],
+  });
+
+  it('drops the paths of a subresource that is not served', () => {
+    const doc = buildOpenAPIV3Document(
+      without({ subresources: FOO_RESOURCE.subresources.map((s) => ({ ...s, served: s.name !== 'scale' })) }),
+    );
+    expect(Object.keys(doc.paths as Json)).not.toContain(`${NS}/{name}/scale`);
+    expect(Object.keys(doc.paths as Json)).toContain(`${NS}/{name}/status`);
+  });
+
+  it('publishes an operation only for a served verb', () => {
+    const doc = buildOpenAPIV2Document(without({ verbs: ['get', 'list', 'watch'] }));
+    const ops = operations(doc).filter(({ path }) => !path.includes('/status') && !path.includes('/scale'));
+    expect(ops.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(
+      [`get ${NS}`, `get ${NS}/{name}`, `get ${BASE}/foos`].sort(),
+    );
+  });
+
+  it('fails loudly for a kind it has no schema for', () => {
+    expect(() => buildOpenAPIV3Document(without({ kind: 'Bar' }))).toThrow(
+      'no OpenAPI schema is known for bar.pwk.educative.io/v1beta1/Bar',
+    );
+  });
+});
+
+describe('document caching', () => {
+  const sha = (body: unknown): string =>
+    createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32).toUpperCase();
+
+  it.each([
+    ['v3', openAPIV3Document],
+    ['v2', openAPIV2Document],
+  ])('tags the %s document with the quoted hash of its JSON, stable across calls', (_, served) => {
+    const first = served();
+    expect(first.etag).toBe(`"${sha(first.body)}"`);
+    expect(served()).toBe(first);
+    expect(served().etag).toBe(first.etag);
+    expect(first.body).toEqual(JSON.parse(JSON.stringify(first.body)));
+  });
+
+  it('computes the same hash when the document is rebuilt, and a different one when its content changes', () => {
+    expect(documentHash(buildOpenAPIV3Document())).toBe(openAPIV3Hash());
+    const changed = buildOpenAPIV3Document({
+      ...SERVED_API,
+      resources: [{ ...FOO_RESOURCE, verbs: FOO_RESOURCE.verbs.filter((v) => v !== 'deletecollection') }],
+    });
+    expect(documentHash(changed)).not.toBe(openAPIV3Hash());
+    expect(openAPIV2Document().etag).not.toBe(openAPIV3Document().etag);
+  });
+
+  it('freezes served bodies so nothing can change them after hashing', () => {
+    const body = openAPIV3Document().body;
+    expect(() => {
+      (body.info as Json).title = 'changed';
+    }).toThrow(TypeError);
+    expect(openAPIV3Document().etag).toBe(`"${sha(body)}"`);
+  });
+
+  it('points the v3 index at the document with the hash of its ETag', () => {
+    const index = openAPIV3Index();
+    const hash = openAPIV3Document().etag.replace(/"/g, '');
+    expect(hash).toMatch(/^[0-9A-F]{32}$/);
+    expect(openAPIV3Hash()).toBe(hash);
+    expect(index.body).toEqual({
+      paths: {
+        'apis/bar.pwk.educative.io/v1beta1': {
+          serverRelativeURL: `/openapi/v3/apis/bar.pwk.educative.io/v1beta1?hash=${hash}`,
+        },
+      },
+    });
+    expect(index.etag).toBe(`"${sha(index.body)}"`);
+    expect(openAPIV3Index(hash)).toBe(index);
+  });
+
+  it('builds an index for another hash with its own URL and ETag', () => {
+    const other = openAPIV3Index('ABC');
+    expect(other.body).toEqual({
+      paths: {
+        'apis/bar.pwk.educative.io/v1beta1': {
+          serverRelativeURL: '/openapi/v3/apis/bar.pwk.educative.io/v1beta1?hash=ABC',
+        },
+      },
+    });
+    expect(other.etag).not.toBe(openAPIV3Index().etag);
+  });
+});

@@ -54,13 +54,37 @@ const JSON_TYPE: Record<string, string> = {
   boolean: 'boolean',
 };
 
+interface SchemaDef {
+  type?: string;
+  format?: string;
+  shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  innerType?: { _zod: { def: SchemaDef } };
+}
+
+/**
+ * Whether the schema at `path` is an integer format (z.int32() and friends): Zod reports a
+ * wrong type for them as expected "number", where Kubernetes says "integer".
+ */
+function isIntegerField(path: readonly PathSegment[]): boolean {
+  let def: SchemaDef | undefined = (fooSchema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+  for (const seg of path) {
+    while (def?.innerType) def = def.innerType._zod.def;
+    def = typeof seg === 'string' ? def?.shape?.[seg]?._zod.def : undefined;
+  }
+  while (def?.innerType) def = def.innerType._zod.def;
+  return def?.type === 'number' && /^(u?int\d*|safeint)$/.test(def.format ?? '');
+}
+
 function toFieldErrors(issue: Issue, input: unknown): FieldError[] {
   const field = formatPath(issue.path);
   const value = valueAt(input, issue.path);
   switch (issue.code) {
     case 'invalid_type': {
       if (value === undefined) return [fieldError.required(field)];
-      const expected = JSON_TYPE[issue.expected] ?? issue.expected;
+      const expected =
+        issue.expected === 'number' && isIntegerField(issue.path)
+          ? 'integer'
+          : (JSON_TYPE[issue.expected] ?? issue.expected);
       if (issue.expected === 'int' && typeof value === 'number') {
         return [fieldError.invalid(field, value, 'must be an integer')];
       }

@@ -62,7 +62,17 @@ describe('spec rules', () => {
   it('rejects a replicas of the wrong JSON type as FieldValueTypeInvalid', () => {
     const [err] = validateFoo(validFoo({ spec: { replicas: 'three' } })).errors;
     expect(err).toMatchObject({ type: 'FieldValueTypeInvalid', field: 'spec.replicas', badValue: 'three' });
-    expect(err?.message).toMatch(/^Invalid value: "three": must be of type/);
+    // Kubernetes names the schema type: integer, not JavaScript's number.
+    expect(err?.message).toBe('Invalid value: "three": must be of type integer');
+  });
+
+  it('names the schema type of other mistyped fields', () => {
+    expect(problems(validFoo({ spec: { location: 7 } }))).toEqual([
+      'spec.location: Invalid value: 7: must be of type string',
+    ]);
+    expect(problems({ ...validFoo(), status: { observedGeneration: 'x' } })).toEqual([
+      'status.observedGeneration: Invalid value: "x": must be of type integer',
+    ]);
   });
 
   it('accepts a 256-character location and rejects a 300-character one as FieldValueTooLong', () => {

@@ -37,7 +37,65 @@ export const FLAGS: Record<string, FlagSpec> = {
     description: 'Static token file (Kubernetes CSV format: token,user,uid,"group1,group2").',
   },
   'client-ca-file': {
-    description: 'CA bundle that client certificates are verified against (CN = user, O = groups).',
+    description:
+      'CA bundle that client certificates are verified against (CN = user, O = groups). Default: client-ca-file of the kube-system/extension-apiserver-authentication ConfigMap.',
+  },
+  'requestheader-client-ca-file': {
+    description:
+      'CA bundle for the front proxy (the aggregator): only a client certificate it signed may name the user in the request headers. Default: from the kube-system/extension-apiserver-authentication ConfigMap, with the header names there.',
+  },
+  'requestheader-allowed-names': {
+    description:
+      'Comma-separated client certificate common names allowed to act as front proxy; empty: any name the request-header CA signed.',
+    default: '',
+  },
+  'requestheader-username-headers': {
+    description: 'Comma-separated request headers to take the user name from; the first one present wins.',
+    default: 'X-Remote-User',
+  },
+  'requestheader-group-headers': {
+    description: 'Comma-separated request headers to take the groups from; every value counts.',
+    default: 'X-Remote-Group',
+  },
+  'requestheader-extra-headers-prefix': {
+    description: 'Comma-separated request header prefixes for extra user information (X-Remote-Extra-<key>).',
+    default: 'X-Remote-Extra-',
+  },
+  kubeconfig: {
+    description:
+      'kubeconfig of the kube-apiserver to delegate to, for both --authentication-kubeconfig and --authorization-kubeconfig where those are not given. Without any, in a pod: the in-cluster service account; elsewhere: standalone.',
+  },
+  'authentication-kubeconfig': {
+    description:
+      'kubeconfig of the kube-apiserver for TokenReview and the extension-apiserver-authentication ConfigMap.',
+  },
+  'authorization-kubeconfig': {
+    description: 'kubeconfig of the kube-apiserver for SubjectAccessReview.',
+  },
+  'authentication-skip-lookup': {
+    description: 'Do not read the extension-apiserver-authentication ConfigMap; CAs come from flags only.',
+    boolean: true,
+  },
+  'authentication-tolerate-lookup-failure': {
+    description: 'Start even when the extension-apiserver-authentication ConfigMap cannot be read.',
+    boolean: true,
+  },
+  'authentication-token-webhook-cache-ttl': {
+    description: 'How long TokenReview answers are cached.',
+    default: '10s',
+  },
+  'authorization-webhook-cache-authorized-ttl': {
+    description: 'How long "allowed" SubjectAccessReview answers are cached.',
+    default: '10s',
+  },
+  'authorization-webhook-cache-unauthorized-ttl': {
+    description: 'How long "denied" SubjectAccessReview answers are cached.',
+    default: '10s',
+  },
+  'authorization-always-allow-paths': {
+    description:
+      'Comma-separated non-resource paths every authenticated or anonymous caller may request without a SubjectAccessReview ("/p/*" matches the prefix).',
+    default: '/healthz,/readyz,/livez',
   },
   'shutdown-delay-duration': {
     description:
@@ -54,6 +112,24 @@ export const FLAGS: Record<string, FlagSpec> = {
     default: '1800s',
   },
   'max-request-bytes': { description: 'Largest request body accepted (413 beyond).', default: '3145728' },
+  'max-requests-inflight': {
+    description:
+      'Most read-only requests (get, list) served at once, 429 beyond; watches do not count; 0: no limit.',
+    default: '400',
+  },
+  'max-mutating-requests-inflight': {
+    description: 'Most mutating requests served at once, 429 beyond; 0: no limit.',
+    default: '200',
+  },
+  'request-timeout': {
+    description:
+      'Longest time a non-watch request may take (504 beyond); a shorter ?timeout= in the request wins.',
+    default: '60s',
+  },
+  'tls-min-version': {
+    description: 'Lowest TLS version accepted: VersionTLS12 or VersionTLS13.',
+    default: 'VersionTLS12',
+  },
   'logging-format': { description: 'Log format: "json" or "text" (default: text on a terminal, else json).' },
   v: { description: 'Log level: error, warn, info, debug.', default: 'info' },
   'access-log-level': { description: 'Level of the one-line-per-request access log.', default: 'info' },
@@ -91,6 +167,14 @@ const oneOf = <T extends string>(flag: string, values: readonly [T, ...T[]]) =>
     message: `--${flag}: must be one of ${values.join(', ')}`,
   }) as unknown as z.ZodType<T, string>;
 
+/** A comma-separated list flag, as k8s' StringSlice flags take it; empty items are dropped. */
+const list = z.string().transform((text) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== ''),
+);
+
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
 const configSchema = z
@@ -105,10 +189,26 @@ const configSchema = z
     'event-window': int('event-window', 100, 10_000_000),
     'token-auth-file': z.string().optional(),
     'client-ca-file': z.string().optional(),
+    'requestheader-client-ca-file': z.string().optional(),
+    'requestheader-allowed-names': list,
+    'requestheader-username-headers': list,
+    'requestheader-group-headers': list,
+    'requestheader-extra-headers-prefix': list,
+    kubeconfig: z.string().optional(),
+    'authentication-kubeconfig': z.string().optional(),
+    'authorization-kubeconfig': z.string().optional(),
+    'authentication-token-webhook-cache-ttl': duration('authentication-token-webhook-cache-ttl'),
+    'authorization-webhook-cache-authorized-ttl': duration('authorization-webhook-cache-authorized-ttl'),
+    'authorization-webhook-cache-unauthorized-ttl': duration('authorization-webhook-cache-unauthorized-ttl'),
+    'authorization-always-allow-paths': list,
     'shutdown-delay-duration': duration('shutdown-delay-duration'),
     'shutdown-timeout': duration('shutdown-timeout'),
     'min-request-timeout': duration('min-request-timeout'),
     'max-request-bytes': int('max-request-bytes', 1024, 1 << 30),
+    'max-requests-inflight': int('max-requests-inflight', 0, 1_000_000),
+    'max-mutating-requests-inflight': int('max-mutating-requests-inflight', 0, 1_000_000),
+    'request-timeout': duration('request-timeout'),
+    'tls-min-version': oneOf('tls-min-version', ['VersionTLS12', 'VersionTLS13']),
     'logging-format': oneOf('logging-format', ['json', 'text']).optional(),
     v: oneOf('v', LEVELS),
     'access-log-level': oneOf('access-log-level', LEVELS),
@@ -118,6 +218,16 @@ const configSchema = z
   });
 
 export type LogLevel = (typeof LEVELS)[number];
+
+/** Where the front proxy's identity headers are trusted from, and what they are called. */
+export interface RequestHeaderFlags {
+  /** --requestheader-client-ca-file; when absent, all request-header settings come from the ConfigMap. */
+  clientCAFile?: string;
+  allowedNames: string[];
+  usernameHeaders: string[];
+  groupHeaders: string[];
+  extraHeaderPrefixes: string[];
+}
 
 export interface ServerConfig {
   bindAddress: string;
@@ -129,6 +239,22 @@ export interface ServerConfig {
   eventWindow: number;
   tokenAuthFile?: string;
   clientCAFile?: string;
+  requestHeader: RequestHeaderFlags;
+  /** --kubeconfig: the default for both of the following. */
+  kubeconfig?: string;
+  authenticationKubeconfig?: string;
+  authorizationKubeconfig?: string;
+  authenticationSkipLookup: boolean;
+  authenticationTolerateLookupFailure: boolean;
+  tokenWebhookCacheTtlMs: number;
+  authorizationAllowedCacheTtlMs: number;
+  authorizationDeniedCacheTtlMs: number;
+  authorizationAlwaysAllowPaths: string[];
+  maxRequestsInflight: number;
+  maxMutatingRequestsInflight: number;
+  /** --request-timeout; 0 disables it. */
+  requestTimeoutMs: number;
+  tlsMinVersion: 'TLSv1.2' | 'TLSv1.3';
   shutdownDelayMs: number;
   shutdownTimeoutMs: number;
   minRequestTimeoutMs: number;
@@ -182,6 +308,26 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       eventWindow: c['event-window'],
       tokenAuthFile: c['token-auth-file'],
       clientCAFile: c['client-ca-file'],
+      requestHeader: {
+        clientCAFile: c['requestheader-client-ca-file'],
+        allowedNames: c['requestheader-allowed-names'],
+        usernameHeaders: c['requestheader-username-headers'],
+        groupHeaders: c['requestheader-group-headers'],
+        extraHeaderPrefixes: c['requestheader-extra-headers-prefix'],
+      },
+      kubeconfig: c.kubeconfig,
+      authenticationKubeconfig: c['authentication-kubeconfig'],
+      authorizationKubeconfig: c['authorization-kubeconfig'],
+      authenticationSkipLookup: values['authentication-skip-lookup'] === true,
+      authenticationTolerateLookupFailure: values['authentication-tolerate-lookup-failure'] === true,
+      tokenWebhookCacheTtlMs: c['authentication-token-webhook-cache-ttl'],
+      authorizationAllowedCacheTtlMs: c['authorization-webhook-cache-authorized-ttl'],
+      authorizationDeniedCacheTtlMs: c['authorization-webhook-cache-unauthorized-ttl'],
+      authorizationAlwaysAllowPaths: c['authorization-always-allow-paths'],
+      maxRequestsInflight: c['max-requests-inflight'],
+      maxMutatingRequestsInflight: c['max-mutating-requests-inflight'],
+      requestTimeoutMs: c['request-timeout'],
+      tlsMinVersion: c['tls-min-version'] === 'VersionTLS13' ? 'TLSv1.3' : 'TLSv1.2',
       shutdownDelayMs: c['shutdown-delay-duration'],
       shutdownTimeoutMs: c['shutdown-timeout'],
       minRequestTimeoutMs: c['min-request-timeout'],

@@ -16,7 +16,11 @@ export async function listObjects(
     limit: params.limit,
     continue: params.continue,
     resourceVersion: params.resourceVersion,
-    resourceVersionMatch: params.resourceVersionMatch,
+    // Without a match, a non-zero resourceVersion with a limit is served exactly (the legacy
+    // paging semantics Kubernetes keeps: such lists go to etcd at that revision).
+    resourceVersionMatch:
+      params.resourceVersionMatch ??
+      (params.limit !== undefined && params.resourceVersion ? 'Exact' : undefined),
   });
   const metadata: ListResultBody['list']['metadata'] = { resourceVersion: String(result.revision) };
   if (result.continue) metadata.continue = result.continue;

@@ -73,7 +73,8 @@ export async function openWatch(
     if (params.sendInitialEvents)
       initial.push(bookmark(store, from, { [INITIAL_EVENTS_END_ANNOTATION]: 'true' }));
   } else {
-    from = params.resourceVersion ?? 0;
+    // sendInitialEvents=false without a revision (or with "0") starts at the most recent one.
+    from = params.resourceVersion || (await store.currentRevision());
   }
 
   let watch: Watch | undefined;

@@ -44,7 +44,8 @@ function sendCached(
     return;
   }
   res.status(200).setHeader('Content-Type', opts.contentType);
-  res.send(text);
+  // A Buffer keeps the Content-Type exact: client-go picks its discovery parser from it.
+  res.send(Buffer.from(text));
 }
 
 export function discoveryRoutes(): Router {
@@ -100,7 +101,13 @@ export function discoveryRoutes(): Router {
     negotiateResponse(req.get('accept'), { yaml: false });
     const doc = openAPIV3Document();
     const hash = queryValue(req.query, 'hash');
-    if (hash !== undefined && hash === openAPIV3Hash()) {
+    if (hash && hash !== openAPIV3Hash()) {
+      // A stale hash (an old index) moves to the current document, as kube-openapi's handler3
+      // does, so nothing is ever cached as immutable under a hash it does not match.
+      res.redirect(301, `/openapi/v3/apis/${group}/${version}?hash=${openAPIV3Hash()}`);
+      return;
+    }
+    if (hash) {
       res.setHeader('Cache-Control', 'public, immutable');
       res.setHeader('Expires', new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString());
     }

@@ -85,13 +85,15 @@ export function parseListParams(query: Query): ListParams {
           message:
             'Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
         });
-      } else if (rvText === undefined || rvText === '') {
+      } else if (!watch && (rvText === undefined || rvText === '')) {
+        // List only: a streaming list (watch + sendInitialEvents) may omit resourceVersion, as
+        // client-go's reflector does on its first request.
         causes.push({
           reason: 'FieldValueForbidden',
           field: 'resourceVersionMatch',
           message: 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided',
         });
-      } else if (match === 'Exact' && params.resourceVersion === 0) {
+      } else if (!watch && match === 'Exact' && params.resourceVersion === 0) {
         causes.push({
           reason: 'FieldValueForbidden',
           field: 'resourceVersionMatch',
@@ -106,13 +108,6 @@ export function parseListParams(query: Query): ListParams {
         });
       }
     }
-  }
-  if (continueToken && rvText && rvText !== '0') {
-    causes.push({
-      reason: 'FieldValueForbidden',
-      field: 'resourceVersion',
-      message: 'Forbidden: specifying resource version is not allowed when using continue',
-    });
   }
   if (params.sendInitialEvents !== undefined) {
     if (!watch) {
@@ -139,6 +134,10 @@ export function parseListParams(query: Query): ListParams {
     }
   }
   if (causes.length > 0) throw invalidListOptions(causes);
+  // Not a ListOptions validation rule but the storage's check (etcd3 store): a 400.
+  if (!watch && continueToken && rvText && rvText !== '0') {
+    throw StatusError.badRequest('specifying resource version is not allowed when using continue');
+  }
   return params;
 }
 

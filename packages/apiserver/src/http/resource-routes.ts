@@ -123,13 +123,13 @@ export function resourceRoutes(options: ResourceRoutesOptions): Router {
       options: writeOptions,
     });
     if (writeOptions.dryRun) result.code = 201;
-    send(req, res, { result: result, form, now: options.now() });
+    send(req, res, { result, form, now: options.now() });
   };
 
   const get: Handler = async (req, res) => {
     const form = negotiate(req, { table: true, metadata: 'single' });
     const result = await getObject(store, { namespace: param(req, 'namespace'), name: param(req, 'name') });
-    send(req, res, { result: result, form, now: options.now() });
+    send(req, res, { result, form, now: options.now() });
   };
 
   const update: Handler = async (req, res) => {
@@ -142,7 +142,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): Router {
       body,
       options: parseWriteOptions(req.query),
     });
-    send(req, res, { result: result, form, now: options.now() });
+    send(req, res, { result, form, now: options.now() });
   };
 
   const patch: Handler = async (req, res) => {
@@ -157,7 +157,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): Router {
       type: type as 'json-patch' | 'merge-patch' | 'strategic-merge-patch',
       options: parseWriteOptions(req.query),
     });
-    send(req, res, { result: result, form, now: options.now() });
+    send(req, res, { result, form, now: options.now() });
   };
 
   const remove: Handler = async (req, res) => {
@@ -167,7 +167,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): Router {
       name: param(req, 'name'),
       ...deleteOptionsFrom(req),
     });
-    send(req, res, { result: result, form, now: options.now() });
+    send(req, res, { result, form, now: options.now() });
   };
 
   const removeCollection: Handler = async (req, res) => {
@@ -178,7 +178,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): Router {
       params,
       dryRun: deleteOptionsFrom(req).dryRun,
     });
-    send(req, res, { result: result, form, now: options.now() });
+    send(req, res, { result, form, now: options.now() });
   };
 
   const notAllowed =

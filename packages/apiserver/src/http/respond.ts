@@ -83,10 +83,8 @@ export function setWarnings(res: Response, warnings: readonly string[]): void {
 export function sendBody(res: Response, opts: { status: number; body: unknown; form: ResponseForm }): void {
   const { status, body, form } = opts;
   res.status(status);
-  if (form.format === 'yaml') {
-    res.type(form.contentType).send(toYaml(body));
-    return;
-  }
+  // A Buffer, so Express keeps the negotiated Content-Type exactly (a string would get
+  // `; charset=utf-8` and reformatted parameters; Kubernetes sends the bare media type).
   res.setHeader('Content-Type', form.contentType);
-  res.send(JSON.stringify(body));
+  res.send(Buffer.from(form.format === 'yaml' ? toYaml(body) : JSON.stringify(body)));
 }

@@ -63,6 +63,7 @@ export function sendStatusError(res: Response, err: unknown): Status {
   if (status.details?.retryAfterSeconds !== undefined) {
     res.setHeader('Retry-After', String(status.details.retryAfterSeconds));
   }
-  res.status(status.code).type('application/json').send(JSON.stringify(status));
+  res.status(status.code).setHeader('Content-Type', 'application/json');
+  res.send(Buffer.from(JSON.stringify(status)));
   return status;
 }

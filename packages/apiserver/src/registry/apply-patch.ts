@@ -22,8 +22,10 @@ export function applyPatch(current: KubeObject, patch: unknown, type: PatchType)
         ).newDocument;
       } catch (err) {
         const e = err as { name?: string; message: string };
-        // A failed `test` op is a precondition that did not hold: 422, as Kubernetes answers.
-        if (e.name === 'TEST_OPERATION_FAILED' || /Test operation failed/.test(e.message)) {
+        // A patch that decodes but does not apply (a failed `test`, a missing path, an unknown
+        // op) is 422, as Kubernetes answers any jsonpatch Apply error; only a patch that is not
+        // a list of operation objects is a 400.
+        if (e.name !== 'OPERATION_NOT_AN_OBJECT' && e.name !== 'SEQUENCE_NOT_AN_ARRAY') {
           throw new StatusError(
             422,
             'Invalid',

@@ -1,5 +1,5 @@
 /** Foo's whole server-side behaviour: defaults, validation and status handling from @pwk/api. */
-import { isDeepStrictEqual } from 'node:util';
+import { jsonEqual } from '../storage/json-equal';
 import {
   GROUP,
   KIND,
@@ -40,6 +40,6 @@ export const fooStrategy: ResourceStrategy = {
       const { metadata: _m, status: _s, ...rest } = o;
       return rest;
     };
-    return !isDeepStrictEqual(spec(next), spec(old));
+    return !jsonEqual(spec(next), spec(old));
   },
 };

@@ -8,7 +8,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { FieldError } from '@pwk/api';
 import { StatusError } from '../errors/status-error';
 import type { StatusCause } from '../errors/status-error';
-import { NotFoundError } from '../storage/errors';
+import { InvalidKeyError, NotFoundError } from '../storage/errors';
 import type { KubeObject, ListResult, ObjectKey, Preconditions, Storage, Watch } from '../storage/interface';
 import type { ResourceStrategy } from './strategy';
 
@@ -50,6 +50,11 @@ function randomSuffix(): string {
 
 function causesOf(errors: FieldError[]): StatusCause[] {
   return errors.map((e) => ({ reason: e.type, message: e.message, field: e.field }));
+}
+
+/** A name that is not a valid key names no object: 404, as a Kubernetes server answers. */
+function isMissing(err: unknown): boolean {
+  return err instanceof NotFoundError || err instanceof InvalidKeyError;
 }
 
 function rfc3339Seconds(date: Date): string {
@@ -111,7 +116,22 @@ export class RegistryStore {
   }
 
   async get(namespace: string, name: string): Promise<KubeObject> {
-    return this.storage.get(this.key(namespace, name));
+    try {
+      return await this.storage.get(this.key(namespace, name));
+    } catch (err) {
+      if (err instanceof InvalidKeyError) throw StatusError.notFound(this.ref, name);
+      throw err;
+    }
+  }
+
+  private async exists(namespace: string, name: string): Promise<boolean> {
+    try {
+      await this.storage.get(this.key(namespace, name));
+      return true;
+    } catch (err) {
+      if (isMissing(err)) return false;
+      throw err;
+    }
   }
 
   async list(query: ListQuery): Promise<ListResult> {
@@ -154,8 +174,12 @@ export class RegistryStore {
     delete meta.deletionGracePeriodSeconds;
     this.strategy.prepareForCreate(obj);
     const admitted = this.admit(obj, options);
-    if (options.dryRun) return admitted;
     const name = String(admitted.object.metadata.name);
+    if (options.dryRun) {
+      // A dry run goes as far as storage would: a taken name is still a conflict.
+      if (await this.exists(namespace, name)) throw StatusError.alreadyExists(this.ref, name);
+      return admitted;
+    }
     try {
       const stored = await this.storage.create(this.key(namespace, name), admitted.object);
       return { object: stored, warnings: admitted.warnings };
@@ -224,6 +248,7 @@ export class RegistryStore {
       if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
       meta.resourceVersion = current.metadata.resourceVersion;
       this.strategy.prepareForUpdate(obj, current);
+      checkNoNewFinalizers(this.strategy, obj, current);
       const admitted = this.admit(obj, opts.options, current);
       const generation = Number(current.metadata.generation ?? 1);
       admitted.object.metadata.generation = this.strategy.generationChanged(admitted.object, current)
@@ -249,7 +274,7 @@ export class RegistryStore {
       }
       return { object: stored ?? admittedObject, warnings };
     } catch (err) {
-      if (err instanceof NotFoundError) throw StatusError.notFound(this.ref, target.name);
+      if (isMissing(err)) throw StatusError.notFound(this.ref, target.name);
       throw err;
     }
   }
@@ -285,10 +310,35 @@ export class RegistryStore {
       const deleted = await this.storage.delete(key, { preconditions: opts.preconditions });
       return { pending: false, object: deleted };
     } catch (err) {
-      if (err instanceof NotFoundError) throw StatusError.notFound(this.ref, target.name);
+      if (isMissing(err)) throw StatusError.notFound(this.ref, target.name);
       throw err;
     }
   }
+}
+
+/**
+ * An object being deleted may lose finalizers but never gain one (ValidateObjectMetaUpdate's
+ * ValidateNoNewFinalizers), else its deletion could be held forever.
+ */
+function checkNoNewFinalizers(
+  kind: { group: string; kind: string },
+  next: KubeObject,
+  old: KubeObject,
+): void {
+  if (!old.metadata.deletionTimestamp) return;
+  const before = new Set(
+    Array.isArray(old.metadata.finalizers) ? (old.metadata.finalizers as unknown[]) : [],
+  );
+  const after = Array.isArray(next.metadata.finalizers) ? (next.metadata.finalizers as unknown[]) : [];
+  const added = [...new Set(after.filter((f) => !before.has(f)).map(String))].sort();
+  if (added.length === 0) return;
+  throw StatusError.invalid(kind, String(old.metadata.name ?? ''), [
+    {
+      reason: 'FieldValueForbidden',
+      field: 'metadata.finalizers',
+      message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+    },
+  ]);
 }
 
 function hasFinalizers(obj: KubeObject): boolean {

@@ -6,17 +6,22 @@
  */
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createAuthenticator } from '../auth/authenticate';
-import { loadClientCA } from '../auth/client-cert';
-import { loadTokenFile } from '../auth/token-file';
+import { createSecureContext } from 'node:tls';
 import type { ServerConfig } from '../config/flags';
 import { createApp } from '../http/app';
 import type { Logger } from '../logging/logger';
+import { fooStatusStrategy } from '../registry/foo-status-strategy';
 import { fooStrategy } from '../registry/foo-strategy';
 import { RegistryStore } from '../registry/store';
 import { createFileStorage } from '../storage/file/file-storage';
 import type { Storage } from '../storage/interface';
 import { loadServingCertificate } from './certificates';
+import type { ServingCertificate } from './certificates';
+import { setUpDelegatedAuth } from './delegated-auth';
+import { watchFileChanges } from './file-change-watcher';
+import type { FileChangeWatcher } from './file-change-watcher';
+import { secureContextOptions, serverTlsOptions } from './tls-options';
+import type { TlsMaterial } from './tls-options';
 
 export interface RunningServer {
   /** `https://<host>:<port>`. */
@@ -34,18 +39,38 @@ export interface StartOptions {
   logger: Logger;
   /** How often watches that asked for bookmarks get one (default 60 s). */
   bookmarkIntervalMs?: number;
+  /** Environment for in-cluster detection (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Where the in-cluster service account is mounted (tests). */
+  serviceAccountDir?: string;
+  /** How often CA files and the authentication ConfigMap are re-read (default 30 s). */
+  authRefreshIntervalMs?: number;
+  /** How often --tls-cert-file/--tls-private-key-file are checked for changes (default 10 s). */
+  certReloadIntervalMs?: number;
+  /** Slow-client protection; defaults: 32 s for the headers (k8s' ReadHeaderTimeout), checked every 1 s. */
+  headersTimeoutMs?: number;
+  connectionsCheckingIntervalMs?: number;
 }
+
+/** k8s' ReadHeaderTimeout: a client that has not sent its headers by then is cut off. */
+const HEADERS_TIMEOUT_MS = 32_000;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
-  const tokens = config.tokenAuthFile ? await loadTokenFile(config.tokenAuthFile) : undefined;
-  for (const warning of tokens?.warnings ?? []) logger.warn(warning);
-  const clientCA = config.clientCAFile ? await loadClientCA(config.clientCAFile) : undefined;
-  if (!tokens && !clientCA) {
-    throw new Error('no authentication configured: give --token-auth-file and/or --client-ca-file');
+  const auth = await setUpDelegatedAuth({
+    config,
+    logger,
+    env: options.env ?? process.env,
+    serviceAccountDir: options.serviceAccountDir,
+    refreshMs: options.authRefreshIntervalMs ?? 30_000,
+  });
+  let serving: ServingCertificate;
+  try {
+    serving = await loadServingCertificate({ tls: config.tls, certDir: config.certDir });
+  } catch (err) {
+    auth.close();
+    throw err;
   }
-  const authenticate = createAuthenticator({ tokens, clientCertificates: Boolean(clientCA) });
-  const serving = await loadServingCertificate({ tls: config.tls, certDir: config.certDir });
 
   const storage = await createFileStorage({
     dataDir: config.dataDir,
@@ -53,14 +78,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     eventWindow: config.eventWindow,
   });
   const store = new RegistryStore(storage, fooStrategy);
+  const statusStore = new RegistryStore(storage, fooStatusStrategy);
   let shuttingDown = false;
   const watches = new Set<Promise<void>>();
 
   const app = createApp({
     store,
+    statusStore,
     logger,
     accessLogLevel: config.accessLogLevel,
-    authenticate,
+    authenticate: auth.authenticate,
+    identityHeaders: auth.identityHeaders,
+    authorize: auth.authorize,
+    maxInFlight: { readOnly: config.maxRequestsInflight, mutating: config.maxMutatingRequestsInflight },
+    requestTimeoutMs: config.requestTimeoutMs,
     health: { storageReady: () => storage.ready(), shuttingDown: () => shuttingDown },
     now: () => new Date(),
     minRequestTimeoutMs: config.minRequestTimeoutMs,
@@ -72,14 +103,35 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     },
   });
 
+  const material: TlsMaterial = {
+    cert: serving.cert,
+    key: serving.key,
+    clientCAs: auth.clientCAs(),
+    minVersion: config.tlsMinVersion,
+  };
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const server = https.createServer(
     {
-      cert: serving.cert,
-      key: serving.key,
-      ...(clientCA ? { ca: clientCA, requestCert: true, rejectUnauthorized: false } : {}),
+      ...serverTlsOptions(material, auth.requestClientCertificates),
+      headersTimeout,
+      // The whole request (headers and body) must arrive within the request deadline.
+      requestTimeout: Math.max(config.requestTimeoutMs || 300_000, headersTimeout),
+      connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 1000,
     },
     app,
   );
+  // New connections see rotated CAs and certificates; open ones keep what they negotiated.
+  const updateTls = (change: Partial<TlsMaterial>) => {
+    Object.assign(material, change);
+    server.setSecureContext(secureContextOptions(material));
+  };
+  auth.sources.onChange(() => updateTls({ clientCAs: auth.clientCAs() }));
+  const certWatcher = await watchServingCertificate({
+    config,
+    logger,
+    intervalMs: options.certReloadIntervalMs,
+    updateTls,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.securePort, config.bindAddress, () => {
@@ -96,6 +148,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const shutdown = () =>
     (stopping ??= (async () => {
       shuttingDown = true;
+      certWatcher?.stop();
+      auth.close();
       logger.info('shutting down: /readyz fails now', { delayMs: config.shutdownDelayMs });
       await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -112,4 +166,32 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     })());
 
   return { url, port, certFile: serving.certFile, storage, shutdown };
+}
+
+/** With --tls-cert-file, reloads the pair when either file changes; a bad pair keeps the old one. */
+async function watchServingCertificate(opts: {
+  config: ServerConfig;
+  logger: Logger;
+  intervalMs: number | undefined;
+  updateTls: (change: Partial<TlsMaterial>) => void;
+}): Promise<FileChangeWatcher | undefined> {
+  const { tls, certDir } = opts.config;
+  if (!tls) return undefined;
+  return watchFileChanges({
+    files: [tls.certFile, tls.keyFile],
+    intervalMs: opts.intervalMs ?? 10_000,
+    onChange: async () => {
+      try {
+        const next = await loadServingCertificate({ tls, certDir });
+        // Throws when the key does not match the certificate (e.g. half-way through a rotation).
+        createSecureContext({ cert: next.cert, key: next.key });
+        opts.updateTls({ cert: next.cert, key: next.key });
+        opts.logger.info('serving certificate reloaded', { certFile: tls.certFile });
+      } catch (err) {
+        opts.logger.warn('cannot reload the serving certificate; keeping the current one', {
+          error: String((err as Error)?.message ?? err),
+        });
+      }
+    },
+  });
 }

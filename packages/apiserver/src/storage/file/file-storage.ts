@@ -5,7 +5,7 @@
  * commit-pipeline.ts); recent changes are kept in an event window for watches and paged lists.
  */
 import { mkdir } from 'node:fs/promises';
-import { isDeepStrictEqual } from 'node:util';
+import { jsonEqual } from '../json-equal';
 import {
   InvalidObjectError,
   NotFoundError,
@@ -280,7 +280,7 @@ function withRevision(obj: KubeObject, rev: number): KubeObject {
 
 function unchanged(current: KubeObject, next: KubeObject): boolean {
   const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return isDeepStrictEqual(strip(current), strip(next));
+  return jsonEqual(strip(current), strip(next));
 }
 
 function checkPreconditions(key: ObjectKey, current: KubeObject, pre: Preconditions | undefined): void {

@@ -1,0 +1,57 @@
+/**
+ * Who may do what: k8s' delegating authorizer as a union — always-allowed non-resource paths,
+ * always-allowed groups (system:masters, whom the kube-apiserver itself never refuses), then the
+ * SubjectAccessReview, or, standalone, everyone who got past authentication. Also the 403 Status
+ * with k8s' message (`User "alice" cannot get resource "foos" in API group ... in the namespace ...`).
+ */
+import { StatusError } from '../errors/status-error';
+import type { RequestAttributes } from './request-attributes';
+import type { UserInfo } from './user';
+
+export type Decision = { allowed: true } | { allowed: false; reason: string };
+
+/** Decides, or throws when it cannot (the request then fails with 500, as in k8s). */
+export type Authorizer = (user: UserInfo, attributes: RequestAttributes) => Promise<Decision>;
+
+export interface AuthorizerOptions {
+  /** Non-resource paths anyone may request; a trailing `*` matches a prefix. */
+  alwaysAllowPaths: readonly string[];
+  /** Groups allowed everything without asking. */
+  alwaysAllowGroups?: readonly string[];
+  /** The delegated decision (SubjectAccessReview); absent = standalone, allow everyone authenticated. */
+  review?: Authorizer;
+}
+
+export const PRIVILEGED_GROUP = 'system:masters';
+
+const ALLOW: Decision = { allowed: true };
+
+export function createAuthorizer(options: AuthorizerOptions): Authorizer {
+  const groups = options.alwaysAllowGroups ?? [PRIVILEGED_GROUP];
+  const pathAllowed = pathMatcher(options.alwaysAllowPaths);
+  return async (user, attributes) => {
+    if (!attributes.resourceRequest && pathAllowed(attributes.path)) return ALLOW;
+    if (user.groups.some((g) => groups.includes(g))) return ALLOW;
+    return options.review ? options.review(user, attributes) : ALLOW;
+  };
+}
+
+function pathMatcher(paths: readonly string[]): (path: string) => boolean {
+  const exact = new Set(paths.filter((p) => !p.endsWith('*')));
+  const prefixes = paths.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
+  return (path) => exact.has(path) || prefixes.some((prefix) => path.startsWith(prefix));
+}
+
+/** The Status k8s sends when the decision is no: names the user, verb and what was asked for. */
+export function forbiddenError(user: UserInfo, attributes: RequestAttributes, reason: string): StatusError {
+  const suffix = reason ? `: ${reason}` : '';
+  if (!attributes.resourceRequest) {
+    const why = `User "${user.name}" cannot ${attributes.verb} path "${attributes.path}"${suffix}`;
+    return new StatusError(403, 'Forbidden', `forbidden: ${why}`, { details: {} });
+  }
+  const { apiGroup, namespace, resource, subresource, name, verb } = attributes;
+  const what = subresource ? `${resource}/${subresource}` : resource;
+  const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+  const why = `User "${user.name}" cannot ${verb} resource "${what}" in API group "${apiGroup}" ${scope}${suffix}`;
+  return StatusError.forbidden({ group: apiGroup, resource }, name, why);
+}

@@ -1,0 +1,47 @@
+/**
+ * Authentication as an Express filter: runs the chain, puts the user in `res.locals.user`, then
+ * removes the credentials from the request (Authorization and the front proxy's identity
+ * headers, as k8s does) so nothing downstream can mistake a client's X-Remote-User for an
+ * identity. Failures go to the error handler as 401 Status.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import type { RequestAuthenticator } from '../auth/authentication-chain';
+import type { PeerSocket } from '../auth/client-chain';
+import type { RequestHeaderNames } from '../auth/request-header';
+import { isIdentityHeader } from '../auth/request-header';
+
+export interface AuthenticateRequestsOptions {
+  authenticate: RequestAuthenticator;
+  /** The identity header names in force now (configured or the defaults). */
+  identityHeaders: () => RequestHeaderNames;
+}
+
+export function authenticateRequests(options: AuthenticateRequestsOptions) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    options
+      .authenticate({
+        headers: req.headers,
+        headersDistinct: req.headersDistinct,
+        // On HTTPS a TLSSocket: the chain reads the client's certificate from it.
+        socket: req.socket as unknown as PeerSocket,
+        path: req.path,
+        auditID: res.locals.auditID as string | undefined,
+      })
+      .then((user) => {
+        res.locals.user = user;
+        removeCredentials(req, options.identityHeaders());
+        // The request may have timed out while a TokenReview was pending: do not run it then.
+        if (!res.writableEnded) next();
+      }, next);
+  };
+}
+
+function removeCredentials(req: Request, names: RequestHeaderNames): void {
+  const distinct = req.headersDistinct as Record<string, string[] | undefined>;
+  for (const header of Object.keys(req.headers)) {
+    if (header === 'authorization' || isIdentityHeader(header, names)) {
+      delete req.headers[header];
+      delete distinct[header];
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Authorization as an Express filter: asks the authorizer about the authenticated user and the
+ * request's attributes; a no is 403 with k8s' message, an authorizer that cannot answer (the
+ * kube-apiserver unreachable, our service account not allowed to create SubjectAccessReviews) is
+ * a 500 whose cause is logged with the audit id, never shown to the client.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import type { Authorizer } from '../auth/authorizer';
+import { forbiddenError } from '../auth/authorizer';
+import type { UserInfo } from '../auth/user';
+import { attributesOf } from './request-info';
+
+export function authorizeRequests(authorize: Authorizer) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const user = res.locals.user as UserInfo;
+    const attributes = attributesOf(req, res);
+    authorize(user, attributes).then((decision) => {
+      if (res.writableEnded) return;
+      if (decision.allowed) next();
+      else next(forbiddenError(user, attributes, decision.reason));
+      // Anything else is a server fault: the error handler logs it and answers 500.
+    }, next);
+  };
+}

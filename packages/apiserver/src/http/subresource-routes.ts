@@ -1,0 +1,125 @@
+/**
+ * The status and scale subresources: foos/{name}/status (GET/PUT/PATCH through the status
+ * strategy: only status changes) and foos/{name}/scale (an autoscaling/v1 Scale view of
+ * spec.replicas). `kubectl scale --current-replicas` PUTs without a Content-Type: JSON is assumed.
+ */
+import express from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
+import { StatusError } from '../errors/status-error';
+import { getObject } from '../handlers/get';
+import { patchObject } from '../handlers/patch';
+import { getScale, patchScale, updateScale } from '../handlers/scale';
+import { updateObject } from '../handlers/update';
+import type { RegistryStore } from '../registry/store';
+import { decodeObject, decodeOptional } from './body';
+import { bodyFormat, negotiateResponse } from './negotiation';
+import type { ResponseForm } from './negotiation';
+import { parseWriteOptions } from './query';
+import { sendBody, setWarnings } from './respond';
+
+export interface SubresourceRoutesOptions {
+  /** The main resource's store (scale writes spec.replicas through it). */
+  store: RegistryStore;
+  /** The same objects under the status strategy. */
+  statusStore: RegistryStore;
+  maxRequestBytes: number;
+}
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+type PatchKind = 'json-patch' | 'merge-patch' | 'strategic-merge-patch';
+
+const target = (req: Request) => {
+  const params = req.params as Record<string, string>;
+  return { namespace: String(params.namespace), name: String(params.name) };
+};
+
+function reply(
+  res: Response,
+  answer: { code: number; body: unknown; warnings: string[]; form: ResponseForm },
+): void {
+  setWarnings(res, answer.warnings);
+  sendBody(res, { status: answer.code, body: answer.body, form: { ...answer.form, kind: 'object' } });
+}
+
+function patchBody(req: Request): { patch: unknown; type: PatchKind } {
+  const type = bodyFormat(req.get('content-type'), [
+    'json-patch',
+    'merge-patch',
+    'strategic-merge-patch',
+  ]) as PatchKind;
+  const patch = decodeOptional(req.body as Buffer | undefined, 'json');
+  if (patch === undefined) throw StatusError.badRequest('the patch is empty');
+  return { patch, type };
+}
+
+export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
+  const { store, statusStore } = options;
+  const { group, version, resource } = store.strategy;
+  const object = `/apis/${group}/${version}/namespaces/:namespace/${resource}/:name`;
+  const router = express.Router();
+  const raw = express.raw({ type: () => true, limit: options.maxRequestBytes });
+  const form = (req: Request) => negotiateResponse(req.get('accept'), {});
+
+  const statusGet: Handler = async (req, res) => {
+    const result = await getObject(statusStore, target(req));
+    reply(res, { code: 200, body: result.object, warnings: [], form: form(req) });
+  };
+  const statusPut: Handler = async (req, res) => {
+    const f = form(req);
+    const format = bodyFormat(req.get('content-type'), ['json', 'yaml']) as 'json' | 'yaml';
+    const body = decodeObject(req.body as Buffer, format);
+    const result = await updateObject(statusStore, {
+      ...target(req),
+      body,
+      options: parseWriteOptions(req.query),
+    });
+    reply(res, { code: 200, body: result.object, warnings: result.warnings, form: f });
+  };
+  const statusPatch: Handler = async (req, res) => {
+    const f = form(req);
+    const result = await patchObject(statusStore, {
+      ...target(req),
+      ...patchBody(req),
+      options: parseWriteOptions(req.query),
+    });
+    reply(res, { code: 200, body: result.object, warnings: result.warnings, form: f });
+  };
+  const scaleGet: Handler = async (req, res) => {
+    const result = await getScale(store, target(req));
+    reply(res, { code: 200, body: result.scale, warnings: [], form: form(req) });
+  };
+  const scalePut: Handler = async (req, res) => {
+    const f = form(req);
+    const format = bodyFormat(req.get('content-type'), ['json', 'yaml']) as 'json' | 'yaml';
+    const body = decodeOptional(req.body as Buffer | undefined, format);
+    const result = await updateScale(store, { ...target(req), body, options: parseWriteOptions(req.query) });
+    reply(res, { code: 200, body: result.scale, warnings: result.warnings, form: f });
+  };
+  const scalePatch: Handler = async (req, res) => {
+    const f = form(req);
+    const result = await patchScale(store, {
+      ...target(req),
+      ...patchBody(req),
+      options: parseWriteOptions(req.query),
+    });
+    reply(res, { code: 200, body: result.scale, warnings: result.warnings, form: f });
+  };
+  const notAllowed =
+    (what: string): Handler =>
+    async (req) => {
+      throw StatusError.methodNotAllowed(req.method, what);
+    };
+  const wrap = (handler: Handler) => (req: Request, res: Response, next: NextFunction) => {
+    handler(req, res).catch(next);
+  };
+
+  router.get(`${object}/status`, wrap(statusGet));
+  router.put(`${object}/status`, raw, wrap(statusPut));
+  router.patch(`${object}/status`, raw, wrap(statusPatch));
+  router.all(`${object}/status`, wrap(notAllowed(`${resource}/status`)));
+  router.get(`${object}/scale`, wrap(scaleGet));
+  router.put(`${object}/scale`, raw, wrap(scalePut));
+  router.patch(`${object}/scale`, raw, wrap(scalePatch));
+  router.all(`${object}/scale`, wrap(notAllowed(`${resource}/scale`)));
+  return router;
+}

@@ -1,0 +1,79 @@
+import { createAuthorizer, forbiddenError } from '../../src/auth/authorizer';
+import type { Decision } from '../../src/auth/authorizer';
+import type { RequestAttributes } from '../../src/auth/request-attributes';
+
+const alice = { name: 'alice', groups: ['system:authenticated'] };
+const master = { name: 'root', groups: ['system:masters'] };
+const nonResource = (path: string): RequestAttributes => ({ resourceRequest: false, verb: 'get', path });
+const foos: RequestAttributes = {
+  resourceRequest: true,
+  verb: 'list',
+  path: '/apis/bar.pwk.educative.io/v1beta1/namespaces/healthz/foos',
+  apiGroup: 'bar.pwk.educative.io',
+  apiVersion: 'v1beta1',
+  namespace: 'healthz',
+  resource: 'foos',
+  subresource: '',
+  name: '',
+};
+
+describe('createAuthorizer', () => {
+  const asked: string[] = [];
+  const authorize = createAuthorizer({
+    alwaysAllowPaths: ['/healthz', '/debug/*'],
+    review: async (user, attributes): Promise<Decision> => {
+      asked.push(`${user.name} ${attributes.verb} ${attributes.path}`);
+      return { allowed: false, reason: 'no' };
+    },
+  });
+  beforeEach(() => asked.splice(0));
+
+  it('allows the always-allowed paths (exact, or by prefix with *) without asking', async () => {
+    expect(await authorize(alice, nonResource('/healthz'))).toEqual({ allowed: true });
+    expect(await authorize(alice, nonResource('/debug/pprof'))).toEqual({ allowed: true });
+    expect(asked).toEqual([]);
+  });
+
+  it('asks about everything else, resource requests included even when their path looks allowed', async () => {
+    expect(await authorize(alice, nonResource('/healthz/etcd'))).toEqual({ allowed: false, reason: 'no' });
+    expect(await authorize(alice, { ...foos, path: '/debug/x' })).toEqual({ allowed: false, reason: 'no' });
+    expect(asked).toEqual(['alice get /healthz/etcd', 'alice list /debug/x']);
+  });
+
+  it('allows system:masters without asking', async () => {
+    expect(await authorize(master, foos)).toEqual({ allowed: true });
+    expect(asked).toEqual([]);
+  });
+
+  it('allows everyone when standalone (no review)', async () => {
+    expect(await createAuthorizer({ alwaysAllowPaths: [] })(alice, foos)).toEqual({ allowed: true });
+  });
+});
+
+describe('forbiddenError', () => {
+  it("writes the message as Kubernetes does, with the reviewer's reason last", () => {
+    expect(
+      forbiddenError(alice, { ...foos, verb: 'get', name: 'x', namespace: 'default' }, 'RBAC: no').toStatus(),
+    ).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message:
+        'foos.bar.pwk.educative.io "x" is forbidden: User "alice" cannot get resource "foos" in API group "bar.pwk.educative.io" in the namespace "default": RBAC: no',
+      reason: 'Forbidden',
+      details: { name: 'x', group: 'bar.pwk.educative.io', kind: 'foos' },
+      code: 403,
+    });
+  });
+
+  it('says "at the cluster scope" without a namespace and names non-resource paths', () => {
+    expect(forbiddenError(alice, { ...foos, namespace: '', subresource: 'status' }, '').message).toBe(
+      'foos.bar.pwk.educative.io is forbidden: User "alice" cannot list resource "foos/status" in API group "bar.pwk.educative.io" at the cluster scope',
+    );
+    expect(forbiddenError(alice, nonResource('/openapi/v3'), '').toStatus()).toMatchObject({
+      message: 'forbidden: User "alice" cannot get path "/openapi/v3"',
+      details: {},
+    });
+  });
+});

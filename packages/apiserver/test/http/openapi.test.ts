@@ -1,0 +1,171 @@
+/**
+ * OpenAPI over HTTP: /openapi/v2 in JSON (406 to a protobuf-only Accept, so kubectl falls back to
+ * v3), the /openapi/v3 index, and the group-version document with its hash-keyed caching.
+ */
+import { startTestServer } from '../support/server';
+import type { TestServer } from '../support/server';
+
+type Json = Record<string, unknown>;
+
+const GV_PATH = 'apis/bar.pwk.educative.io/v1beta1';
+const FOO_SCHEMA = 'io.educative.pwk.bar.v1beta1.Foo';
+const NAMESPACED_FOO = '/apis/bar.pwk.educative.io/v1beta1/namespaces/{namespace}/foos/{name}';
+/** What kubectl sends for /openapi/v2. */
+const PROTOBUF_V2 = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+
+function queryParameterNames(operation: Json): string[] {
+  return ((operation.parameters as Json[] | undefined) ?? [])
+    .filter((p) => p.in === 'query')
+    .map((p) => String(p.name));
+}
+
+describe('OpenAPI', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.stop());
+
+  describe('/openapi/v2', () => {
+    it('serves Swagger 2.0 JSON with the Foo definition and an ETag', async () => {
+      const res = await server.request('GET', '/openapi/v2?timeout=32s', {
+        headers: { accept: 'application/json' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json');
+      expect(res.headers.etag).toMatch(/^"[0-9A-F]+"$/);
+      const doc = res.json<{ swagger: string; definitions: Json; paths: Json }>();
+      expect(doc.swagger).toBe('2.0');
+      expect(doc.definitions[FOO_SCHEMA]).toMatchObject({
+        'x-kubernetes-group-version-kind': [
+          { group: 'bar.pwk.educative.io', version: 'v1beta1', kind: 'Foo' },
+        ],
+      });
+      expect(doc.paths[NAMESPACED_FOO]).toBeDefined();
+    });
+
+    it('serves JSON to the aggregator’s Accept that prefers protobuf but allows JSON', async () => {
+      const res = await server.request('GET', '/openapi/v2', {
+        headers: { accept: `${PROTOBUF_V2}, application/json;q=0.9` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.json()).toMatchObject({ swagger: '2.0' });
+    });
+
+    it('answers a protobuf-only Accept with 406 NotAcceptable', async () => {
+      const res = await server.request('GET', '/openapi/v2', { headers: { accept: PROTOBUF_V2 } });
+      expect(res.status).toBe(406);
+      expect(res.json()).toMatchObject({ kind: 'Status', reason: 'NotAcceptable', code: 406 });
+    });
+
+    it('answers 304 to If-None-Match with the current ETag', async () => {
+      const first = await server.request('GET', '/openapi/v2');
+      const again = await server.request('GET', '/openapi/v2', {
+        headers: { 'if-none-match': String(first.headers.etag) },
+      });
+      expect(again.status).toBe(304);
+      expect(again.text).toBe('');
+    });
+  });
+
+  describe('/openapi/v3', () => {
+    it('indexes the group version with a hash-keyed serverRelativeURL', async () => {
+      const res = await server.request('GET', '/openapi/v3?timeout=32s');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json');
+      const index = res.json<{ paths: Record<string, { serverRelativeURL: string }> }>();
+      expect(Object.keys(index.paths)).toEqual([GV_PATH]);
+      expect(index.paths[GV_PATH]?.serverRelativeURL).toMatch(
+        new RegExp(`^/openapi/v3/${GV_PATH}\\?hash=[0-9A-F]+$`),
+      );
+    });
+
+    it('serves the document at the hashed URL as immutable, with its hash as ETag', async () => {
+      const index = (await server.request('GET', '/openapi/v3')).json<{
+        paths: Record<string, { serverRelativeURL: string }>;
+      }>();
+      const url = index.paths[GV_PATH]!.serverRelativeURL;
+      const hash = url.split('hash=')[1];
+      const res = await server.request('GET', url);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json');
+      expect(res.headers['cache-control']).toBe('public, immutable');
+      expect(res.headers.expires).toBeDefined();
+      expect(new Date(String(res.headers.expires)).getTime()).toBeGreaterThan(
+        Date.now() + 300 * 24 * 3600 * 1000,
+      );
+      expect(res.headers.etag).toBe(`"${hash}"`);
+      expect(res.headers.vary).toBe('Accept');
+      const doc = res.json<{ openapi: string; components: { schemas: Json }; paths: Record<string, Json> }>();
+      expect(doc.openapi).toMatch(/^3\.0/);
+      // kubectl explain foo.spec walks these.
+      const foo = doc.components.schemas[FOO_SCHEMA] as { properties: Json };
+      expect(Object.keys(foo.properties)).toEqual(
+        expect.arrayContaining(['apiVersion', 'kind', 'metadata', 'spec', 'status']),
+      );
+    });
+
+    it('advertises dryRun and fieldValidation on the GVK-tagged POST/PUT/PATCH, and strategic merge on PATCH', async () => {
+      const url = (await server.request('GET', '/openapi/v3')).json<{
+        paths: Record<string, { serverRelativeURL: string }>;
+      }>().paths[GV_PATH]!.serverRelativeURL;
+      const doc = (await server.request('GET', url)).json<{ paths: Record<string, Record<string, Json>> }>();
+      const item = doc.paths[NAMESPACED_FOO]!;
+      const collection = doc.paths['/apis/bar.pwk.educative.io/v1beta1/namespaces/{namespace}/foos']!;
+      for (const operation of [collection.post!, item.put!, item.patch!]) {
+        expect(operation['x-kubernetes-group-version-kind']).toEqual({
+          group: 'bar.pwk.educative.io',
+          version: 'v1beta1',
+          kind: 'Foo',
+        });
+        expect(queryParameterNames(operation)).toEqual(
+          expect.arrayContaining(['dryRun', 'fieldValidation', 'fieldManager']),
+        );
+        expect(operation.responses).toBeDefined();
+      }
+      const patchTypes = Object.keys((item.patch!.requestBody as { content: Json }).content);
+      expect(patchTypes).toEqual(
+        expect.arrayContaining([
+          'application/strategic-merge-patch+json',
+          'application/merge-patch+json',
+          'application/json-patch+json',
+        ]),
+      );
+    });
+
+    it('serves the document without a hash but without immutable caching', async () => {
+      const res = await server.request('GET', `/openapi/v3/${GV_PATH}`);
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBeUndefined();
+      expect(res.json()).toMatchObject({ openapi: expect.stringMatching(/^3\.0/) });
+    });
+
+    it('redirects a stale hash to the current document (301), as kube-openapi does', async () => {
+      const res = await server.request('GET', `/openapi/v3/${GV_PATH}?hash=0000STALE`);
+      expect(res.status).toBe(301);
+      expect(res.headers.location).toMatch(new RegExp(`^/openapi/v3/${GV_PATH}\\?hash=[0-9A-F]+$`));
+      expect(res.headers['cache-control']).toBeUndefined();
+    });
+
+    it('answers 304 to If-None-Match with the document hash', async () => {
+      const first = await server.request('GET', `/openapi/v3/${GV_PATH}`);
+      const again = await server.request('GET', `/openapi/v3/${GV_PATH}`, {
+        headers: { 'if-none-match': String(first.headers.etag) },
+      });
+      expect(again.status).toBe(304);
+    });
+
+    it('answers a protobuf-only Accept for the v3 document with 406', async () => {
+      const res = await server.request('GET', `/openapi/v3/${GV_PATH}`, {
+        headers: { accept: 'application/com.github.proto-openapi.spec.v3@v1.0+protobuf' },
+      });
+      expect(res.status).toBe(406);
+      expect(res.json()).toMatchObject({ kind: 'Status', reason: 'NotAcceptable' });
+    });
+
+    it('answers 404 for a group version it does not serve', async () => {
+      const res = await server.request('GET', '/openapi/v3/apis/other.example.com/v1');
+      expect(res.status).toBe(404);
+    });
+  });
+});

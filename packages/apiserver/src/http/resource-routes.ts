@@ -12,10 +12,11 @@ import { deleteObject } from '../handlers/delete';
 import { getObject } from '../handlers/get';
 import { listObjects } from '../handlers/list';
 import type { HandlerResult } from '../handlers/result';
+import { applyObject } from '../handlers/apply';
 import { patchObject } from '../handlers/patch';
 import { updateObject } from '../handlers/update';
 import { openWatch } from '../handlers/watch';
-import type { RegistryStore } from '../registry/store';
+import type { RegistryStore, WriteOptions } from '../registry/store';
 import { parseIncludeObject } from '../registry/table';
 import type { Preconditions } from '../storage/interface';
 import { decodeObject, decodeOptional } from './body';
@@ -63,6 +64,11 @@ function send(
     body,
     form: result.type === 'status' ? { ...form, kind: 'object' } : form,
   });
+}
+
+/** The write's query options, with the User-Agent that names the default field manager. */
+function writeOptions(req: Request): WriteOptions {
+  return { ...parseWriteOptions(req.query), userAgent: req.get('user-agent') };
 }
 
 function deleteOptionsFrom(req: Request): { preconditions?: Preconditions; dryRun: boolean } {
@@ -116,13 +122,13 @@ export function resourceRoutes(options: ResourceRoutesOptions): Router {
     const form = negotiate(req, { table: true, metadata: 'single' });
     const format = bodyFormat(req.get('content-type'), ['json', 'yaml']);
     const body = decodeObject(req.body as Buffer, format as 'json' | 'yaml');
-    const writeOptions = parseWriteOptions(req.query);
+    const requested = writeOptions(req);
     const result = await createObject(store, {
       namespace: param(req, 'namespace'),
       body,
-      options: writeOptions,
+      options: requested,
     });
-    if (writeOptions.dryRun) result.code = 201;
+    if (requested.dryRun) result.code = 201;
     send(req, res, { result, form, now: options.now() });
   };
 
@@ -140,14 +146,42 @@ export function resourceRoutes(options: ResourceRoutesOptions): Router {
       namespace: param(req, 'namespace'),
       name: param(req, 'name'),
       body,
-      options: parseWriteOptions(req.query),
+      options: writeOptions(req),
     });
     send(req, res, { result, form, now: options.now() });
   };
 
   const patch: Handler = async (req, res) => {
     const form = negotiate(req, { table: true, metadata: 'single' });
-    const type = bodyFormat(req.get('content-type'), ['json-patch', 'merge-patch', 'strategic-merge-patch']);
+    const type = bodyFormat(req.get('content-type'), [
+      'json-patch',
+      'merge-patch',
+      'strategic-merge-patch',
+      'apply-patch',
+    ]);
+    const force = queryValue(req.query, 'force');
+    if (type === 'apply-patch') {
+      const applied = decodeOptional(req.body as Buffer | undefined, 'yaml');
+      if (applied === undefined) throw StatusError.badRequest('the apply configuration is empty');
+      const result = await applyObject(store, {
+        namespace: param(req, 'namespace'),
+        name: param(req, 'name'),
+        applied,
+        force: force === 'true' || force === '1',
+        options: writeOptions(req),
+      });
+      send(req, res, { result, form, now: options.now() });
+      return;
+    }
+    if (force !== undefined) {
+      throw StatusError.invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [
+        {
+          reason: 'FieldValueForbidden',
+          field: 'force',
+          message: 'Forbidden: may not be specified for non-apply patch',
+        },
+      ]);
+    }
     const body = decodeOptional(req.body as Buffer | undefined, 'json');
     if (body === undefined) throw StatusError.badRequest('the patch is empty');
     const result = await patchObject(store, {
@@ -155,7 +189,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): Router {
       name: param(req, 'name'),
       patch: body,
       type: type as 'json-patch' | 'merge-patch' | 'strategic-merge-patch',
-      options: parseWriteOptions(req.query),
+      options: writeOptions(req),
     });
     send(req, res, { result, form, now: options.now() });
   };

@@ -71,7 +71,7 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
     const result = await updateObject(statusStore, {
       ...target(req),
       body,
-      options: parseWriteOptions(req.query),
+      options: { ...parseWriteOptions(req.query), userAgent: req.get('user-agent') },
     });
     reply(res, { code: 200, body: result.object, warnings: result.warnings, form: f });
   };
@@ -80,7 +80,7 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
     const result = await patchObject(statusStore, {
       ...target(req),
       ...patchBody(req),
-      options: parseWriteOptions(req.query),
+      options: { ...parseWriteOptions(req.query), userAgent: req.get('user-agent') },
     });
     reply(res, { code: 200, body: result.object, warnings: result.warnings, form: f });
   };
@@ -92,7 +92,11 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
     const f = form(req);
     const format = bodyFormat(req.get('content-type'), ['json', 'yaml']) as 'json' | 'yaml';
     const body = decodeOptional(req.body as Buffer | undefined, format);
-    const result = await updateScale(store, { ...target(req), body, options: parseWriteOptions(req.query) });
+    const result = await updateScale(store, {
+      ...target(req),
+      body,
+      options: { ...parseWriteOptions(req.query), userAgent: req.get('user-agent') },
+    });
     reply(res, { code: 200, body: result.scale, warnings: result.warnings, form: f });
   };
   const scalePatch: Handler = async (req, res) => {
@@ -100,7 +104,7 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
     const result = await patchScale(store, {
       ...target(req),
       ...patchBody(req),
-      options: parseWriteOptions(req.query),
+      options: { ...parseWriteOptions(req.query), userAgent: req.get('user-agent') },
     });
     reply(res, { code: 200, body: result.scale, warnings: result.warnings, form: f });
   };

@@ -10,6 +10,7 @@ import { StatusError } from '../errors/status-error';
 import type { StatusCause } from '../errors/status-error';
 import { InvalidKeyError, NotFoundError } from '../storage/errors';
 import type { KubeObject, ListResult, ObjectKey, Preconditions, Storage, Watch } from '../storage/interface';
+import { applyConfiguration, defaultManagerName, recordUpdate } from './managed-fields';
 import type { ResourceStrategy } from './strategy';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -17,7 +18,13 @@ export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 export interface WriteOptions {
   dryRun: boolean;
   fieldValidation: FieldValidation;
+  /** `?fieldManager=`; else the User-Agent's program name is the manager, as in Kubernetes. */
+  fieldManager?: string;
+  userAgent?: string;
 }
+
+/** 'record': the write's changed fields go to its manager; 'keep': managedFields are already set (apply). */
+export type FieldTracking = 'record' | 'keep';
 
 export interface WriteResult {
   object: KubeObject;
@@ -150,7 +157,16 @@ export class RegistryStore {
     return this.storage.currentRevision();
   }
 
-  async create(namespace: string, body: KubeObject, options: WriteOptions): Promise<WriteResult> {
+  private manager(options: WriteOptions): string {
+    return options.fieldManager ?? defaultManagerName(options.userAgent);
+  }
+
+  async create(
+    namespace: string,
+    body: KubeObject,
+    options: WriteOptions,
+    tracking: FieldTracking = 'record',
+  ): Promise<WriteResult> {
     this.checkTypeMeta(body);
     const obj = structuredClone(body);
     const meta = (obj.metadata ??= {});
@@ -172,8 +188,12 @@ export class RegistryStore {
     meta.generation = 1;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
-    this.strategy.prepareForCreate(obj);
-    const admitted = this.admit(obj, options);
+    const tracked =
+      tracking === 'record'
+        ? recordUpdate({ live: undefined, next: obj, manager: this.manager(options), now: this.now() })
+        : obj;
+    this.strategy.prepareForCreate(tracked);
+    const admitted = this.admit(tracked, options);
     const name = String(admitted.object.metadata.name);
     if (options.dryRun) {
       // A dry run goes as far as storage would: a taken name is still a conflict.
@@ -232,13 +252,13 @@ export class RegistryStore {
   async updateWith(
     target: { namespace: string; name: string },
     next: (current: KubeObject) => KubeObject,
-    opts: { options: WriteOptions; preconditions?: Preconditions },
+    opts: { options: WriteOptions; preconditions?: Preconditions; tracking?: FieldTracking },
   ): Promise<WriteResult> {
     const key = this.key(target.namespace, target.name);
     let warnings: string[] = [];
     let admittedObject: KubeObject | undefined;
     const tryUpdate = (current: KubeObject): KubeObject => {
-      const obj = next(structuredClone(current));
+      let obj = next(structuredClone(current));
       const meta = (obj.metadata ??= {});
       meta.name = target.name;
       meta.namespace = target.namespace;
@@ -247,6 +267,15 @@ export class RegistryStore {
       meta.deletionTimestamp = current.metadata.deletionTimestamp;
       if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
       meta.resourceVersion = current.metadata.resourceVersion;
+      if (opts.tracking !== 'keep') {
+        obj = recordUpdate({
+          live: current,
+          next: obj,
+          manager: this.manager(opts.options),
+          now: this.now(),
+          subresource: this.strategy.subresource,
+        });
+      }
       this.strategy.prepareForUpdate(obj, current);
       checkNoNewFinalizers(this.strategy, obj, current);
       const admitted = this.admit(obj, opts.options, current);
@@ -277,6 +306,41 @@ export class RegistryStore {
       if (isMissing(err)) throw StatusError.notFound(this.ref, target.name);
       throw err;
     }
+  }
+
+  /**
+   * Server-side apply: merge the applied configuration into the live object under
+   * `fieldManager`'s ownership (conflicts with other managers → 409 unless force), creating the
+   * object when it does not exist. Returns whether it was created (201) or updated (200).
+   */
+  async apply(
+    target: { namespace: string; name: string },
+    applied: unknown,
+    opts: { options: WriteOptions; force: boolean },
+  ): Promise<WriteResult & { created: boolean }> {
+    const manager = opts.options.fieldManager ?? '';
+    const configure = (live: KubeObject | undefined) =>
+      applyConfiguration({
+        live,
+        applied,
+        manager,
+        force: opts.force,
+        now: this.now(),
+        subresource: this.strategy.subresource,
+        name: target.name,
+        namespace: target.namespace,
+      }).object;
+    if (!(await this.exists(target.namespace, target.name))) {
+      const created = await this.create(target.namespace, configure(undefined), opts.options, 'keep');
+      return { ...created, created: true };
+    }
+    const rv = (applied as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion;
+    const updated = await this.updateWith(target, (current) => configure(current), {
+      options: opts.options,
+      preconditions: typeof rv === 'string' && rv ? { resourceVersion: rv } : undefined,
+      tracking: 'keep',
+    });
+    return { ...updated, created: false };
   }
 
   async delete(

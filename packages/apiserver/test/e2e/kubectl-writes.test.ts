@@ -424,8 +424,7 @@ describe('kubectl writes against the pwk apiserver', () => {
   describe('server-side apply', () => {
     const applied = (replicas: number) => fooManifest({ name: 'ssa', namespace: 'ssa', spec: { replicas } });
 
-    // needs server-side apply (application/apply-patch+yaml)
-    it.skip('creates on the first apply --server-side and records the field manager', async () => {
+    it('creates on the first apply --server-side and records the field manager', async () => {
       const result = await kubectl.run(['apply', '--server-side', '--field-manager', 'alice', '-f', '-'], {
         stdin: applied(1),
       });
@@ -437,8 +436,7 @@ describe('kubectl writes against the pwk apiserver', () => {
       );
     });
 
-    // needs server-side apply (application/apply-patch+yaml)
-    it.skip('lets the same manager change its own field on a second apply', async () => {
+    it('lets the same manager change its own field on a second apply', async () => {
       const result = await kubectl.run(['apply', '--server-side', '--field-manager', 'alice', '-f', '-'], {
         stdin: applied(2),
       });
@@ -446,8 +444,7 @@ describe('kubectl writes against the pwk apiserver', () => {
       expect((await serverGet('ssa', 'ssa')).foo.spec).toEqual({ replicas: 2 });
     });
 
-    // needs server-side apply (application/apply-patch+yaml)
-    it.skip('refuses a second manager changing that field with a conflict naming it', async () => {
+    it('refuses a second manager changing that field with a conflict naming it', async () => {
       const result = await kubectl.run(['apply', '--server-side', '--field-manager', 'bob', '-f', '-'], {
         stdin: applied(3),
       });
@@ -457,8 +454,7 @@ describe('kubectl writes against the pwk apiserver', () => {
       expect((await serverGet('ssa', 'ssa')).foo.spec).toEqual({ replicas: 2 });
     });
 
-    // needs server-side apply (application/apply-patch+yaml)
-    it.skip('takes the field over with --force-conflicts', async () => {
+    it('takes the field over with --force-conflicts', async () => {
       const result = await kubectl.run(
         ['apply', '--server-side', '--field-manager', 'bob', '--force-conflicts', '-f', '-'],
         { stdin: applied(3) },

@@ -133,10 +133,18 @@ describe('kubectl against the pwk apiserver', () => {
       expect(foo.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     });
 
-    it('prints it with get -o json exactly as the server stores it', async () => {
+    it('prints it with get -o json exactly as the server stores it (managedFields hidden, as kubectl does)', async () => {
       const fromKubectl = JSON.parse(await kubectl.ok(['get', 'foo', 'demo-foo', '-o', 'json'])) as FooObject;
       const { foo } = await serverGet('default', 'demo-foo');
-      expect(fromKubectl).toEqual(foo);
+      const { managedFields, ...metadata } = foo.metadata as Record<string, unknown>;
+      expect(managedFields).toEqual([
+        expect.objectContaining({ manager: 'kubectl-create', operation: 'Update' }),
+      ]);
+      expect(fromKubectl).toEqual({ ...foo, metadata });
+      const shown = JSON.parse(
+        await kubectl.ok(['get', 'foo', 'demo-foo', '-o', 'json', '--show-managed-fields']),
+      ) as FooObject;
+      expect(shown).toEqual(foo);
     });
 
     it('prints a list with get foos -o json as a List of the items', async () => {

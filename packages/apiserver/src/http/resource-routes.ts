@@ -6,6 +6,7 @@
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { StatusError } from '../errors/status-error';
+import type { StatusCause } from '../errors/status-error';
 import { createObject } from '../handlers/create';
 import { deleteCollection } from '../handlers/delete-collection';
 import { deleteObject } from '../handlers/delete';
@@ -71,11 +72,48 @@ function writeOptions(req: Request): WriteOptions {
   return { ...parseWriteOptions(req.query), userAgent: req.get('user-agent') };
 }
 
+const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'];
+
+/** ValidateDeleteOptions: the garbage collector's policies or none; not beside orphanDependents. */
+function checkPropagationPolicy(policy: unknown, orphanDependents: unknown): void {
+  if (policy === undefined || policy === null) return;
+  const invalid = (cause: StatusCause) =>
+    StatusError.invalid({ group: 'meta.k8s.io', kind: 'DeleteOptions' }, '', [cause]);
+  if (orphanDependents !== undefined && orphanDependents !== null) {
+    throw invalid({
+      reason: 'FieldValueInvalid',
+      field: 'propagationPolicy',
+      message: `Invalid value: ${JSON.stringify(policy)}: orphanDependents and deletionPropagation cannot be both set`,
+    });
+  }
+  if (typeof policy === 'string' && PROPAGATION_POLICIES.includes(policy)) return;
+  throw invalid({
+    reason: 'FieldValueNotSupported',
+    field: 'propagationPolicy',
+    message: `Unsupported value: ${JSON.stringify(policy)}: supported values: ${[...PROPAGATION_POLICIES, 'nil'].map((v) => `"${v}"`).join(', ')}`,
+  });
+}
+
 function deleteOptionsFrom(req: Request): { preconditions?: Preconditions; dryRun: boolean } {
   const format =
     req.body && (req.body as Buffer).length ? bodyFormat(req.get('content-type'), ['json', 'yaml']) : 'json';
   const body = decodeOptional(req.body as Buffer | undefined, format as 'json' | 'yaml') as
-    { preconditions?: Preconditions; dryRun?: string[] } | undefined;
+    | {
+        preconditions?: Preconditions;
+        dryRun?: string[];
+        propagationPolicy?: unknown;
+        orphanDependents?: unknown;
+      }
+    | undefined;
+  // A body replaces the query's options, as the delete handler decodes them.
+  if (body !== undefined && body !== null)
+    checkPropagationPolicy(body.propagationPolicy, body.orphanDependents);
+  else {
+    checkPropagationPolicy(
+      queryValue(req.query, 'propagationPolicy') || undefined,
+      queryValue(req.query, 'orphanDependents') || undefined,
+    );
+  }
   const dryRunQuery = parseWriteOptions(req.query).dryRun;
   const dryRun = dryRunQuery || (Array.isArray(body?.dryRun) && body.dryRun.includes('All'));
   const preconditions = body?.preconditions ?? undefined;

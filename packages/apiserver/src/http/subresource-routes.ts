@@ -6,6 +6,7 @@
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { StatusError } from '../errors/status-error';
+import { applyObject } from '../handlers/apply';
 import { getObject } from '../handlers/get';
 import { patchObject } from '../handlers/patch';
 import { getScale, patchScale, updateScale } from '../handlers/scale';
@@ -14,7 +15,7 @@ import type { RegistryStore } from '../registry/store';
 import { decodeObject, decodeOptional } from './body';
 import { bodyFormat, negotiateResponse } from './negotiation';
 import type { ResponseForm } from './negotiation';
-import { parseWriteOptions } from './query';
+import { parseWriteOptions, queryValue } from './query';
 import { sendBody, setWarnings } from './respond';
 
 export interface SubresourceRoutesOptions {
@@ -52,6 +53,24 @@ function patchBody(req: Request): { patch: unknown; type: PatchKind } {
   return { patch, type };
 }
 
+/** Whether a status PATCH is server-side apply (415 for a type no status patch takes). */
+function isApply(req: Request): boolean {
+  const types = ['json-patch', 'merge-patch', 'strategic-merge-patch', 'apply-patch'] as const;
+  return bodyFormat(req.get('content-type'), types) === 'apply-patch';
+}
+
+/** `force` belongs to apply patches only (ValidatePatchOptions). */
+function checkNoForce(req: Request): void {
+  if (queryValue(req.query, 'force') === undefined) return;
+  throw StatusError.invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [
+    {
+      reason: 'FieldValueForbidden',
+      field: 'force',
+      message: 'Forbidden: may not be specified for non-apply patch',
+    },
+  ]);
+}
+
 export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
   const { store, statusStore } = options;
   const { group, version, resource } = store.strategy;
@@ -77,11 +96,23 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
   };
   const statusPatch: Handler = async (req, res) => {
     const f = form(req);
-    const result = await patchObject(statusStore, {
-      ...target(req),
-      ...patchBody(req),
-      options: { ...parseWriteOptions(req.query), userAgent: req.get('user-agent') },
-    });
+    const options = { ...parseWriteOptions(req.query), userAgent: req.get('user-agent') };
+    // Server-side apply to status (controllers' Status().Patch(..., client.Apply)); never creates.
+    if (isApply(req)) {
+      const applied = decodeOptional(req.body as Buffer | undefined, 'yaml');
+      if (applied === undefined) throw StatusError.badRequest('the apply configuration is empty');
+      const force = queryValue(req.query, 'force');
+      const result = await applyObject(statusStore, {
+        ...target(req),
+        applied,
+        force: force === 'true' || force === '1',
+        options,
+      });
+      reply(res, { code: result.code, body: result.object, warnings: result.warnings, form: f });
+      return;
+    }
+    checkNoForce(req);
+    const result = await patchObject(statusStore, { ...target(req), ...patchBody(req), options });
     reply(res, { code: 200, body: result.object, warnings: result.warnings, form: f });
   };
   const scaleGet: Handler = async (req, res) => {

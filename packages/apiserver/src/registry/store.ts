@@ -102,16 +102,7 @@ export class RegistryStore {
   private admit(obj: KubeObject, options: WriteOptions, old?: KubeObject): WriteResult {
     const defaulted = this.strategy.applyDefaults(obj);
     const checked = old ? this.strategy.validateUpdate(defaulted, old) : this.strategy.validate(defaulted);
-    const warnings: string[] = [];
-    if (checked.unknownFields.length > 0) {
-      if (options.fieldValidation === 'Strict') {
-        throw StatusError.badRequest(
-          `strict decoding error: ${checked.unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`,
-        );
-      }
-      if (options.fieldValidation === 'Warn')
-        warnings.push(...checked.unknownFields.map((f) => `unknown field "${f}"`));
-    }
+    const warnings = unknownFieldWarnings(checked.unknownFields, options);
     if (checked.errors.length > 0) {
       throw StatusError.invalid(
         { group: this.strategy.group, kind: this.strategy.kind },
@@ -319,10 +310,15 @@ export class RegistryStore {
     opts: { options: WriteOptions; force: boolean },
   ): Promise<WriteResult & { created: boolean }> {
     const manager = opts.options.fieldManager ?? '';
+    // Unknown fields are refused, warned about or dropped before anyone can own them.
+    const unknownFields = isPlainObject(applied) ? this.strategy.validate(applied).unknownFields : [];
+    const warnings = unknownFieldWarnings(unknownFields, opts.options);
+    const known =
+      unknownFields.length > 0 ? this.strategy.pruneUnknownFields(applied as KubeObject) : applied;
     const configure = (live: KubeObject | undefined) =>
       applyConfiguration({
         live,
-        applied,
+        applied: known,
         manager,
         force: opts.force,
         now: this.now(),
@@ -331,8 +327,10 @@ export class RegistryStore {
         namespace: target.namespace,
       }).object;
     if (!(await this.exists(target.namespace, target.name))) {
+      // A subresource never creates its object (its REST update does not allow create): 404.
+      if (this.strategy.subresource) throw StatusError.notFound(this.ref, target.name);
       const created = await this.create(target.namespace, configure(undefined), opts.options, 'keep');
-      return { ...created, created: true };
+      return { ...created, warnings: [...warnings, ...created.warnings], created: true };
     }
     const rv = (applied as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion;
     const updated = await this.updateWith(target, (current) => configure(current), {
@@ -340,7 +338,7 @@ export class RegistryStore {
       preconditions: typeof rv === 'string' && rv ? { resourceVersion: rv } : undefined,
       tracking: 'keep',
     });
-    return { ...updated, created: false };
+    return { ...updated, warnings: [...warnings, ...updated.warnings], created: false };
   }
 
   async delete(
@@ -378,6 +376,20 @@ export class RegistryStore {
       throw err;
     }
   }
+}
+
+/** fieldValidation on unknown fields: Strict refuses them (400), Warn warns, Ignore says nothing. */
+function unknownFieldWarnings(unknownFields: string[], options: WriteOptions): string[] {
+  if (unknownFields.length === 0 || options.fieldValidation === 'Ignore') return [];
+  const messages = unknownFields.map((f) => `unknown field "${f}"`);
+  if (options.fieldValidation === 'Strict') {
+    throw StatusError.badRequest(`strict decoding error: ${messages.join(', ')}`);
+  }
+  return messages;
+}
+
+function isPlainObject(value: unknown): value is KubeObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**

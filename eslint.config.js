@@ -52,5 +52,17 @@ module.exports = tseslint.config(
   layer('storage', ['http', 'handlers', 'registry', 'discovery', 'auth']),
   layer('registry', ['http', 'handlers', 'discovery', 'auth']),
   layer('handlers', ['http', 'discovery', 'auth']),
+  {
+    // The controller talks to Kubernetes through one adapter folder (src/kube/), so the
+    // library's quirks are handled in one place.
+    files: ['packages/controller/src/**/*.ts'],
+    ignores: ['packages/controller/src/kube/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@kubernetes/client-node', message: 'only src/kube/ may import the client library' }] },
+      ],
+    },
+  },
   prettier,
 );

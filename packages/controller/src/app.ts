@@ -1,0 +1,171 @@
+/**
+ * Wires the controller from a validated config: the cluster connection, the informer, the work
+ * queue and reconciler, leader election, metrics and probes. main.ts only adds flags and
+ * signals on top, so integration tests start exactly what the binary starts.
+ */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { Foo } from '@pwk/api';
+import type { ControllerConfig } from './config';
+import { Controller } from './controller';
+import { buildEvent } from './events';
+import { serveMetrics, serveProbes } from './http-endpoints';
+import type { Endpoint } from './http-endpoints';
+import { createEventSink } from './kube/events';
+import { createFooListWatch, createFooWriter } from './kube/foos';
+import { ResilientInformer } from './kube/informer';
+import { loadKubeConfig, serverOf } from './kube/kubeconfig';
+import { createLeaseStore } from './kube/leases';
+import { LeaderElector } from './leader-election';
+import type { LeaseStore } from './leader-election';
+import type { Logger } from './logger';
+import { createMetrics } from './metrics';
+import type { ControllerMetrics } from './metrics';
+import { WorkQueue } from './queue';
+import { createReconciler } from './reconciler';
+
+export interface StartOptions {
+  config: ControllerConfig;
+  logger: Logger;
+  /** Running in a pod (decided by main.ts from the environment). */
+  inCluster: boolean;
+  /** Collect process metrics (off in tests that start several controllers). */
+  processMetrics?: boolean;
+  /** Server-side watch timeout; default 300–600 s at random. */
+  watchTimeoutSeconds?: () => number;
+  /** The Lease to elect on; default the cluster's (tests pass one that behaves like it). */
+  leaseStore?: LeaseStore;
+  /** This replica's identity in the Lease; default `<hostname>_<uuid>` as client-go. */
+  identity?: string;
+}
+
+/** Why the controller ended: shut down on request, or leadership lost (exit and restart). */
+export type StopReason = 'stopped' | 'lost';
+
+export interface RunningController {
+  metrics: ControllerMetrics;
+  metricsEndpoint?: Endpoint;
+  probesEndpoint?: Endpoint;
+  /** Resolves once everything has stopped. */
+  done: Promise<StopReason>;
+  /** Graceful: drain the queue, release the lease, close the listeners. */
+  shutdown(): Promise<void>;
+}
+
+export async function startController(options: StartOptions): Promise<RunningController> {
+  const { config, logger } = options;
+  const kc = loadKubeConfig({ kubeconfig: config.kubeconfig, inCluster: options.inCluster });
+  const requestTimeoutMs = config.requestTimeoutMs;
+  const queue = new WorkQueue<string>();
+  const metrics = createMetrics({ queueDepth: () => queue.len(), processMetrics: options.processMetrics });
+
+  const informer = new ResilientInformer<Foo>({
+    listWatch: createFooListWatch(kc, { requestTimeoutMs, watchTimeoutSeconds: options.watchTimeoutSeconds }),
+    // The informer starts from controller.start(), so `controller` exists by the first event.
+    onEvent: (_type, foo) => controller.enqueue(foo),
+    log: logger,
+    resyncPeriodMs: config.resyncPeriodMs,
+    onRestart: () => metrics.informerRestarts.inc(),
+  });
+  const writer = createFooWriter(kc, { requestTimeoutMs });
+  const sendEvent = createEventSink(kc, { requestTimeoutMs });
+  const source = { reportingInstance: `pwk-controller-${os.hostname()}` };
+  const reconcile = createReconciler({
+    client: {
+      get: ({ namespace, name }) => informer.get(name, namespace),
+      updateSpec: writer.updateSpec,
+      updateStatus: writer.updateStatus,
+      recordEvent: (event) => sendEvent(buildEvent(event, { source, nowMs: Date.now() })),
+    },
+    log: logger,
+  });
+  const controller = new Controller({
+    informer,
+    queue,
+    reconcile,
+    concurrency: config.concurrency,
+    log: logger,
+    metrics,
+  });
+
+  let shuttingDown = false;
+  let leading = !config.leaderElection.enabled;
+  const endpoints: Endpoint[] = [];
+  const metricsEndpoint = config.metricsBindAddress
+    ? await serveMetrics(config.metricsBindAddress, metrics.registry)
+    : undefined;
+  const probesEndpoint = config.healthProbeBindAddress
+    ? await serveProbes(config.healthProbeBindAddress, {
+        healthz: () => true,
+        // A standby is ready (it is doing its job: waiting); a leader once its cache is synced.
+        readyz: () => !shuttingDown && (!leading || controller.ready()),
+      })
+    : undefined;
+  for (const endpoint of [metricsEndpoint, probesEndpoint]) if (endpoint) endpoints.push(endpoint);
+  logger.info('pwk-controller starting', {
+    server: serverOf(kc),
+    concurrency: config.concurrency,
+    leaderElection: config.leaderElection.enabled,
+    metrics: metricsEndpoint?.url,
+    probes: probesEndpoint?.url,
+  });
+
+  const stopController = (drain: boolean) =>
+    controller.stop({ drain, timeoutMs: config.gracefulShutdownTimeoutMs });
+  const closeEndpoints = () => Promise.all(endpoints.map((e) => e.close()));
+
+  let elector: LeaderElector | undefined;
+  let ended: Promise<StopReason>;
+  let requestStop: () => void = () => undefined;
+  if (config.leaderElection.enabled) {
+    const le = config.leaderElection;
+    elector = new LeaderElector({
+      store:
+        options.leaseStore ??
+        createLeaseStore(kc, { namespace: le.namespace, name: le.name, requestTimeoutMs }),
+      identity: options.identity ?? `${os.hostname()}_${randomUUID()}`,
+      leaseDurationMs: le.leaseDurationMs,
+      renewDeadlineMs: le.renewDeadlineMs,
+      retryPeriodMs: le.retryPeriodMs,
+      log: logger,
+      onStartedLeading: () => {
+        leading = true;
+        metrics.isLeader.set(1);
+        void controller.start();
+      },
+      onStoppedLeading: (why) => {
+        leading = false;
+        metrics.isLeader.set(0);
+        // Lost: stop at once — another replica may already be reconciling.
+        if (why === 'lost') void stopController(false);
+      },
+    });
+    ended = elector.run();
+  } else {
+    metrics.isLeader.set(1);
+    await controller.start();
+    ended = new Promise<StopReason>((resolve) => (requestStop = () => resolve('stopped')));
+  }
+
+  const done = ended.then(async (reason) => {
+    await stopController(reason === 'stopped');
+    await closeEndpoints();
+    logger.info('pwk-controller stopped', { reason });
+    return reason;
+  });
+
+  return {
+    metrics,
+    metricsEndpoint,
+    probesEndpoint,
+    done,
+    async shutdown() {
+      shuttingDown = true;
+      // Drain while still holding the lease, then release it.
+      await stopController(true);
+      if (elector) await elector.stop();
+      requestStop();
+      await done;
+    },
+  };
+}

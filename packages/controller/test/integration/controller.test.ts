@@ -1,0 +1,239 @@
+/**
+ * The controller (the same wiring as the binary, in-process) against a real pwk apiserver
+ * process with its file store in a temp dir. Leader election is off: the apiserver serves
+ * Foos only, no Leases (leader election has its own tests against an API-like Lease store),
+ * and no Events either, which the controller must shrug off.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { Foo } from '@pwk/api';
+import { startController } from '../../src/app';
+import type { RunningController } from '../../src/app';
+import { parseCommandLine } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { ApiserverProcess, REPO_ROOT } from '../support/apiserver-process';
+import { FooWatchLog } from '../support/foo-watch-log';
+import { eventually } from '../support/scripted-apiserver';
+
+jest.setTimeout(60_000);
+
+const GROUP_PATH = '/apis/bar.pwk.educative.io/v1beta1';
+const fooPath = (namespace: string, name = '') =>
+  `${GROUP_PATH}/namespaces/${namespace}/foos${name ? `/${name}` : ''}`;
+
+let server: ApiserverProcess;
+let watchLog: FooWatchLog;
+let controller: RunningController;
+const logs: Array<Record<string, unknown>> = [];
+
+async function startTheController(): Promise<RunningController> {
+  const parsed = parseCommandLine([
+    `--kubeconfig=${server.kubeconfig}`,
+    '--leader-elect=false',
+    '--metrics-bind-address=127.0.0.1:0',
+    '--health-probe-bind-address=127.0.0.1:0',
+    '--log-level=debug',
+  ]);
+  if (parsed.help) throw new Error('unexpected help');
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean))
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'debug', format: 'json', stream: sink });
+  return startController({ config: parsed.config, logger, inCluster: false });
+}
+
+async function createFoos(
+  namespace: string,
+  names: string[],
+  spec: Foo['spec'] = { replicas: 1 },
+): Promise<void> {
+  const batch = 25;
+  for (let i = 0; i < names.length; i += batch) {
+    const results = await Promise.all(
+      names.slice(i, i + batch).map((name) =>
+        server.request('POST', fooPath(namespace), {
+          body: { apiVersion: 'bar.pwk.educative.io/v1beta1', kind: 'Foo', metadata: { name }, spec },
+        }),
+      ),
+    );
+    for (const r of results) expect(r.status).toBe(201);
+  }
+}
+
+async function listFoos(namespace: string): Promise<Foo[]> {
+  const list = await server.request<{ items: Foo[] }>('GET', fooPath(namespace));
+  return list.body.items;
+}
+
+const reconciledInWatch = (key: string) => watchLog.latest.get(key)?.spec?.location === 'Los Angeles';
+
+beforeAll(async () => {
+  server = await ApiserverProcess.start();
+  watchLog = new FooWatchLog(server);
+  await watchLog.start();
+  controller = await startTheController();
+});
+
+afterAll(async () => {
+  await controller?.shutdown();
+  await watchLog?.stop();
+  await server?.dispose();
+});
+
+describe('pwk-controller against a real pwk apiserver', () => {
+  it('gives demo-foo from hack/foo.yaml spec.location Los Angeles within seconds, and a Ready status', async () => {
+    const yaml = await readFile(path.join(REPO_ROOT, 'hack/foo.yaml'), 'utf8');
+    const created = await server.request('POST', fooPath('default'), {
+      body: yaml,
+      contentType: 'application/yaml',
+    });
+    expect(created.status).toBe(201);
+    const started = Date.now();
+    await eventually(() => reconciledInWatch('default/demo-foo'), 'demo-foo in Los Angeles', 5000);
+    expect(Date.now() - started).toBeLessThan(5000);
+    await eventually(
+      () => watchLog.latest.get('default/demo-foo')?.status?.observedGeneration === 2,
+      'its status',
+    );
+    const foo = (await server.request<Foo>('GET', fooPath('default', 'demo-foo'))).body;
+    expect(foo.spec).toEqual({ replicas: 51, location: 'Los Angeles' });
+    expect(foo.metadata.generation).toBe(2);
+    expect(foo.status?.conditions).toEqual([
+      expect.objectContaining({ type: 'Ready', status: 'True', reason: 'Reconciled', observedGeneration: 2 }),
+    ]);
+  });
+
+  it('logs one line per reconcile with namespace/name, result and duration; a missing Events API only at debug', async () => {
+    await eventually(
+      () => logs.some((l) => l.name === 'demo-foo' && l.result === 'changed'),
+      'the reconcile log line',
+    );
+    const line = logs.find((l) => l.name === 'demo-foo' && l.result === 'changed')!;
+    expect(line).toMatchObject({
+      level: 'info',
+      message: 'reconciled',
+      namespace: 'default',
+      writes: ['spec', 'status'],
+    });
+    expect(typeof line.durationMs).toBe('number');
+    const eventFailure = logs.find((l) => l.message === 'event not recorded');
+    expect(eventFailure).toMatchObject({ level: 'debug', reason: 'LocationSet', object: 'default/demo-foo' });
+    expect(logs.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
+  it('reconciles 500 Foos with exactly one spec write each, and leaves them alone afterwards', async () => {
+    const names = Array.from({ length: 500 }, (_, i) => `bulk-${i}`);
+    await createFoos('bulk', names, { replicas: 3, location: 'Paris' });
+    await eventually(
+      () => names.every((n) => reconciledInWatch(`bulk/${n}`)),
+      'all 500 in Los Angeles',
+      30_000,
+    );
+    await eventually(
+      () => names.every((n) => watchLog.latest.get(`bulk/${n}`)?.status?.observedGeneration === 2),
+      'all 500 statuses',
+      30_000,
+    );
+    await new Promise((r) => setTimeout(r, 500)); // time for any stray second write to show
+    expect(names.filter((n) => watchLog.specWritesOf(`bulk/${n}`) !== 1)).toEqual([]);
+    const stored = await listFoos('bulk');
+    expect(stored).toHaveLength(500);
+    expect(stored.filter((f) => f.metadata.generation !== 2 || f.spec?.location !== 'Los Angeles')).toEqual(
+      [],
+    );
+    expect(stored.every((f) => f.spec?.replicas === 3)).toBe(true);
+  });
+
+  it('corrects a Foo edited back to another location', async () => {
+    const current = (await server.request<Foo>('GET', fooPath('default', 'demo-foo'))).body;
+    const edited = await server.request<Foo>('PUT', fooPath('default', 'demo-foo'), {
+      body: { ...current, spec: { ...current.spec, location: 'Paris' } },
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body.metadata.generation).toBe(3);
+    await eventually(
+      () =>
+        reconciledInWatch('default/demo-foo') &&
+        watchLog.latest.get('default/demo-foo')?.metadata.generation === 4,
+      'demo-foo back in Los Angeles',
+    );
+    await eventually(
+      () => watchLog.latest.get('default/demo-foo')?.status?.observedGeneration === 4,
+      'its status',
+    );
+  });
+
+  it('never overwrites a concurrent change blindly: writers racing the controller keep their edits', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `race-${i}`);
+    await createFoos('race', names, { replicas: 1 });
+    // Bump replicas on each Foo while the controller is writing location: whichever write
+    // loses the race gets a Conflict; the end state must hold both changes.
+    await Promise.all(
+      names.map(async (name) => {
+        for (;;) {
+          const foo = (await server.request<Foo>('GET', fooPath('race', name))).body;
+          const put = await server.request('PUT', fooPath('race', name), {
+            body: { ...foo, spec: { ...foo.spec, replicas: 9 } },
+          });
+          if (put.status === 200) return;
+          expect(put.status).toBe(409);
+        }
+      }),
+    );
+    await eventually(
+      () => names.every((n) => reconciledInWatch(`race/${n}`)),
+      'all racing Foos in Los Angeles',
+      15_000,
+    );
+    const stored = await listFoos('race');
+    expect(stored.map((f) => f.spec)).toEqual(names.map(() => ({ replicas: 9, location: 'Los Angeles' })));
+  });
+
+  it('serves Prometheus metrics and the health probes', async () => {
+    const metrics = await fetch(`${controller.metricsEndpoint!.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toMatch(/pwk_controller_reconcile_total\{result="changed"\} [1-9]\d*/);
+    expect(text).toMatch(/pwk_controller_reconcile_duration_seconds_count [1-9]\d*/);
+    expect(text).toContain('pwk_controller_workqueue_depth 0');
+    expect(text).toContain('pwk_controller_reconcile_errors_total 0');
+    expect((await fetch(`${controller.probesEndpoint!.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${controller.probesEndpoint!.url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${controller.probesEndpoint!.url}/nope`)).status).toBe(404);
+  });
+
+  it('recovers when the apiserver restarts mid-run, without restarting the controller', async () => {
+    const before = Array.from({ length: 150 }, (_, i) => `restart-${i}`);
+    await createFoos('restart', before, { replicas: 2 });
+    await server.restart(); // while the controller is still working through them
+    const after = Array.from({ length: 20 }, (_, i) => `after-${i}`);
+    await createFoos('restart', after, { replicas: 2 });
+    const all = [...before, ...after];
+    await eventually(
+      () => all.every((n) => reconciledInWatch(`restart/${n}`)),
+      'all Foos in Los Angeles',
+      30_000,
+    );
+    const stored = await listFoos('restart');
+    expect(stored).toHaveLength(170);
+    // generation 2 = exactly one spec write (the watch log may have relisted across the restart).
+    expect(stored.filter((f) => f.spec?.location !== 'Los Angeles' || f.metadata.generation !== 2)).toEqual(
+      [],
+    );
+    const metrics = await (await fetch(`${controller.metricsEndpoint!.url}/metrics`)).text();
+    expect(metrics).toMatch(/pwk_controller_informer_restarts_total [1-9]\d*/);
+  });
+
+  it('never changed spec with a status write, in any of the above', () => {
+    expect(watchLog.specChangesWithoutGeneration).toEqual([]);
+  });
+
+  it.skip('needs the Events API: records a LocationSet Event regarding the Foo (pwk serves no events.k8s.io)', () => {
+    // Against a cluster: kubectl get events --field-selector reason=LocationSet.
+  });
+});

@@ -60,7 +60,11 @@ module.exports = tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: '@kubernetes/client-node', message: 'only src/kube/ may import the client library' }] },
+        {
+          paths: [
+            { name: '@kubernetes/client-node', message: 'only src/kube/ may import the client library' },
+          ],
+        },
       ],
     },
   },

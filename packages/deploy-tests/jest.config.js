@@ -1,0 +1,9 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  moduleNameMapper: { '^@pwk/api$': '<rootDir>/../api/src/index.ts' },
+  // The Dockerfile replay runs npm ci, tsc and two servers; two cores are shared.
+  maxWorkers: 2,
+};

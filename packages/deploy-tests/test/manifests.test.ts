@@ -44,12 +44,13 @@ beforeAll(() => {
   renderings['deploy/overlays/dev-insecure'] = kustomize(path.join(DEPLOY, 'overlays/dev-insecure'));
   renderings['deploy/overlays/default'] = kustomize(path.join(certs.dir, 'overlays/default'));
   renderings['deploy/'] = kustomize(certs.dir);
+  renderings['deploy/overlays/etcd-ha'] = kustomize(path.join(certs.dir, 'overlays/etcd-ha'));
 });
 
 afterAll(() => rmSync(path.dirname(certs.dir), { recursive: true, force: true }));
 
 describe('kustomize', () => {
-  it('renders the base, both overlays and deploy/ itself, which is the default overlay', () => {
+  it('renders the base, every overlay and deploy/ itself, which is the default overlay', () => {
     for (const [name, objects] of Object.entries(renderings))
       expect([name, objects.length > 10]).toEqual([name, true]);
     expect(renderings['deploy/']).toEqual(renderings['deploy/overlays/default']);
@@ -72,12 +73,14 @@ describe('kustomize', () => {
 });
 
 describe('schemas', () => {
-  it.each(['deploy/base', 'deploy/overlays/dev-insecure', 'deploy/overlays/default'])(
-    'every object %s renders passes the Kubernetes schemas with no unknown field',
-    (name) => {
-      expect(renderings[name]!.flatMap(validateObject)).toEqual([]);
-    },
-  );
+  it.each([
+    'deploy/base',
+    'deploy/overlays/dev-insecure',
+    'deploy/overlays/default',
+    'deploy/overlays/etcd-ha',
+  ])('every object %s renders passes the Kubernetes schemas with no unknown field', (name) => {
+    expect(renderings[name]!.flatMap(validateObject)).toEqual([]);
+  });
 
   it('catches a wrong type, a missing required field and a misspelt field', () => {
     const deployment = structuredClone(findObject(renderings['deploy/base']!, 'Deployment', 'pwk-apiserver'));
@@ -94,6 +97,33 @@ describe('schemas', () => {
   it('knows no schema for a kind Kubernetes does not have', () => {
     const bogus = { apiVersion: 'v1', kind: 'Bogus', metadata: { name: 'x' } };
     expect(validateObject(bogus)).toEqual(['Bogus/x: no schema for v1 Bogus']);
+  });
+});
+
+describe('the etcd overlay (several apiserver replicas)', () => {
+  const objects = () => renderings['deploy/overlays/etcd-ha']!;
+  const deployment = () => findObject(objects(), 'Deployment', 'pwk-apiserver');
+
+  it('runs three replicas on etcd and keeps nothing on a volume claim', () => {
+    expect(field(deployment(), 'spec', 'replicas')).toBe(3);
+    const args = container(deployment()).args;
+    expect(flagValue(args, 'storage')).toBe('etcd');
+    expect(flagValue(args, 'etcd-servers')).toMatch(/^https?:\/\//);
+    expect(flagValue(args, 'data-dir')).toBeUndefined();
+    expect(objects().filter((o) => o.kind === 'PersistentVolumeClaim')).toEqual([]);
+    expect(container(deployment()).volumeMounts.map((m) => m.mountPath)).not.toContain('/data');
+  });
+
+  it('keeps a replica serving through rollouts and disruptions: the APIService must never be unavailable', () => {
+    expect(field(deployment(), 'spec', 'strategy')).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+    });
+    const pdb = findObject(objects(), 'PodDisruptionBudget', 'pwk-apiserver');
+    expect(field(pdb, 'spec', 'minAvailable')).toBe(2);
+    const podLabels = field<Record<string, string>>(deployment(), 'spec', 'template', 'metadata', 'labels');
+    const selector = field<Record<string, string>>(pdb, 'spec', 'selector', 'matchLabels');
+    for (const [k, v] of Object.entries(selector)) expect(podLabels[k]).toBe(v);
   });
 });
 
@@ -123,7 +153,7 @@ describe('the apiserver', () => {
 
   it('passes only flags the built pwk-apiserver accepts', () => {
     const known = flagsOf(path.join(REPO_ROOT, 'packages/apiserver/dist/main.js'));
-    for (const name of ['deploy/', 'deploy/overlays/dev-insecure']) {
+    for (const name of ['deploy/', 'deploy/overlays/dev-insecure', 'deploy/overlays/etcd-ha']) {
       const args = container(findObject(renderings[name]!, 'Deployment', 'pwk-apiserver')).args;
       expect(args.map(flagName).filter((f) => !known.has(f))).toEqual([]);
     }

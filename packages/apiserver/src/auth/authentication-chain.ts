@@ -85,18 +85,23 @@ export function createAuthenticationChain(options: AuthenticationChainOptions): 
     return userFromClientCertificate(chain.peer) ?? 'no-credentials';
   };
 
-  const byBearerToken = async (req: AuthenticationRequest): Promise<Verdict> => {
+  const byTokenReview = async (req: AuthenticationRequest, token: string): Promise<Verdict> => {
+    try {
+      return (await options.tokenReview!(token)) ?? 'rejected';
+    } catch (err) {
+      options.onReviewError?.(err, req);
+      return 'rejected';
+    }
+  };
+
+  /** Synchronous unless a TokenReview must be asked (every request pays for each await). */
+  const byBearerToken = (req: AuthenticationRequest): Verdict | Promise<Verdict> => {
     const token = bearerToken(req.headers);
     if (token === undefined || (!options.tokens && !options.tokenReview)) return 'no-credentials';
     const fromFile = options.tokens?.authenticate(token);
     if (fromFile) return fromFile;
     if (!options.tokenReview) return 'rejected';
-    try {
-      return (await options.tokenReview(token)) ?? 'rejected';
-    } catch (err) {
-      options.onReviewError?.(err, req);
-      return 'rejected';
-    }
+    return byTokenReview(req, token);
   };
 
   return async (req) => {
@@ -107,7 +112,8 @@ export function createAuthenticationChain(options: AuthenticationChainOptions): 
       () => byClientCertificate(chain),
       () => byBearerToken(req),
     ]) {
-      const verdict = await method();
+      const answer = method();
+      const verdict = answer instanceof Promise ? await answer : answer;
       if (typeof verdict === 'object') return verdict;
       seen.push(verdict);
     }

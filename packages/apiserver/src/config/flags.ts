@@ -27,8 +27,20 @@ export const FLAGS: Record<string, FlagSpec> = {
       'Directory for the self-signed certificate generated when --tls-cert-file/--tls-private-key-file are not given.',
     default: 'apiserver.local.config/certificates',
   },
-  storage: { description: 'Storage backend: "file" (embedded, one replica).', default: 'file' },
+  storage: {
+    description:
+      'Storage backend: "file" (embedded, one replica) or "etcd" (--etcd-servers; any number of replicas).',
+    default: 'file',
+  },
   'data-dir': { description: 'Directory of the file store.', default: './data' },
+  'etcd-servers': {
+    description: 'Comma-separated etcd endpoints (http(s)://host:port) for --storage=etcd.',
+    default: '',
+  },
+  'etcd-prefix': { description: 'The prefix of every key pwk writes in etcd.', default: '/registry' },
+  'etcd-cafile': { description: "CA bundle that etcd's serving certificate is verified against." },
+  'etcd-certfile': { description: 'Client certificate for etcd (with --etcd-keyfile).' },
+  'etcd-keyfile': { description: 'Private key of --etcd-certfile.' },
   'event-window': {
     description: 'Changes the store retains for watch resumption and paged lists (older revisions get 410).',
     default: '10000',
@@ -184,8 +196,13 @@ const configSchema = z
     'tls-cert-file': z.string().optional(),
     'tls-private-key-file': z.string().optional(),
     'cert-dir': z.string().min(1),
-    storage: oneOf('storage', ['file']),
+    storage: oneOf('storage', ['file', 'etcd']),
     'data-dir': z.string().min(1),
+    'etcd-servers': list,
+    'etcd-prefix': z.string(),
+    'etcd-cafile': z.string().optional(),
+    'etcd-certfile': z.string().optional(),
+    'etcd-keyfile': z.string().optional(),
     'event-window': int('event-window', 100, 10_000_000),
     'token-auth-file': z.string().optional(),
     'client-ca-file': z.string().optional(),
@@ -215,6 +232,12 @@ const configSchema = z
   })
   .refine((c) => Boolean(c['tls-cert-file']) === Boolean(c['tls-private-key-file']), {
     message: '--tls-cert-file and --tls-private-key-file must be given together',
+  })
+  .refine((c) => c.storage !== 'etcd' || c['etcd-servers'].length > 0, {
+    message: '--storage=etcd needs --etcd-servers',
+  })
+  .refine((c) => Boolean(c['etcd-certfile']) === Boolean(c['etcd-keyfile']), {
+    message: '--etcd-certfile and --etcd-keyfile must be given together',
   });
 
 export type LogLevel = (typeof LEVELS)[number];
@@ -229,13 +252,23 @@ export interface RequestHeaderFlags {
   extraHeaderPrefixes: string[];
 }
 
+export interface EtcdFlags {
+  servers: string[];
+  prefix: string;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}
+
 export interface ServerConfig {
   bindAddress: string;
   securePort: number;
   tls?: { certFile: string; keyFile: string };
   certDir: string;
-  storage: 'file';
+  storage: 'file' | 'etcd';
   dataDir: string;
+  /** Where --storage=etcd connects. */
+  etcd: EtcdFlags;
   eventWindow: number;
   tokenAuthFile?: string;
   clientCAFile?: string;
@@ -305,6 +338,13 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       certDir: path.resolve(c['cert-dir']),
       storage: c.storage,
       dataDir: path.resolve(c['data-dir']),
+      etcd: {
+        servers: c['etcd-servers'],
+        prefix: c['etcd-prefix'],
+        caFile: c['etcd-cafile'],
+        certFile: c['etcd-certfile'],
+        keyFile: c['etcd-keyfile'],
+      },
       eventWindow: c['event-window'],
       tokenAuthFile: c['token-auth-file'],
       clientCAFile: c['client-ca-file'],

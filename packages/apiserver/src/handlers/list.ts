@@ -25,10 +25,24 @@ export async function listObjects(
   const metadata: ListResultBody['list']['metadata'] = { resourceVersion: String(result.revision) };
   if (result.continue) metadata.continue = result.continue;
   if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
-  return {
+  const answer: ListResultBody = {
     type: 'list',
     code: 200,
-    list: { apiVersion: `${group}/${version}`, kind: listKind, metadata, items: result.items },
+    list: {
+      apiVersion: `${group}/${version}`,
+      kind: listKind,
+      metadata,
+      // Read lazily: a list answered with its stored JSON never decodes its items.
+      get items() {
+        return result.items;
+      },
+      set items(items) {
+        result.items = items;
+        delete answer.serializedItems;
+      },
+    },
     warnings: [],
   };
+  if (result.serializedItems) answer.serializedItems = result.serializedItems;
+  return answer;
 }

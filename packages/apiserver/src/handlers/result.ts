@@ -6,6 +6,8 @@ export interface ObjectResult {
   type: 'object';
   code: number;
   object: KubeObject;
+  /** When set: exactly `JSON.stringify(object)`, so a JSON answer can send it as it is. */
+  serialized?: string;
   warnings: string[];
 }
 
@@ -18,6 +20,8 @@ export interface ListResultBody {
     metadata: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
     items: KubeObject[];
   };
+  /** When set: `serializedItems[i]` is exactly `JSON.stringify(list.items[i])`. */
+  serializedItems?: readonly string[];
   warnings: string[];
 }
 

@@ -5,6 +5,9 @@ import type { UserInfo } from '../auth/user';
 
 export function accessLog(logger: Logger, level: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
+    // A line below the logger's level would still be built and pushed through winston's stream
+    // only to be dropped there: skip it up front.
+    if (!logger.isLevelEnabled(level)) return next();
     const started = process.hrtime.bigint();
     res.on('close', () => {
       const user = res.locals.user as UserInfo | undefined;

@@ -1,11 +1,11 @@
 /**
  * The Express application: audit id, access log, request deadline, authentication, in-flight
- * limit, authorization, health, discovery, resource routes,
- * then the fallbacks — 404 for unknown paths and one error handler that turns anything thrown
- * into a Kubernetes Status.
+ * limit, authorization, health, discovery, resource routes (plain object and collection requests
+ * skip the router: direct-routes.ts), then the fallbacks — 404 for unknown paths and one error
+ * handler that turns anything thrown into a Kubernetes Status.
  */
 import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { RequestAuthenticator } from '../auth/authentication-chain';
 import type { Authorizer } from '../auth/authorizer';
 import type { RequestHeaderNames } from '../auth/request-header';
@@ -23,6 +23,7 @@ import { requestTimeout } from './request-timeout';
 import { discoveryRoutes, notFound } from './discovery-routes';
 import { healthRoutes } from './health-routes';
 import type { Health } from './health-routes';
+import { directRoutes } from './direct-routes';
 import { resourceRoutes } from './resource-routes';
 import { subresourceRoutes } from './subresource-routes';
 import { isServerFault, sendStatusError } from './status';
@@ -49,43 +50,26 @@ export interface AppOptions {
   trackWatch?: (done: Promise<void>) => void;
 }
 
-export function createApp(options: AppOptions): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.set('query parser', 'simple');
-  // Filters in k8s' order: audit id, log, deadline, authentication, in-flight limit, authorization.
-  app.use(auditId());
-  app.use(accessLog(options.logger, options.accessLogLevel));
-  app.use(rejectMalformedPaths());
-  if (options.requestTimeoutMs) app.use(requestTimeout({ timeoutMs: options.requestTimeoutMs }));
-  app.use(
+/** Filters in k8s' order: audit id, log, deadline, authentication, in-flight limit, authorization. */
+function requestFilters(options: AppOptions): RequestHandler[] {
+  const filters: RequestHandler[] = [
+    auditId(),
+    accessLog(options.logger, options.accessLogLevel),
+    rejectMalformedPaths(),
+  ];
+  if (options.requestTimeoutMs) filters.push(requestTimeout({ timeoutMs: options.requestTimeoutMs }));
+  filters.push(
     authenticateRequests({ authenticate: options.authenticate, identityHeaders: options.identityHeaders }),
   );
-  if (options.maxInFlight) app.use(maxInFlight(options.maxInFlight));
-  app.use(authorizeRequests(options.authorize));
-  app.use(healthRoutes(options.health));
-  app.use(discoveryRoutes());
-  app.use(
-    subresourceRoutes({
-      store: options.store,
-      statusStore: options.statusStore,
-      maxRequestBytes: options.maxRequestBytes,
-    }),
-  );
-  app.use(
-    resourceRoutes({
-      store: options.store,
-      now: options.now,
-      minRequestTimeoutMs: options.minRequestTimeoutMs,
-      bookmarkIntervalMs: options.bookmarkIntervalMs,
-      maxRequestBytes: options.maxRequestBytes,
-      trackWatch: options.trackWatch,
-    }),
-  );
-  app.use((_req: Request, _res: Response, next: NextFunction) => next(notFound()));
+  if (options.maxInFlight) filters.push(maxInFlight(options.maxInFlight));
+  filters.push(authorizeRequests(options.authorize));
+  return filters;
+}
+
+/** Turns anything thrown into a Kubernetes Status; server faults are logged with the audit id. */
+function errorHandler(logger: Logger): ErrorRequestHandler {
   // Express recognises an error handler by its four parameters.
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const bodyError = err as { type?: string; limit?: number; status?: number };
     let error: unknown = err;
     if (bodyError?.type === 'entity.too.large')
@@ -93,7 +77,7 @@ export function createApp(options: AppOptions): express.Express {
     else if (bodyError?.type && bodyError.status === 400)
       error = StatusError.badRequest('the request body could not be read');
     if (isServerFault(error)) {
-      options.logger.error('request failed', {
+      logger.error('request failed', {
         auditID: res.locals.auditID as string | undefined,
         verb: req.method,
         path: req.originalUrl,
@@ -105,6 +89,40 @@ export function createApp(options: AppOptions): express.Express {
       return;
     }
     sendStatusError(res, error);
+  };
+}
+
+export function createApp(options: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  const filters = requestFilters(options);
+  const handleError = errorHandler(options.logger);
+  const { group, version, resource } = options.store.strategy;
+  const resources = resourceRoutes({
+    store: options.store,
+    now: options.now,
+    minRequestTimeoutMs: options.minRequestTimeoutMs,
+    bookmarkIntervalMs: options.bookmarkIntervalMs,
+    maxRequestBytes: options.maxRequestBytes,
+    trackWatch: options.trackWatch,
   });
+  app.use(
+    directRoutes({ group, version, resource, filters, routes: resources.direct, onError: handleError }),
+  );
+  app.use(...filters);
+  app.use(healthRoutes(options.health));
+  app.use(discoveryRoutes());
+  app.use(
+    subresourceRoutes({
+      store: options.store,
+      statusStore: options.statusStore,
+      maxRequestBytes: options.maxRequestBytes,
+    }),
+  );
+  app.use(resources.router);
+  app.use((_req: Request, _res: Response, next: NextFunction) => next(notFound()));
+  app.use(handleError);
   return app;
 }

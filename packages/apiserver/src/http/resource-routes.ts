@@ -4,7 +4,7 @@
  * its result; every error goes through sendStatusError.
  */
 import express from 'express';
-import type { NextFunction, Request, Response, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { StatusError } from '../errors/status-error';
 import type { StatusCause } from '../errors/status-error';
 import { createObject } from '../handlers/create';
@@ -24,7 +24,7 @@ import { decodeObject, decodeOptional } from './body';
 import { bodyFormat, negotiateResponse } from './negotiation';
 import type { NegotiateOptions, ResponseForm } from './negotiation';
 import { parseListParams, parseWriteOptions, queryValue } from './query';
-import { sendBody, setWarnings, transformList, transformObject } from './respond';
+import { sendBody, sendText, setWarnings, storedJson, transformList, transformObject } from './respond';
 import { streamWatch } from './watch-stream';
 
 export interface ResourceRoutesOptions {
@@ -55,6 +55,11 @@ function send(
 ): void {
   const { result, form, now } = answer;
   setWarnings(res, result.warnings);
+  const stored = result.type === 'status' ? undefined : storedJson(result, form);
+  if (stored !== undefined) {
+    sendText(res, { status: result.code, text: stored, form });
+    return;
+  }
   const includeObject = parseIncludeObject(queryValue(req.query, 'includeObject'));
   let body: unknown;
   if (result.type === 'object') body = transformObject(result.object, { form, includeObject, now });
@@ -120,7 +125,20 @@ function deleteOptionsFrom(req: Request): { preconditions?: Preconditions; dryRu
   return { preconditions: preconditions ?? undefined, dryRun };
 }
 
-export function resourceRoutes(options: ResourceRoutesOptions): Router {
+function wrap(handler: Handler) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    handler(req, res).catch(next);
+  };
+}
+
+/** The route handlers of plain object and collection requests, by method (see direct-routes.ts). */
+export interface DirectRoutes {
+  object: Record<'GET' | 'PUT' | 'PATCH' | 'DELETE', RequestHandler[]>;
+  collection: Record<'POST', RequestHandler[]>;
+}
+
+/** The router of the resource endpoints, and its plain routes' handlers for direct dispatch. */
+export function resourceRoutes(options: ResourceRoutesOptions): { router: Router; direct: DirectRoutes } {
   const { store } = options;
   const { group, version, resource } = store.strategy;
   const base = `/apis/${group}/${version}`;
@@ -167,12 +185,6 @@ export function resourceRoutes(options: ResourceRoutesOptions): Router {
       options: requested,
     });
     if (requested.dryRun) result.code = 201;
-    send(req, res, { result, form, now: options.now() });
-  };
-
-  const get: Handler = async (req, res) => {
-    const form = negotiate(req, { table: true, metadata: 'single' });
-    const result = await getObject(store, { namespace: param(req, 'namespace'), name: param(req, 'name') });
     send(req, res, { result, form, now: options.now() });
   };
 
@@ -232,6 +244,12 @@ export function resourceRoutes(options: ResourceRoutesOptions): Router {
     send(req, res, { result, form, now: options.now() });
   };
 
+  const get: Handler = async (req, res) => {
+    const form = negotiate(req, { table: true, metadata: 'single' });
+    const result = await getObject(store, { namespace: param(req, 'namespace'), name: param(req, 'name') });
+    send(req, res, { result, form, now: options.now() });
+  };
+
   const remove: Handler = async (req, res) => {
     const form = negotiate(req, { metadata: 'single' });
     const result = await deleteObject(store, {
@@ -259,24 +277,27 @@ export function resourceRoutes(options: ResourceRoutesOptions): Router {
       throw StatusError.methodNotAllowed(req.method, what);
     };
 
-  const wrap =
-    (handler: Handler) =>
-    (req: Request, res: Response, next: NextFunction): void => {
-      handler(req, res).catch(next);
-    };
-
   const collection = `${base}/namespaces/:namespace/${resource}`;
   const object = `${collection}/:name`;
+  const direct: DirectRoutes = {
+    object: {
+      GET: [wrap(get)],
+      PUT: [raw, wrap(update)],
+      PATCH: [raw, wrap(patch)],
+      DELETE: [raw, wrap(remove)],
+    },
+    collection: { POST: [raw, wrap(create)] },
+  };
   router.get(`${base}/${resource}`, wrap(listOrWatch(true)));
   router.all(`${base}/${resource}`, wrap(notAllowed(`${resource} across all namespaces`)));
   router.get(collection, wrap(listOrWatch(false)));
-  router.post(collection, raw, wrap(create));
+  router.post(collection, ...direct.collection.POST);
   router.delete(collection, raw, wrap(removeCollection));
   router.all(collection, wrap(notAllowed(`a collection of ${resource}`)));
-  router.get(object, wrap(get));
-  router.put(object, raw, wrap(update));
-  router.patch(object, raw, wrap(patch));
-  router.delete(object, raw, wrap(remove));
+  router.get(object, ...direct.object.GET);
+  router.put(object, ...direct.object.PUT);
+  router.patch(object, ...direct.object.PATCH);
+  router.delete(object, ...direct.object.DELETE);
   router.all(object, wrap(notAllowed(`${resource}`)));
-  return router;
+  return { router, direct };
 }

@@ -4,6 +4,7 @@
  */
 import type { Response } from 'express';
 import { stringify as toYaml } from 'yaml';
+import type { ListResultBody, ObjectResult } from '../handlers/result';
 import type { KubeObject } from '../storage/interface';
 import { fooTable } from '../registry/table';
 import type { IncludeObject } from '../registry/table';
@@ -82,9 +83,30 @@ export function setWarnings(res: Response, warnings: readonly string[]): void {
 
 export function sendBody(res: Response, opts: { status: number; body: unknown; form: ResponseForm }): void {
   const { status, body, form } = opts;
-  res.status(status);
+  sendText(res, { status, text: form.format === 'yaml' ? toYaml(body) : JSON.stringify(body), form });
+}
+
+/** Sends an already encoded body (JSON or YAML text) in the negotiated form. */
+export function sendText(res: Response, opts: { status: number; text: string; form: ResponseForm }): void {
+  res.status(opts.status);
   // A Buffer, so Express keeps the negotiated Content-Type exactly (a string would get
   // `; charset=utf-8` and reformatted parameters; Kubernetes sends the bare media type).
-  res.setHeader('Content-Type', form.contentType);
-  res.send(Buffer.from(form.format === 'yaml' ? toYaml(body) : JSON.stringify(body)));
+  res.setHeader('Content-Type', opts.form.contentType);
+  res.send(Buffer.from(opts.text));
+}
+
+/**
+ * The JSON answer built from what storage holds serialized, when the client asked for the
+ * objects as they are (plain JSON): an object's stored JSON, or a list's envelope around its
+ * stored items — byte for byte what encoding the decoded objects would give, without decoding
+ * and re-encoding them. Undefined when the answer has to be built (Table, YAML, metadata only).
+ */
+export function storedJson(result: ObjectResult | ListResultBody, form: ResponseForm): string | undefined {
+  if (form.kind !== 'object' || form.format !== 'json') return undefined;
+  if (result.type === 'object') return result.serialized;
+  const { list, serializedItems } = result;
+  if (!serializedItems) return undefined;
+  // The list's own fields in its order (items is last); `items` itself is never read here.
+  const envelope = JSON.stringify({ apiVersion: list.apiVersion, kind: list.kind, metadata: list.metadata });
+  return `${envelope.slice(0, -1)},"items":[${serializedItems.join(',')}]}`;
 }

@@ -122,6 +122,19 @@ export class RegistryStore {
     }
   }
 
+  /** The object's JSON, exactly what `get` would encode to, without decoding it where storage can. */
+  async getSerialized(namespace: string, name: string): Promise<string> {
+    const key = this.key(namespace, name);
+    try {
+      return this.storage.getSerialized
+        ? await this.storage.getSerialized(key)
+        : JSON.stringify(await this.storage.get(key));
+    } catch (err) {
+      if (err instanceof InvalidKeyError) throw StatusError.notFound(this.ref, name);
+      throw err;
+    }
+  }
+
   private async exists(namespace: string, name: string): Promise<boolean> {
     try {
       await this.storage.get(this.key(namespace, name));

@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { generate } from 'selfsigned';
+import type { generate as generateType } from 'selfsigned';
 
 export interface ServingCertificate {
   cert: Buffer;
@@ -32,6 +32,10 @@ export async function loadServingCertificate(opts: {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const now = new Date();
+  // Loaded only when a certificate must be made: the X.509 libraries behind it hold ~15 MB of
+  // memory for the life of the process, and a restarted server reuses the one it made before.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { generate } = require('selfsigned') as { generate: typeof generateType };
   const generated = await generate([{ name: 'commonName', value: 'pwk-apiserver' }], {
     keySize: 2048,
     algorithm: 'sha256',

@@ -13,6 +13,7 @@ import type { Logger } from '../logging/logger';
 import { fooStatusStrategy } from '../registry/foo-status-strategy';
 import { fooStrategy } from '../registry/foo-strategy';
 import { RegistryStore } from '../registry/store';
+import { createEtcdStorage } from '../storage/etcd/etcd-storage';
 import { createFileStorage } from '../storage/file/file-storage';
 import type { Storage } from '../storage/interface';
 import { loadServingCertificate } from './certificates';
@@ -72,11 +73,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     throw err;
   }
 
-  const storage = await createFileStorage({
-    dataDir: config.dataDir,
-    logger,
-    eventWindow: config.eventWindow,
-  });
+  const storage =
+    config.storage === 'etcd'
+      ? await createEtcdStorage({
+          endpoints: config.etcd.servers,
+          prefix: config.etcd.prefix,
+          tls: { caFile: config.etcd.caFile, certFile: config.etcd.certFile, keyFile: config.etcd.keyFile },
+          logger,
+          eventWindow: config.eventWindow,
+        })
+      : await createFileStorage({ dataDir: config.dataDir, logger, eventWindow: config.eventWindow });
   const store = new RegistryStore(storage, fooStrategy);
   const statusStore = new RegistryStore(storage, fooStatusStrategy);
   let shuttingDown = false;
@@ -142,7 +148,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const port = (server.address() as AddressInfo).port;
   const host = config.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.bindAddress;
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  logger.info('serving', { url, dataDir: config.dataDir, certFile: serving.certFile });
+  const where =
+    config.storage === 'etcd' ? { etcdServers: config.etcd.servers } : { dataDir: config.dataDir };
+  logger.info('serving', { url, storage: config.storage, ...where, certFile: serving.certFile });
 
   let stopping: Promise<void> | undefined;
   const shutdown = () =>

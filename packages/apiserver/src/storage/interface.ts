@@ -66,6 +66,12 @@ export interface ListOptions extends CollectionKey {
 export interface ListResult {
   /** Sorted by namespace, then name (the key order Kubernetes uses). */
   items: KubeObject[];
+  /**
+   * Optional, set by backends that keep objects serialized: `serializedItems[i]` is exactly
+   * `JSON.stringify(items[i])`, so a caller that forwards the items unchanged need not decode and
+   * re-encode them (reading `items` may then be what decodes them).
+   */
+  serializedItems?: readonly string[];
   /** The revision the list is consistent at (decimal string in the API). */
   revision: number;
   /** Set when more items remain; pass back as `continue`. */
@@ -121,6 +127,11 @@ export interface DeleteOptions {
 export interface Storage {
   /** Throws NotFoundError. */
   get(key: ObjectKey): Promise<KubeObject>;
+  /**
+   * Optional, for backends that keep objects serialized: exactly `JSON.stringify(await get(key))`,
+   * for callers that forward the object unchanged (a GET's body). Throws NotFoundError.
+   */
+  getSerialized?(key: ObjectKey): Promise<string>;
   list(options: ListOptions): Promise<ListResult>;
   /** Stores a new object (its resourceVersion must be unset); throws AlreadyExistsError. */
   create(key: ObjectKey, obj: KubeObject): Promise<KubeObject>;

@@ -120,6 +120,14 @@ class FileStorage implements Storage {
     return JSON.parse(entry.json) as KubeObject;
   }
 
+  async getSerialized(key: ObjectKey): Promise<string> {
+    assertValidObjectKey(key);
+    const entry = this.parts.index.get(collectionId(key), objectId(key.namespace, key.name));
+    if (!entry) throw new NotFoundError(key);
+    // Stored entries are JSON.stringify output, so this is exactly what get() would re-encode to.
+    return entry.json;
+  }
+
   async list(options: ListOptions): Promise<ListResult> {
     assertValidCollectionKey(options);
     return listCollection({

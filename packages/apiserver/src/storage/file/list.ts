@@ -76,24 +76,33 @@ export function listCollection(input: ListInput): ListResult {
   const entryAt = (id: string): StoredEntry | undefined =>
     overlay?.has(id) ? (overlay.get(id) ?? undefined) : index.get(collection, id);
 
-  const items: KubeObject[] = [];
+  // The stored JSON of each item; objects are decoded only when a filter must look at them,
+  // or later if a caller reads `items` (most lists are forwarded as they are stored).
+  const serialized: string[] = [];
+  const matched: KubeObject[] = [];
   const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
   // Ids sharing the namespace prefix are contiguous; '0' is the character after '/'.
   const end = prefix ? lowerBound(ids, `${options.namespace}0`, undefined) : ids.length;
   let i = lowerBound(ids, prefix, after);
   let lastId: string | undefined;
-  for (; i < end && items.length < limit; i++) {
+  for (; i < end && serialized.length < limit; i++) {
     const id = ids[i]!;
     const entry = entryAt(id);
     if (!entry) continue;
-    const obj = JSON.parse(entry.json) as KubeObject;
-    if (options.filter && !options.filter(obj)) continue;
-    items.push(obj);
+    if (options.filter) {
+      const obj = JSON.parse(entry.json) as KubeObject;
+      if (!options.filter(obj)) continue;
+      matched.push(obj);
+    }
+    serialized.push(entry.json);
     lastId = id;
   }
 
-  const result: ListResult = { items, revision: rev };
-  if (items.length < limit || lastId === undefined) return result;
+  const result = withItems(
+    { revision: rev, serializedItems: serialized },
+    options.filter ? matched : undefined,
+  );
+  if (serialized.length < limit || lastId === undefined) return result;
   // Full page: is anything left in range?
   let remaining = overlay ? 0 : end - i;
   for (let j = i; overlay && j < end; j++) {
@@ -104,5 +113,29 @@ export function listCollection(input: ListInput): ListResult {
   if (remaining === 0) return result;
   result.continue = encodeContinue({ rev, start: lastId });
   if (!options.filter) result.remainingItemCount = remaining;
+  return result;
+}
+
+/**
+ * The result with its items: the objects already decoded, or, when there are none, decoded from
+ * the serialized items the first time `items` is read (each list call decodes its own copies, so
+ * callers may still mutate them).
+ */
+function withItems(
+  partial: { revision: number; serializedItems: readonly string[] },
+  decoded: KubeObject[] | undefined,
+): ListResult {
+  let items = decoded;
+  const result = partial as ListResult;
+  Object.defineProperty(result, 'items', {
+    enumerable: true,
+    configurable: true,
+    get: () => (items ??= partial.serializedItems.map((json) => JSON.parse(json) as KubeObject)),
+    set: (value: KubeObject[]) => {
+      // New items: the serialized ones no longer describe them.
+      items = value;
+      delete result.serializedItems;
+    },
+  });
   return result;
 }

@@ -21,6 +21,16 @@ export interface LoadResult {
   tempFilesRemoved: number;
 }
 
+/** One directory of files to load, all of the same collection and namespace. */
+interface FileDir {
+  group: string;
+  resource: string;
+  namespace: string;
+  dir: string;
+  /** The names of the files in it. */
+  files: string[];
+}
+
 interface FileTask {
   group: string;
   resource: string;
@@ -46,21 +56,19 @@ async function dirents(dir: string): Promise<Dirent[]> {
   }
 }
 
-async function listFiles(dataDir: string, logger: StorageLogger): Promise<FileTask[]> {
-  const tasks: FileTask[] = [];
+/**
+ * The data dir, one directory of files at a time. Directories are read as they are loaded,
+ * never all up front: a list of every file of a large store would be tens of MB that only
+ * raise the heap's high-water mark (and with it the process's RSS for good).
+ */
+async function* fileDirs(dataDir: string, logger: StorageLogger): AsyncGenerator<FileDir> {
   const skip = (where: string) => logger.warn('file store: ignoring an unexpected entry', { path: where });
-  for (const g of await dirents(dataDir)) {
-    if (g.isFile() && g.name.startsWith(TEMP_PREFIX)) {
-      // A revision reservation or lock takeover cut short by a crash.
-      tasks.push({
-        group: '',
-        resource: '',
-        namespace: '',
-        fileName: g.name,
-        fullPath: path.join(dataDir, g.name),
-      });
-      continue;
-    }
+  const top = await dirents(dataDir);
+  // A revision reservation or lock takeover cut short by a crash.
+  const temps = top.filter((g) => g.isFile() && g.name.startsWith(TEMP_PREFIX)).map((g) => g.name);
+  if (temps.length > 0) yield { group: '', resource: '', namespace: '', dir: dataDir, files: temps };
+  for (const g of top) {
+    if (g.isFile() && g.name.startsWith(TEMP_PREFIX)) continue;
     if (RESERVED_TOP_LEVEL.has(g.name) || g.name.startsWith('.')) continue;
     const groupDir = path.join(dataDir, g.name);
     if (!g.isDirectory() || isDNS1123Subdomain(g.name).length) {
@@ -73,34 +81,26 @@ async function listFiles(dataDir: string, logger: StorageLogger): Promise<FileTa
         skip(resourceDir);
         continue;
       }
+      const clusterScoped: string[] = [];
+      const namespaces: string[] = [];
       for (const entry of await dirents(resourceDir)) {
-        const base = { group: g.name, resource: r.name };
-        if (entry.isFile()) {
-          tasks.push({
-            ...base,
-            namespace: '',
-            fileName: entry.name,
-            fullPath: path.join(resourceDir, entry.name),
-          });
-        } else if (entry.isDirectory() && !isDNS1123Label(entry.name).length) {
-          const nsDir = path.join(resourceDir, entry.name);
-          for (const f of await dirents(nsDir)) {
-            if (f.isFile())
-              tasks.push({
-                ...base,
-                namespace: entry.name,
-                fileName: f.name,
-                fullPath: path.join(nsDir, f.name),
-              });
-            else skip(path.join(nsDir, f.name));
-          }
-        } else {
-          skip(path.join(resourceDir, entry.name));
+        if (entry.isFile()) clusterScoped.push(entry.name);
+        else if (entry.isDirectory() && !isDNS1123Label(entry.name).length) namespaces.push(entry.name);
+        else skip(path.join(resourceDir, entry.name));
+      }
+      const base = { group: g.name, resource: r.name };
+      if (clusterScoped.length > 0) yield { ...base, namespace: '', dir: resourceDir, files: clusterScoped };
+      for (const namespace of namespaces) {
+        const nsDir = path.join(resourceDir, namespace);
+        const files: string[] = [];
+        for (const f of await dirents(nsDir)) {
+          if (f.isFile()) files.push(f.name);
+          else skip(path.join(nsDir, f.name));
         }
+        yield { ...base, namespace, dir: nsDir, files };
       }
     }
   }
-  return tasks;
 }
 
 /** Why the file cannot be served, or the entry it holds. */
@@ -124,13 +124,16 @@ function parseEntry(task: FileTask, json: string): StoredEntry | string {
       ? Number(resourceVersion)
       : NaN;
   if (!Number.isSafeInteger(rev)) return 'metadata.resourceVersion is missing or invalid';
-  // Keep the exact bytes on disk: they are what a GET returns.
+  // Entries hold canonical JSON (what JSON.stringify gives), which is what the store writes; keep
+  // the file's own string when it is that — a flat copy of the bytes read, where the encoder's
+  // output is a string built from pieces that costs more memory for as long as it is held.
+  const canonical = JSON.stringify(obj);
   return {
     namespace: task.namespace,
     name,
     id: objectId(task.namespace, name),
     rev,
-    json: JSON.stringify(obj),
+    json: canonical === json ? json : canonical,
   };
 }
 
@@ -151,28 +154,27 @@ export async function loadDataDir(
     quarantined: 0,
     tempFilesRemoved: 0,
   };
-  const tasks = await listFiles(dataDir, opts.logger);
   const stamp = opts.now().toISOString().replace(/[:.]/g, '-');
 
-  const handle = async (task: FileTask): Promise<void> => {
+  /** Loads one file; returns a promise only when there is disk work beyond the read. */
+  const handle = (task: FileTask): Promise<void> | undefined => {
     if (task.fileName.startsWith(TEMP_PREFIX)) {
-      await unlink(task.fullPath).catch(() => {});
       result.tempFilesRemoved++;
-      return;
+      return unlink(task.fullPath).catch(() => {});
     }
     if (!task.fileName.endsWith('.json')) {
       opts.logger.warn('file store: ignoring a file that is not an object', { path: task.fullPath });
-      return;
+      return undefined;
     }
     const parsed = parseEntry(task, readFileSync(task.fullPath, 'utf8'));
     if (typeof parsed === 'string') {
-      await quarantine(dataDir, task, stamp);
-      result.quarantined++;
-      opts.logger.warn('file store: quarantined an unreadable object file', {
-        path: task.fullPath,
-        reason: parsed,
+      return quarantine(dataDir, task, stamp).then(() => {
+        result.quarantined++;
+        opts.logger.warn('file store: quarantined an unreadable object file', {
+          path: task.fullPath,
+          reason: parsed,
+        });
       });
-      return;
     }
     const id = collectionId(task);
     let collection = result.collections.get(id);
@@ -182,12 +184,24 @@ export async function loadDataDir(
     }
     collection.set(parsed.id, parsed);
     if (parsed.rev > result.highestRevision) result.highestRevision = parsed.rev;
+    return undefined;
   };
 
-  for (let i = 0; i < tasks.length; i++) {
-    await handle(tasks[i]!);
-    // Yield now and then so health probes are answered while a large store loads.
-    if (i % READ_BATCH === READ_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
+  let handled = 0;
+  for await (const dir of fileDirs(dataDir, opts.logger)) {
+    const { group, resource, namespace } = dir;
+    for (const fileName of dir.files) {
+      const pending = handle({
+        group,
+        resource,
+        namespace,
+        fileName,
+        fullPath: path.join(dir.dir, fileName),
+      });
+      if (pending) await pending;
+      // Yield now and then so health probes are answered while a large store loads.
+      if (++handled % READ_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
   return result;
 }

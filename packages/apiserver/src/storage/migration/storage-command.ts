@@ -1,0 +1,206 @@
+/**
+ * `pwk-storage`: moves pwk's objects between backends and checks the result.
+ *   pwk-storage migrate --from file:./data --to etcd://127.0.0.1:2379 [--dry-run] [--skip-verify]
+ *   pwk-storage verify  --from file:./data --to etcd://127.0.0.1:2379
+ * Progress goes to stderr, results to stdout. Exit codes: 0 done (and verified), 1 failed or
+ * verification found differences, 2 bad command line.
+ */
+import { parseArgs } from 'node:util';
+import { GROUP, RESOURCE } from '@pwk/api';
+import { parseDuration } from '../../config/duration';
+import type { Storage } from '../interface';
+import { BackendSpecError, describeBackend, openBackend, parseBackendSpec } from './backend-spec';
+import { copyObjects, MigrationError } from './copy-objects';
+import type { CopyProgress, ResourceRef } from './copy-objects';
+import { verifyCopy } from './verify-copy';
+
+export interface CommandIO {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Least time between two progress lines (default 1 s); the last line is always printed. */
+  progressEveryMs?: number;
+}
+
+export const STORAGE_USAGE = `Usage:
+  pwk-storage migrate --from <backend> --to <backend> [--dry-run] [--skip-verify]
+  pwk-storage verify  --from <backend> --to <backend>
+
+Copies every object from one backend to an empty one (resourceVersions are re-issued by the
+target), then verifies counts and content. Stop the apiservers first.
+
+Backends:
+  file:<data-dir>                                  the file store (e.g. file:./data)
+  etcd://<host:port>[,<host:port>...][/<prefix>]   etcd over http; etcds:// for https
+
+Flags:
+  --dry-run                 read and check everything, write nothing
+  --skip-verify             do not compare source and target after copying
+  --resource <plural.group> resource to copy, repeatable (default ${RESOURCE}.${GROUP})
+  --etcd-prefix <prefix>    key prefix when the etcd URL has none (default /registry)
+  --etcd-cafile, --etcd-certfile, --etcd-keyfile <file>   TLS to etcd
+  --etcd-timeout <duration> how long to wait for etcd to answer (default 10s)
+  --page-size <n>           objects read per page (default 500)
+`;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  command: 'migrate' | 'verify';
+  from: string;
+  to: string;
+  dryRun: boolean;
+  verify: boolean;
+  resources: ResourceRef[];
+  etcdPrefix: string;
+  tls: { caFile?: string; certFile?: string; keyFile?: string };
+  pageSize: number;
+  etcdTimeoutMs: number;
+}
+
+function parseResource(text: string): ResourceRef {
+  const dot = text.indexOf('.');
+  if (dot <= 0 || dot === text.length - 1)
+    throw new UsageError(`--resource ${text}: expected <plural>.<group>`);
+  return { resource: text.slice(0, dot), group: text.slice(dot + 1) };
+}
+
+function parse(argv: string[]): Parsed | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        'skip-verify': { type: 'boolean' },
+        resource: { type: 'string', multiple: true },
+        'etcd-prefix': { type: 'string' },
+        'etcd-cafile': { type: 'string' },
+        'etcd-certfile': { type: 'string' },
+        'etcd-keyfile': { type: 'string' },
+        'page-size': { type: 'string' },
+        'etcd-timeout': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad command line');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  const [command, ...rest] = positionals;
+  if (command !== 'migrate' && command !== 'verify')
+    throw new UsageError('expected a command: migrate or verify');
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  if (!values.from || !values.to) throw new UsageError('--from and --to are required');
+  const pageSize = Number(values['page-size'] ?? '500');
+  if (!Number.isInteger(pageSize) || pageSize < 1)
+    throw new UsageError('--page-size: must be a positive integer');
+  const etcdTimeoutMs = parseDuration(values['etcd-timeout'] ?? '10s');
+  if (etcdTimeoutMs === undefined)
+    throw new UsageError('--etcd-timeout: invalid duration (examples: 10s, 1m)');
+  return {
+    command,
+    from: values.from,
+    to: values.to,
+    dryRun: values['dry-run'] === true,
+    verify: values['skip-verify'] !== true,
+    resources: (values.resource ?? [`${RESOURCE}.${GROUP}`]).map(parseResource),
+    etcdPrefix: values['etcd-prefix'] ?? '/registry',
+    tls: {
+      caFile: values['etcd-cafile'],
+      certFile: values['etcd-certfile'],
+      keyFile: values['etcd-keyfile'],
+    },
+    pageSize,
+    etcdTimeoutMs,
+  };
+}
+
+function progressPrinter(io: CommandIO): (progress: CopyProgress) => void {
+  const every = io.progressEveryMs ?? 1000;
+  const started = Date.now();
+  let last = 0;
+  return ({ resource, copied, total }) => {
+    const now = Date.now();
+    if (copied < total && now - last < every) return;
+    last = now;
+    const rate = Math.round((copied * 1000) / Math.max(1, now - started));
+    const percent = total === 0 ? 100 : Math.floor((copied * 100) / total);
+    io.err(`${resource}: ${copied}/${total} (${percent}%, ${rate} objects/s)`);
+  };
+}
+
+async function run(options: Parsed, io: CommandIO): Promise<number> {
+  const fromSpec = parseBackendSpec(options.from, options.etcdPrefix);
+  const toSpec = parseBackendSpec(options.to, options.etcdPrefix);
+  const stores: Storage[] = [];
+  try {
+    const source = await openBackend(fromSpec, { tls: options.tls, readyTimeoutMs: options.etcdTimeoutMs });
+    stores.push(source);
+    const target = await openBackend(toSpec, { tls: options.tls, readyTimeoutMs: options.etcdTimeoutMs });
+    stores.push(target);
+    const route = `${describeBackend(fromSpec)} -> ${describeBackend(toSpec)}`;
+    if (options.command === 'migrate') {
+      io.err(`${options.dryRun ? 'dry run: checking' : 'copying'} ${route}`);
+      const copied = await copyObjects({
+        source,
+        target,
+        resources: options.resources,
+        dryRun: options.dryRun,
+        pageSize: options.pageSize,
+        onProgress: progressPrinter(io),
+      });
+      for (const c of copied) {
+        io.out(
+          options.dryRun
+            ? `dry run: would copy ${c.objects} ${c.resource} (source revision ${c.sourceRevision}); nothing was written`
+            : `copied ${c.objects} ${c.resource} (source revision ${c.sourceRevision})`,
+        );
+      }
+      if (options.dryRun || !options.verify) return 0;
+    }
+    const verified = await verifyCopy({ source, target, resources: options.resources });
+    let identical = true;
+    for (const v of verified) {
+      if (v.identical) {
+        io.out(`verified ${v.resource}: ${v.sourceCount} objects in both, identical content`);
+        continue;
+      }
+      identical = false;
+      io.out(`MISMATCH ${v.resource}: source ${v.sourceCount} objects, target ${v.targetCount}`);
+      if (v.missing.length > 0) io.out(`  missing in target: ${v.missing.join(', ')}`);
+      if (v.extra.length > 0) io.out(`  only in target: ${v.extra.join(', ')}`);
+      if (v.different.length > 0) io.out(`  different content: ${v.different.join(', ')}`);
+    }
+    return identical ? 0 : 1;
+  } finally {
+    await Promise.allSettled(stores.map((s) => s.close()));
+  }
+}
+
+/** Runs `pwk-storage` with argv (without node and script); resolves with the exit code. */
+export async function runStorageCommand(argv: string[], io: CommandIO): Promise<number> {
+  let options;
+  try {
+    options = parse(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`pwk-storage: ${err.message} (see --help)`);
+    return 2;
+  }
+  if (options === 'help') {
+    io.out(STORAGE_USAGE);
+    return 0;
+  }
+  try {
+    return await run(options, io);
+  } catch (err) {
+    const known = err instanceof MigrationError || err instanceof BackendSpecError;
+    io.err(`pwk-storage: ${known ? err.message : String((err as Error)?.message ?? err)}`);
+    return 1;
+  }
+}

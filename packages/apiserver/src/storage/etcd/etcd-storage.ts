@@ -40,7 +40,7 @@ import { describeError, isCompacted, isFutureRevision, isUnavailable } from './e
 import { EtcdKeys } from './etcd-keys';
 import { listEtcd } from './etcd-list';
 import { openEtcdWatch } from './etcd-watch';
-import { assertMatchesKey, checkPreconditions, unchanged } from './write-checks';
+import { assertMatchesKey, checkPreconditions, unchanged } from '../write-checks';
 
 export interface EtcdStorageOptions {
   /** --etcd-servers: `http(s)://host:port` each. */

@@ -5,14 +5,8 @@
  * commit-pipeline.ts); recent changes are kept in an event window for watches and paged lists.
  */
 import { mkdir } from 'node:fs/promises';
-import { jsonEqual } from '../json-equal';
-import {
-  InvalidObjectError,
-  NotFoundError,
-  AlreadyExistsError,
-  ConflictError,
-  StorageUnavailableError,
-} from '../errors';
+import { assertMatchesKey, checkPreconditions, unchanged } from '../write-checks';
+import { InvalidObjectError, NotFoundError, AlreadyExistsError, StorageUnavailableError } from '../errors';
 import type {
   CollectionKey,
   DeleteOptions,
@@ -20,7 +14,6 @@ import type {
   ListOptions,
   ListResult,
   ObjectKey,
-  Preconditions,
   Storage,
   TryUpdate,
   UpdateOptions,
@@ -54,9 +47,6 @@ export interface FileStorageOptions {
   revisionBlock?: number;
   lock?: LockOptions;
 }
-
-const OBJECT_MODIFIED =
-  'the object has been modified; please apply your changes to the latest version and try again';
 
 export async function createFileStorage(options: FileStorageOptions): Promise<Storage> {
   const logger = options.logger ?? silentLogger;
@@ -144,7 +134,7 @@ class FileStorage implements Storage {
     if (obj.metadata?.resourceVersion) {
       throw new InvalidObjectError('resourceVersion should not be set on objects to be created', key);
     }
-    this.assertMatchesKey(key, obj);
+    assertMatchesKey(key, obj);
     const id = objectId(key.namespace, key.name);
     return this.withKeyLock(`${collectionId(key)}/${id}`, async () => {
       if (this.parts.index.get(collectionId(key), id)) throw new AlreadyExistsError(key);
@@ -168,7 +158,7 @@ class FileStorage implements Storage {
       const currentObj = JSON.parse(current.json) as KubeObject;
       checkPreconditions(key, currentObj, options.preconditions);
       const next = await tryUpdate(JSON.parse(current.json) as KubeObject);
-      this.assertMatchesKey(key, next);
+      assertMatchesKey(key, next);
       if (unchanged(currentObj, next)) return currentObj;
       return this.write(key, next, current);
     });
@@ -256,16 +246,6 @@ class FileStorage implements Storage {
     if (this.closed) throw new StorageUnavailableError('the file store is closed');
   }
 
-  private assertMatchesKey(key: ObjectKey, obj: KubeObject): void {
-    const meta = obj?.metadata;
-    if (!meta || meta.name !== key.name || (meta.namespace ?? '') !== key.namespace) {
-      throw new InvalidObjectError(
-        `object metadata does not match its key ${key.namespace}/${key.name}`,
-        key,
-      );
-    }
-  }
-
   private async withKeyLock<T>(lockKey: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.keyLocks.get(lockKey) ?? Promise.resolve();
     let release!: () => void;
@@ -284,24 +264,6 @@ class FileStorage implements Storage {
 
 function withRevision(obj: KubeObject, rev: number): KubeObject {
   return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
-}
-
-function unchanged(current: KubeObject, next: KubeObject): boolean {
-  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return jsonEqual(strip(current), strip(next));
-}
-
-function checkPreconditions(key: ObjectKey, current: KubeObject, pre: Preconditions | undefined): void {
-  if (!pre) return;
-  if (pre.uid !== undefined && pre.uid !== current.metadata.uid) {
-    throw new ConflictError(
-      key,
-      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ''}`,
-    );
-  }
-  if (pre.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
-    throw new ConflictError(key, OBJECT_MODIFIED);
-  }
 }
 
 export type { CollectionKey };

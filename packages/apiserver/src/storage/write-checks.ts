@@ -1,11 +1,11 @@
 /**
- * The checks every write makes before it reaches etcd, with the same errors and messages as the
- * file store (whose copies are private to it): the object must match its key, preconditions must
- * hold, and an update that changes nothing is not written.
+ * The checks every backend makes before a write, so that the file and etcd stores answer with
+ * the same errors and messages: the object must match its key, preconditions must hold, and an
+ * update that changes nothing is not written.
  */
-import { ConflictError, InvalidObjectError } from '../errors';
-import type { KubeObject, ObjectKey, Preconditions } from '../interface';
-import { jsonEqual } from '../json-equal';
+import { ConflictError, InvalidObjectError } from './errors';
+import type { KubeObject, ObjectKey, Preconditions } from './interface';
+import { jsonEqual } from './json-equal';
 
 const OBJECT_MODIFIED =
   'the object has been modified; please apply your changes to the latest version and try again';

@@ -1,4 +1,7 @@
-/** One access-log line per request: verb, path, status, latency, user — at a configurable level. */
+/**
+ * One access-log line per request: verb, path, status, latency, user and the Audit-ID (set by
+ * audit-id.ts, which runs first) — at a configurable level.
+ */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logging/logger';
 import type { UserInfo } from '../auth/user';
@@ -18,6 +21,7 @@ export function accessLog(logger: Logger, level: string) {
         latencyMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
         user: user?.name,
         userAgent: req.get('user-agent'),
+        auditID: res.locals.auditID as string | undefined,
       });
     });
     next();

@@ -445,6 +445,56 @@ describe('kubectl against the pwk apiserver', () => {
     });
   });
 
+  describe('everyday read and bulk commands', () => {
+    const ns = ['-n', 'everyday'];
+    beforeAll(() =>
+      seed('everyday', [
+        { name: 'five', replicas: 5 },
+        { name: 'one', replicas: 1 },
+        { name: 'three', replicas: 3 },
+      ]),
+    );
+
+    it('sorts by a field with --sort-by (kubectl asks for full objects in the Table)', async () => {
+      const rows = parseTable(await kubectl.ok(['get', 'foos', ...ns, '--sort-by=.spec.replicas']));
+      expect(rows.map((r) => `${r.NAME} ${r.REPLICAS}`)).toEqual(['one 1', 'three 3', 'five 5']);
+    });
+
+    it('prints resource/name pairs with -o name', async () => {
+      expect(await kubectl.ok(['get', 'foos', ...ns, '-o', 'name'])).toBe(
+        ['five', 'one', 'three'].map((n) => `foo.bar.pwk.educative.io/${n}\n`).join(''),
+      );
+    });
+
+    it('describes a Foo with its metadata and spec', async () => {
+      const out = await kubectl.ok(['describe', 'foo', 'three', ...ns]);
+      expect(out).toMatch(/^Name:\s+three$/m);
+      expect(out).toMatch(/^Namespace:\s+everyday$/m);
+      expect(out).toMatch(/^Kind:\s+Foo$/m);
+      expect(out).toMatch(/^Spec:\n\s+Replicas:\s+3$/m);
+    });
+
+    it('waits for a condition on a field with kubectl wait', async () => {
+      const out = await kubectl.ok([
+        'wait',
+        '--for=jsonpath={.spec.replicas}=3',
+        'foo/three',
+        ...ns,
+        '--timeout=10s',
+      ]);
+      expect(out).toBe('foo.bar.pwk.educative.io/three condition met\n');
+    });
+
+    it('deletes every Foo of a namespace with delete --all', async () => {
+      const out = await kubectl.ok(['delete', 'foos', '--all', ...ns]);
+      expect(out.trim().split('\n')).toEqual(
+        ['five', 'one', 'three'].map((n) => `foo.bar.pwk.educative.io "${n}" deleted`),
+      );
+      for (const name of ['five', 'one', 'three'])
+        expect((await serverGet('everyday', name)).status).toBe(404);
+    });
+  });
+
   it('uses the repo seed file hack/foo.yaml as described (demo-foo, default, replicas 51)', async () => {
     const seedFoo = parseYaml(await readFile(HACK_FOO_YAML, 'utf8')) as FooObject;
     expect(seedFoo).toMatchObject({

@@ -2,12 +2,13 @@
  * One access-log line per request: verb, path, status, latency, user and the Audit-ID (set by
  * audit-id.ts, which runs first) — at a configurable level.
  */
-import type { NextFunction, Request, Response } from 'express';
+import { header, requestUrl } from './exchange';
+import type { ApiRequest, ApiResponse, Next } from './exchange';
 import type { Logger } from '../logging/logger';
 import type { UserInfo } from '../auth/user';
 
 export function accessLog(logger: Logger, level: string) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: ApiRequest, res: ApiResponse, next: Next): void => {
     // A line below the logger's level would still be built and pushed through winston's stream
     // only to be dropped there: skip it up front.
     if (!logger.isLevelEnabled(level)) return next();
@@ -16,11 +17,11 @@ export function accessLog(logger: Logger, level: string) {
       const user = res.locals.user as UserInfo | undefined;
       logger.log(level, 'request', {
         verb: req.method,
-        path: req.originalUrl,
+        path: requestUrl(req),
         status: res.statusCode,
         latencyMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
         user: user?.name,
-        userAgent: req.get('user-agent'),
+        userAgent: header(req, 'user-agent'),
         auditID: res.locals.auditID as string | undefined,
       });
     });

@@ -1,11 +1,13 @@
 /**
- * The Express application: audit id, access log, request deadline, authentication, in-flight
- * limit, authorization, health, discovery, resource routes (plain object and collection requests
- * skip the router: direct-routes.ts), then the fallbacks — 404 for unknown paths and one error
- * handler that turns anything thrown into a Kubernetes Status.
+ * The request listener: the filters (audit id, access log, request deadline, authentication,
+ * in-flight limit, authorization), then the plain object and collection requests straight to
+ * their handlers (direct-routes.ts) and everything else to an Express router — health, discovery,
+ * subresources, the other resource routes, 404 for unknown paths. One error handler turns
+ * anything thrown into a Kubernetes Status.
  */
 import express from 'express';
-import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { RequestListener } from 'node:http';
 import type { RequestAuthenticator } from '../auth/authentication-chain';
 import type { Authorizer } from '../auth/authorizer';
 import type { RequestHeaderNames } from '../auth/request-header';
@@ -24,6 +26,9 @@ import { discoveryRoutes, notFound } from './discovery-routes';
 import { healthRoutes } from './health-routes';
 import type { Health } from './health-routes';
 import { directRoutes } from './direct-routes';
+import { requestUrl } from './exchange';
+import type { ApiHandler, ApiRequest, ApiResponse } from './exchange';
+import { runHandlers } from './handler-chain';
 import { resourceRoutes } from './resource-routes';
 import { subresourceRoutes } from './subresource-routes';
 import { isServerFault, sendStatusError } from './status';
@@ -51,8 +56,8 @@ export interface AppOptions {
 }
 
 /** Filters in k8s' order: audit id, log, deadline, authentication, in-flight limit, authorization. */
-function requestFilters(options: AppOptions): RequestHandler[] {
-  const filters: RequestHandler[] = [
+function requestFilters(options: AppOptions): ApiHandler[] {
+  const filters: ApiHandler[] = [
     auditId(),
     accessLog(options.logger, options.accessLogLevel),
     rejectMalformedPaths(),
@@ -67,9 +72,8 @@ function requestFilters(options: AppOptions): RequestHandler[] {
 }
 
 /** Turns anything thrown into a Kubernetes Status; server faults are logged with the audit id. */
-function errorHandler(logger: Logger): ErrorRequestHandler {
-  // Express recognises an error handler by its four parameters.
-  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+function errorHandler(logger: Logger) {
+  return (err: unknown, req: ApiRequest, res: ApiResponse): void => {
     const bodyError = err as { type?: string; limit?: number; status?: number };
     let error: unknown = err;
     if (bodyError?.type === 'entity.too.large')
@@ -80,7 +84,7 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.error('request failed', {
         auditID: res.locals.auditID as string | undefined,
         verb: req.method,
-        path: req.originalUrl,
+        path: requestUrl(req),
         error: String((err as Error)?.stack ?? err),
       });
     }
@@ -92,12 +96,11 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-export function createApp(options: AppOptions): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.set('query parser', 'simple');
-  const filters = requestFilters(options);
+/**
+ * The server's request listener: the filters, then the direct routes or Express's router (health,
+ * discovery, subresources, the other resource routes, 404 for the rest).
+ */
+export function createApp(options: AppOptions): RequestListener {
   const handleError = errorHandler(options.logger);
   const { group, version, resource } = options.store.strategy;
   const resources = resourceRoutes({
@@ -108,21 +111,33 @@ export function createApp(options: AppOptions): express.Express {
     maxRequestBytes: options.maxRequestBytes,
     trackWatch: options.trackWatch,
   });
-  app.use(
-    directRoutes({ group, version, resource, filters, routes: resources.direct, onError: handleError }),
-  );
-  app.use(...filters);
-  app.use(healthRoutes(options.health));
-  app.use(discoveryRoutes());
-  app.use(
+
+  const router = express();
+  router.disable('x-powered-by');
+  router.disable('etag');
+  router.set('query parser', 'simple');
+  router.use(healthRoutes(options.health));
+  router.use(discoveryRoutes());
+  router.use(
     subresourceRoutes({
       store: options.store,
       statusStore: options.statusStore,
       maxRequestBytes: options.maxRequestBytes,
     }),
   );
-  app.use(resources.router);
-  app.use((_req: Request, _res: Response, next: NextFunction) => next(notFound()));
-  app.use(handleError);
-  return app;
+  router.use(resources.router);
+  router.use((_req: Request, _res: Response, next: NextFunction) => next(notFound()));
+  // Express recognises an error handler by its four parameters.
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => handleError(err, req, res));
+
+  const filters = requestFilters(options);
+  const direct = directRoutes({ group, version, resource, filters, routes: resources.direct });
+  // Express keeps the `res.locals` the filters filled (it only creates one when absent).
+  const viaRouter: ApiHandler[] = [...filters, (req, res) => router(req as Request, res as Response)];
+  return (incoming, outgoing) => {
+    const req = incoming as ApiRequest;
+    const res = outgoing as ApiResponse;
+    res.locals = {};
+    runHandlers(req, res, direct(req) ?? viaRouter, (err) => handleError(err, req, res));
+  };
 }

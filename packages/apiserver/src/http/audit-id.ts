@@ -4,7 +4,8 @@
  * does. Server-side log lines about the request carry the same id (`res.locals.auditID`).
  */
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import { header } from './exchange';
+import type { ApiRequest, ApiResponse, Next } from './exchange';
 
 export const AUDIT_ID_HEADER = 'Audit-ID';
 
@@ -12,8 +13,8 @@ export const AUDIT_ID_HEADER = 'Audit-ID';
 const USABLE_ID = /^[\x21-\x7e]{1,128}$/;
 
 export function auditId() {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const sent = req.get(AUDIT_ID_HEADER)?.trim();
+  return (req: ApiRequest, res: ApiResponse, next: Next): void => {
+    const sent = header(req, AUDIT_ID_HEADER)?.trim();
     const id = sent && USABLE_ID.test(sent) ? sent : randomUUID();
     res.locals.auditID = id;
     res.setHeader(AUDIT_ID_HEADER, id);

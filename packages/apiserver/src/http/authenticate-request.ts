@@ -4,7 +4,8 @@
  * headers, as k8s does) so nothing downstream can mistake a client's X-Remote-User for an
  * identity. Failures go to the error handler as 401 Status.
  */
-import type { NextFunction, Request, Response } from 'express';
+import { requestPath } from './exchange';
+import type { ApiRequest, ApiResponse, Next } from './exchange';
 import type { RequestAuthenticator } from '../auth/authentication-chain';
 import type { PeerSocket } from '../auth/client-chain';
 import type { RequestHeaderNames } from '../auth/request-header';
@@ -17,14 +18,14 @@ export interface AuthenticateRequestsOptions {
 }
 
 export function authenticateRequests(options: AuthenticateRequestsOptions) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: ApiRequest, res: ApiResponse, next: Next): void => {
     options
       .authenticate({
         headers: req.headers,
         headersDistinct: req.headersDistinct,
         // On HTTPS a TLSSocket: the chain reads the client's certificate from it.
         socket: req.socket as unknown as PeerSocket,
-        path: req.path,
+        path: requestPath(req),
         auditID: res.locals.auditID as string | undefined,
       })
       .then((user) => {
@@ -36,7 +37,7 @@ export function authenticateRequests(options: AuthenticateRequestsOptions) {
   };
 }
 
-function removeCredentials(req: Request, names: RequestHeaderNames): void {
+function removeCredentials(req: ApiRequest, names: RequestHeaderNames): void {
   const distinct = req.headersDistinct as Record<string, string[] | undefined>;
   for (const header of Object.keys(req.headers)) {
     if (header === 'authorization' || isIdentityHeader(header, names)) {

@@ -4,14 +4,14 @@
  * kube-apiserver unreachable, our service account not allowed to create SubjectAccessReviews) is
  * a 500 whose cause is logged with the audit id, never shown to the client.
  */
-import type { NextFunction, Request, Response } from 'express';
+import type { ApiRequest, ApiResponse, Next } from './exchange';
 import type { Authorizer } from '../auth/authorizer';
 import { forbiddenError } from '../auth/authorizer';
 import type { UserInfo } from '../auth/user';
 import { attributesOf } from './request-info';
 
 export function authorizeRequests(authorize: Authorizer) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: ApiRequest, res: ApiResponse, next: Next): void => {
     const user = res.locals.user as UserInfo;
     const attributes = attributesOf(req, res);
     authorize(user, attributes).then((decision) => {

@@ -3,13 +3,14 @@
  * URL parser makes it for kube-apiserver. Left to the router it would fail while decoding a route
  * parameter, far from any Status mapping.
  */
-import type { NextFunction, Request, Response } from 'express';
+import { requestPath } from './exchange';
+import type { ApiRequest, ApiResponse, Next } from './exchange';
 import { StatusError } from '../errors/status-error';
 
 export function rejectMalformedPaths() {
-  return (req: Request, _res: Response, next: NextFunction): void => {
+  return (req: ApiRequest, _res: ApiResponse, next: Next): void => {
     try {
-      decodeURIComponent(req.path);
+      decodeURIComponent(requestPath(req));
       next();
     } catch {
       next(StatusError.badRequest('the request path contains an invalid URL escape'));

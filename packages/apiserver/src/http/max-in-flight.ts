@@ -4,7 +4,7 @@
  * so a burst degrades into client retries instead of memory growth. Watches are long-running and
  * not counted. As in k8s, system:masters is never refused (it is served without taking a slot).
  */
-import type { NextFunction, Request, Response } from 'express';
+import type { ApiRequest, ApiResponse, Next } from './exchange';
 import { PRIVILEGED_GROUP } from '../auth/authorizer';
 import { READ_ONLY_VERBS } from '../auth/request-attributes';
 import type { UserInfo } from '../auth/user';
@@ -20,7 +20,7 @@ export interface MaxInFlightOptions {
 
 export function maxInFlight(options: MaxInFlightOptions) {
   const inFlight = { readOnly: 0, mutating: 0 };
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: ApiRequest, res: ApiResponse, next: Next): void => {
     const attributes = attributesOf(req, res);
     if (isLongRunning(attributes)) return next();
     const kind = READ_ONLY_VERBS.has(attributes.verb) ? 'readOnly' : 'mutating';

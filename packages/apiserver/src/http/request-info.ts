@@ -3,15 +3,16 @@
  * per request and shared by the filters that need them: the timeout and the in-flight limit
  * (is it a long-running watch? does it mutate?) and authorization.
  */
-import type { Request, Response } from 'express';
+import { requestUrl } from './exchange';
+import type { ApiRequest, ApiResponse } from './exchange';
 import { requestAttributes } from '../auth/request-attributes';
 import type { RequestAttributes } from '../auth/request-attributes';
 
-export function attributesOf(req: Request, res: Response): RequestAttributes {
+export function attributesOf(req: ApiRequest, res: ApiResponse): RequestAttributes {
   const known = res.locals.requestAttributes as RequestAttributes | undefined;
   if (known) return known;
   // originalUrl as sent: `new URL()` would resolve `..` segments the router does not.
-  const url = req.originalUrl;
+  const url = requestUrl(req);
   const queryStart = url.indexOf('?');
   const attributes = requestAttributes({
     method: req.method,

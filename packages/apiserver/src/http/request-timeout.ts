@@ -4,7 +4,8 @@
  * and whatever the handler writes later is dropped — as k8s' timeout writer does, the handler is
  * not interrupted, its answer just no longer goes anywhere.
  */
-import type { NextFunction, Request, Response } from 'express';
+import { requestQuery } from './exchange';
+import type { ApiRequest, ApiResponse, Next } from './exchange';
 import { parseDuration } from '../config/duration';
 import { StatusError } from '../errors/status-error';
 import { queryValue } from './query';
@@ -17,9 +18,9 @@ export interface RequestTimeoutOptions {
 }
 
 export function requestTimeout(options: RequestTimeoutOptions) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: ApiRequest, res: ApiResponse, next: Next): void => {
     if (isLongRunning(attributesOf(req, res))) return next();
-    const timeoutMs = deadlineMs(queryValue(req.query, 'timeout'), options.timeoutMs);
+    const timeoutMs = deadlineMs(queryValue(requestQuery(req), 'timeout'), options.timeoutMs);
     if (timeoutMs <= 0) return next();
     const timer = setTimeout(() => expire(req, res), timeoutMs);
     res.once('close', () => clearTimeout(timer));
@@ -34,7 +35,7 @@ function deadlineMs(asked: string | undefined, serverMs: number): number {
   return serverMs > 0 ? Math.min(askedMs, serverMs) : askedMs;
 }
 
-function expire(req: Request, res: Response): void {
+function expire(req: ApiRequest, res: ApiResponse): void {
   if (res.writableEnded) return;
   if (!req.complete) {
     // The body is still arriving: close the connection after the answer, so the handler's body
@@ -61,7 +62,7 @@ function expire(req: Request, res: Response): void {
 }
 
 /** Later writes by the still-running handler go nowhere instead of throwing "headers already sent". */
-function silence(res: Response): void {
+function silence(res: ApiResponse): void {
   const quiet = res as unknown as Record<string, unknown>;
   quiet.setHeader = () => res;
   quiet.appendHeader = () => res;

@@ -4,7 +4,7 @@
  * its result; every error goes through sendStatusError.
  */
 import express from 'express';
-import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { Router } from 'express';
 import { StatusError } from '../errors/status-error';
 import type { StatusCause } from '../errors/status-error';
 import { createObject } from '../handlers/create';
@@ -21,6 +21,8 @@ import type { RegistryStore, WriteOptions } from '../registry/store';
 import { parseIncludeObject } from '../registry/table';
 import type { Preconditions } from '../storage/interface';
 import { decodeObject, decodeOptional } from './body';
+import { header, requestQuery, routeParam } from './exchange';
+import type { ApiHandler, ApiRequest, ApiResponse } from './exchange';
 import { bodyFormat, negotiateResponse } from './negotiation';
 import type { NegotiateOptions, ResponseForm } from './negotiation';
 import { parseListParams, parseWriteOptions, queryValue } from './query';
@@ -38,19 +40,15 @@ export interface ResourceRoutesOptions {
   trackWatch?: (done: Promise<void>) => void;
 }
 
-type Handler = (req: Request, res: Response) => Promise<void>;
+type Handler = (req: ApiRequest, res: ApiResponse) => Promise<void>;
 
-function param(req: Request, name: string): string {
-  return String((req.params as Record<string, string>)[name] ?? '');
-}
-
-function negotiate(req: Request, options: NegotiateOptions): ResponseForm {
-  return negotiateResponse(req.get('accept'), options);
+function negotiate(req: ApiRequest, options: NegotiateOptions): ResponseForm {
+  return negotiateResponse(header(req, 'accept'), options);
 }
 
 function send(
-  req: Request,
-  res: Response,
+  req: ApiRequest,
+  res: ApiResponse,
   answer: { result: HandlerResult; form: ResponseForm; now: Date },
 ): void {
   const { result, form, now } = answer;
@@ -60,7 +58,7 @@ function send(
     sendText(res, { status: result.code, text: stored, form });
     return;
   }
-  const includeObject = parseIncludeObject(queryValue(req.query, 'includeObject'));
+  const includeObject = parseIncludeObject(queryValue(requestQuery(req), 'includeObject'));
   let body: unknown;
   if (result.type === 'object') body = transformObject(result.object, { form, includeObject, now });
   else if (result.type === 'list') body = transformList(result.list, { form, includeObject, now });
@@ -73,8 +71,8 @@ function send(
 }
 
 /** The write's query options, with the User-Agent that names the default field manager. */
-function writeOptions(req: Request): WriteOptions {
-  return { ...parseWriteOptions(req.query), userAgent: req.get('user-agent') };
+function writeOptions(req: ApiRequest): WriteOptions {
+  return { ...parseWriteOptions(requestQuery(req)), userAgent: header(req, 'user-agent') };
 }
 
 const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'];
@@ -99,9 +97,11 @@ function checkPropagationPolicy(policy: unknown, orphanDependents: unknown): voi
   });
 }
 
-function deleteOptionsFrom(req: Request): { preconditions?: Preconditions; dryRun: boolean } {
+function deleteOptionsFrom(req: ApiRequest): { preconditions?: Preconditions; dryRun: boolean } {
   const format =
-    req.body && (req.body as Buffer).length ? bodyFormat(req.get('content-type'), ['json', 'yaml']) : 'json';
+    req.body && (req.body as Buffer).length
+      ? bodyFormat(header(req, 'content-type'), ['json', 'yaml'])
+      : 'json';
   const body = decodeOptional(req.body as Buffer | undefined, format as 'json' | 'yaml') as
     | {
         preconditions?: Preconditions;
@@ -115,26 +115,26 @@ function deleteOptionsFrom(req: Request): { preconditions?: Preconditions; dryRu
     checkPropagationPolicy(body.propagationPolicy, body.orphanDependents);
   else {
     checkPropagationPolicy(
-      queryValue(req.query, 'propagationPolicy') || undefined,
-      queryValue(req.query, 'orphanDependents') || undefined,
+      queryValue(requestQuery(req), 'propagationPolicy') || undefined,
+      queryValue(requestQuery(req), 'orphanDependents') || undefined,
     );
   }
-  const dryRunQuery = parseWriteOptions(req.query).dryRun;
+  const dryRunQuery = parseWriteOptions(requestQuery(req)).dryRun;
   const dryRun = dryRunQuery || (Array.isArray(body?.dryRun) && body.dryRun.includes('All'));
   const preconditions = body?.preconditions ?? undefined;
   return { preconditions: preconditions ?? undefined, dryRun };
 }
 
-function wrap(handler: Handler) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+function wrap(handler: Handler): ApiHandler {
+  return (req, res, next): void => {
     handler(req, res).catch(next);
   };
 }
 
 /** The route handlers of plain object and collection requests, by method (see direct-routes.ts). */
 export interface DirectRoutes {
-  object: Record<'GET' | 'PUT' | 'PATCH' | 'DELETE', RequestHandler[]>;
-  collection: Record<'POST', RequestHandler[]>;
+  object: Record<'GET' | 'PUT' | 'PATCH' | 'DELETE', ApiHandler[]>;
+  collection: Record<'POST', ApiHandler[]>;
 }
 
 /** The router of the resource endpoints, and its plain routes' handlers for direct dispatch. */
@@ -143,16 +143,18 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
   const { group, version, resource } = store.strategy;
   const base = `/apis/${group}/${version}`;
   const router = express.Router();
-  const raw = express.raw({ type: () => true, limit: options.maxRequestBytes });
+  // body-parser reads only Node's request (headers and stream), so the same reader serves the
+  // router and direct dispatch.
+  const raw = express.raw({ type: () => true, limit: options.maxRequestBytes }) as unknown as ApiHandler;
 
   const listOrWatch =
     (allNamespaces: boolean): Handler =>
     async (req, res) => {
-      const namespace = allNamespaces ? undefined : param(req, 'namespace');
-      const params = parseListParams(req.query);
+      const namespace = allNamespaces ? undefined : routeParam(req, 'namespace');
+      const params = parseListParams(requestQuery(req));
       if (params.watch) {
         const form = negotiate(req, { table: true, metadata: 'single', yaml: false });
-        const includeObject = parseIncludeObject(queryValue(req.query, 'includeObject'));
+        const includeObject = parseIncludeObject(queryValue(requestQuery(req), 'includeObject'));
         const stream = await openWatch(store, { namespace, params });
         const timeoutMs =
           params.timeoutSeconds !== undefined && params.timeoutSeconds > 0
@@ -176,11 +178,11 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
 
   const create: Handler = async (req, res) => {
     const form = negotiate(req, { table: true, metadata: 'single' });
-    const format = bodyFormat(req.get('content-type'), ['json', 'yaml']);
+    const format = bodyFormat(header(req, 'content-type'), ['json', 'yaml']);
     const body = decodeObject(req.body as Buffer, format as 'json' | 'yaml');
     const requested = writeOptions(req);
     const result = await createObject(store, {
-      namespace: param(req, 'namespace'),
+      namespace: routeParam(req, 'namespace'),
       body,
       options: requested,
     });
@@ -190,11 +192,11 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
 
   const update: Handler = async (req, res) => {
     const form = negotiate(req, { table: true, metadata: 'single' });
-    const format = bodyFormat(req.get('content-type'), ['json', 'yaml']);
+    const format = bodyFormat(header(req, 'content-type'), ['json', 'yaml']);
     const body = decodeObject(req.body as Buffer, format as 'json' | 'yaml');
     const result = await updateObject(store, {
-      namespace: param(req, 'namespace'),
-      name: param(req, 'name'),
+      namespace: routeParam(req, 'namespace'),
+      name: routeParam(req, 'name'),
       body,
       options: writeOptions(req),
     });
@@ -203,19 +205,19 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
 
   const patch: Handler = async (req, res) => {
     const form = negotiate(req, { table: true, metadata: 'single' });
-    const type = bodyFormat(req.get('content-type'), [
+    const type = bodyFormat(header(req, 'content-type'), [
       'json-patch',
       'merge-patch',
       'strategic-merge-patch',
       'apply-patch',
     ]);
-    const force = queryValue(req.query, 'force');
+    const force = queryValue(requestQuery(req), 'force');
     if (type === 'apply-patch') {
       const applied = decodeOptional(req.body as Buffer | undefined, 'yaml');
       if (applied === undefined) throw StatusError.badRequest('the apply configuration is empty');
       const result = await applyObject(store, {
-        namespace: param(req, 'namespace'),
-        name: param(req, 'name'),
+        namespace: routeParam(req, 'namespace'),
+        name: routeParam(req, 'name'),
         applied,
         force: force === 'true' || force === '1',
         options: writeOptions(req),
@@ -235,8 +237,8 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     const body = decodeOptional(req.body as Buffer | undefined, 'json');
     if (body === undefined) throw StatusError.badRequest('the patch is empty');
     const result = await patchObject(store, {
-      namespace: param(req, 'namespace'),
-      name: param(req, 'name'),
+      namespace: routeParam(req, 'namespace'),
+      name: routeParam(req, 'name'),
       patch: body,
       type: type as 'json-patch' | 'merge-patch' | 'strategic-merge-patch',
       options: writeOptions(req),
@@ -246,15 +248,18 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
 
   const get: Handler = async (req, res) => {
     const form = negotiate(req, { table: true, metadata: 'single' });
-    const result = await getObject(store, { namespace: param(req, 'namespace'), name: param(req, 'name') });
+    const result = await getObject(store, {
+      namespace: routeParam(req, 'namespace'),
+      name: routeParam(req, 'name'),
+    });
     send(req, res, { result, form, now: options.now() });
   };
 
   const remove: Handler = async (req, res) => {
     const form = negotiate(req, { metadata: 'single' });
     const result = await deleteObject(store, {
-      namespace: param(req, 'namespace'),
-      name: param(req, 'name'),
+      namespace: routeParam(req, 'namespace'),
+      name: routeParam(req, 'name'),
       ...deleteOptionsFrom(req),
     });
     send(req, res, { result, form, now: options.now() });
@@ -262,9 +267,9 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
 
   const removeCollection: Handler = async (req, res) => {
     const form = negotiate(req, { metadata: 'list' });
-    const params = parseListParams(req.query);
+    const params = parseListParams(requestQuery(req));
     const result = await deleteCollection(store, {
-      namespace: param(req, 'namespace'),
+      namespace: routeParam(req, 'namespace'),
       params,
       dryRun: deleteOptionsFrom(req).dryRun,
     });

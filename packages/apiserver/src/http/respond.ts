@@ -2,12 +2,13 @@
  * Writes API objects in the form the client negotiated: the object itself (JSON or YAML), a
  * meta.k8s.io Table for kubectl get, or PartialObjectMetadata(List) for metadata clients.
  */
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { stringify as toYaml } from 'yaml';
 import type { ListResultBody, ObjectResult } from '../handlers/result';
 import type { KubeObject } from '../storage/interface';
 import { fooTable } from '../registry/table';
 import type { IncludeObject } from '../registry/table';
+import { sendBytes } from './exchange';
 import type { ResponseForm } from './negotiation';
 
 export interface ListBody {
@@ -73,7 +74,7 @@ export function transformList(list: ListBody, options: TransformOptions): unknow
 }
 
 /** Sets `Warning: 299 - "…"` headers, one per warning (as k8s.io/apiserver's warning recorder). */
-export function setWarnings(res: Response, warnings: readonly string[]): void {
+export function setWarnings(res: ServerResponse, warnings: readonly string[]): void {
   if (warnings.length === 0) return;
   res.setHeader(
     'Warning',
@@ -81,18 +82,20 @@ export function setWarnings(res: Response, warnings: readonly string[]): void {
   );
 }
 
-export function sendBody(res: Response, opts: { status: number; body: unknown; form: ResponseForm }): void {
+export function sendBody(
+  res: ServerResponse,
+  opts: { status: number; body: unknown; form: ResponseForm },
+): void {
   const { status, body, form } = opts;
   sendText(res, { status, text: form.format === 'yaml' ? toYaml(body) : JSON.stringify(body), form });
 }
 
 /** Sends an already encoded body (JSON or YAML text) in the negotiated form. */
-export function sendText(res: Response, opts: { status: number; text: string; form: ResponseForm }): void {
-  res.status(opts.status);
-  // A Buffer, so Express keeps the negotiated Content-Type exactly (a string would get
-  // `; charset=utf-8` and reformatted parameters; Kubernetes sends the bare media type).
-  res.setHeader('Content-Type', opts.form.contentType);
-  res.send(Buffer.from(opts.text));
+export function sendText(
+  res: ServerResponse,
+  opts: { status: number; text: string; form: ResponseForm },
+): void {
+  sendBytes(res, { status: opts.status, contentType: opts.form.contentType, body: opts.text });
 }
 
 /**

@@ -4,11 +4,12 @@
  * Unexpected errors are logged with the request's audit id; the client never sees a stack
  * trace or a file path.
  */
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { StatusError } from '../errors/status-error';
 import type { Status } from '../errors/status-error';
 import { StorageError } from '../storage/errors';
 import type { ExpiredError } from '../storage/errors';
+import { sendBytes } from './exchange';
 
 const OBJECT_MODIFIED =
   'the object has been modified; please apply your changes to the latest version and try again';
@@ -58,12 +59,11 @@ export function isServerFault(err: unknown): boolean {
 }
 
 /** Sends the error as a Status. The caller logs server faults (with the audit id). */
-export function sendStatusError(res: Response, err: unknown): Status {
+export function sendStatusError(res: ServerResponse, err: unknown): Status {
   const status = toStatusError(err).toStatus();
   if (status.details?.retryAfterSeconds !== undefined) {
     res.setHeader('Retry-After', String(status.details.retryAfterSeconds));
   }
-  res.status(status.code).setHeader('Content-Type', 'application/json');
-  res.send(Buffer.from(JSON.stringify(status)));
+  sendBytes(res, { status: status.code, contentType: 'application/json', body: JSON.stringify(status) });
   return status;
 }

@@ -4,7 +4,7 @@
  * randomised server timeout) or when the client goes away. Slow clients apply backpressure:
  * we wait for 'drain', and the storage closes a watcher whose buffer overflows.
  */
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { WatchStream, WireEvent } from '../handlers/watch';
 import { bookmark } from '../handlers/watch';
 import type { RegistryStore } from '../registry/store';
@@ -25,11 +25,11 @@ export interface WatchStreamOptions {
 
 /** Resolves when the stream has ended for any reason. */
 export async function streamWatch(
-  res: Response,
+  res: ServerResponse,
   stream: WatchStream,
   options: WatchStreamOptions,
 ): Promise<void> {
-  res.status(200);
+  res.statusCode = 200;
   res.setHeader(
     'Content-Type',
     options.form.kind === 'Table' ? options.form.contentType : 'application/json',

@@ -6,17 +6,36 @@
  * concurrent writes to a directory cost far fewer than N directory fsyncs — and none is
  * acknowledged before a directory fsync that started after its rename has completed.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { closeSync, fsync, open, rename, unlink, write } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TEMP_PREFIX } from './paths';
+import { promisify } from 'node:util';
+import { TEMP_PREFIX, tempSuffix } from './paths';
+
+// The callback API on plain descriptors: fs/promises' FileHandle costs about three times the CPU
+// per call (measured on tmpfs: 92 vs 28 µs per open-write-fsync-close-rename), and a create does
+// five such calls plus a share of a directory fsync. Closing a descriptor whose data was just
+// fsynced writes nothing, so it is done in place, sparing a thread-pool round trip.
+const openFd = promisify(open);
+const writeFd = promisify(write);
+const fsyncFd = promisify(fsync);
+const renamePath = promisify(rename);
+const unlinkPath = promisify(unlink);
+
+async function writeAll(fd: number, data: string): Promise<void> {
+  const bytes = Buffer.from(data);
+  let offset = 0;
+  while (offset < bytes.length) {
+    offset += (await writeFd(fd, bytes, offset, bytes.length - offset, null)).bytesWritten;
+  }
+}
 
 async function fsyncPath(target: string): Promise<void> {
-  const handle = await open(target, 'r');
+  const fd = await openFd(target, 'r');
   try {
-    await handle.sync();
+    await fsyncFd(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -99,18 +118,18 @@ export class DirectorySyncer {
 
   /** Writes data to dir/fileName durably; never leaves a partial file under the final name. */
   async writeFile(dir: string, fileName: string, data: string): Promise<void> {
-    const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    const temp = path.join(dir, `${TEMP_PREFIX}${tempSuffix()}`);
     try {
-      const handle = await open(temp, 'wx', 0o644);
+      const fd = await openFd(temp, 'wx', 0o644);
       try {
-        await handle.writeFile(data);
-        await handle.sync();
+        await writeAll(fd, data);
+        await fsyncFd(fd);
       } finally {
-        await handle.close();
+        closeSync(fd);
       }
-      await rename(temp, path.join(dir, fileName));
+      await renamePath(temp, path.join(dir, fileName));
     } catch (err) {
-      await unlink(temp).catch(() => {});
+      await unlinkPath(temp).catch(() => {});
       throw err;
     }
     await this.sync(dir);
@@ -118,7 +137,7 @@ export class DirectorySyncer {
 
   /** Removes dir/fileName durably. */
   async removeFile(dir: string, fileName: string): Promise<void> {
-    await unlink(path.join(dir, fileName));
+    await unlinkPath(path.join(dir, fileName));
     await this.sync(dir);
   }
 }

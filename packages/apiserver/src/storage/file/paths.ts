@@ -3,7 +3,7 @@
  * (cluster-scoped objects directly under `<resource>/`). Keys are validated before a path is
  * built (storage/keys.ts), and every path is checked to stay inside the data dir.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { InvalidKeyError } from '../errors';
 import type { ObjectKey } from '../interface';
@@ -11,6 +11,18 @@ import type { ObjectKey } from '../interface';
 /** Temp files are written next to their target and renamed over it; leftovers are removed at start-up. */
 export const TEMP_PREFIX = '.tmp-';
 export const QUARANTINE_DIR = 'quarantine';
+
+// Random per process, then a counter: unique among this process's temp files without a CSPRNG
+// call per write, and apart from any other process's (the data-dir lock admits one writer; the
+// loader removes a crashed one's leftovers, and an `O_EXCL` open refuses a clash outright).
+const TEMP_SESSION = randomBytes(6).toString('hex');
+let tempCounter = 0;
+
+/** A fresh temp-file suffix (after TEMP_PREFIX). */
+export function tempSuffix(): string {
+  tempCounter += 1;
+  return `${TEMP_SESSION}-${tempCounter.toString(36)}`;
+}
 export const LOCK_FILE = '.lock';
 export const REVISION_FILE = '.revision';
 

@@ -19,6 +19,8 @@ const CLOSERS = new Set([0x5d, 0x7d]);
 
 /** Go's scanner error for a JSON text nested too deeply; undefined when it is not. One pass, no recursion. */
 function jsonDepthError(text: string): string | undefined {
+  // Every level takes at least one character: a shorter text cannot nest too deeply.
+  if (text.length <= MAX_NESTING_DEPTH) return undefined;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -22,6 +22,8 @@ export interface WireEvent {
   object: KubeObject | Status;
   /** The revision this event brings the watcher to (for bookmarks). */
   revision?: number;
+  /** When set: exactly `JSON.stringify(object)` (storage's bytes, see WatchEvent). */
+  serialized?: string;
 }
 
 export interface WatchStream extends AsyncIterable<WireEvent> {
@@ -109,7 +111,8 @@ export async function openWatch(
         for await (const event of watch!) {
           if (closed) return;
           revision = event.revision;
-          yield { type: event.type, object: event.object, revision: event.revision };
+          // Passed on as it is: reading `object` would decode what may only be sent as bytes.
+          yield event;
         }
       } catch (err) {
         // A watcher too slow to keep up is closed; the client re-watches from its last

@@ -56,6 +56,8 @@ export async function streamWatch(
   let headersSent = false;
   const render = (event: WireEvent): string => {
     if (options.form.kind !== 'Table' || event.type === 'ERROR' || event.type === 'BOOKMARK') {
+      // The same text JSON.stringify({ type, object }) gives, from the stored bytes.
+      if (event.serialized !== undefined) return `{"type":"${event.type}","object":${event.serialized}}`;
       return JSON.stringify({ type: event.type, object: event.object });
     }
     // Over a watch each event is a one-row Table; only the first carries the column definitions.

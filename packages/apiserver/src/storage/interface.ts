@@ -86,6 +86,8 @@ export interface WatchEvent {
   /** For DELETED: the object's last state, with the deletion's revision as resourceVersion. */
   object: KubeObject;
   revision: number;
+  /** When set: exactly `JSON.stringify(object)`, for consumers that only need the bytes. */
+  serialized?: string;
 }
 
 export interface WatchOptions extends CollectionKey {

@@ -64,7 +64,8 @@ export class WatchHub {
 }
 
 function toEvent(change: LoggedChange, filter: WatchOptions['filter']): WatchEvent | undefined {
-  // Each watcher gets its own copy: consumers may mutate what they receive.
+  if (!filter) return storedEvent(change.type, change.entry.json, change.rev);
+  // The filter reads decoded objects; the watcher still gets its own copy (a fresh parse).
   const object = JSON.parse(change.entry.json) as KubeObject;
   const previous = change.previous ? (JSON.parse(change.previous.json) as KubeObject) : undefined;
   const type = filteredEventType({ type: change.type, object, previous }, filter);
@@ -75,5 +76,22 @@ function toEvent(change: LoggedChange, filter: WatchOptions['filter']): WatchEve
     const gone = { ...previous, metadata: { ...previous.metadata, resourceVersion: String(change.rev) } };
     return { type, object: gone, revision: change.rev };
   }
-  return { type, object, revision: change.rev };
+  return { type, object, revision: change.rev, serialized: change.entry.json };
+}
+
+/**
+ * An event carrying the stored JSON, decoded only if its consumer reads `object` — and then for
+ * this watcher alone, since consumers may mutate what they receive. A JSON watch stream sends the
+ * bytes as they are, so a change fanned out to N watchers is not decoded and re-encoded N times.
+ */
+function storedEvent(type: WatchEvent['type'], json: string, revision: number): WatchEvent {
+  let object: KubeObject | undefined;
+  return {
+    type,
+    get object() {
+      return (object ??= JSON.parse(json) as KubeObject);
+    },
+    serialized: json,
+    revision,
+  };
 }

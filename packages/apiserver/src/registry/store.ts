@@ -110,7 +110,10 @@ export class RegistryStore {
         causesOf(checked.errors),
       );
     }
-    return { object: this.strategy.pruneUnknownFields(defaulted), warnings };
+    // Defaulting returned a fresh copy: only unknown fields make pruning (another schema pass and
+    // another copy) necessary.
+    const object = checked.unknownFields.length > 0 ? this.strategy.pruneUnknownFields(defaulted) : defaulted;
+    return { object, warnings };
   }
 
   async get(namespace: string, name: string): Promise<KubeObject> {

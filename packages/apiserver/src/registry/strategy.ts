@@ -24,7 +24,7 @@ export interface ValidationResult {
 export interface ResourceStrategy extends KindInfo {
   /** Set for a subresource's strategy (e.g. 'status'): recorded in managedFields entries. */
   subresource?: string;
-  /** Fills defaults (the schema's defaulting). Runs on every write before validation. */
+  /** A defaulted copy (the schema's defaulting; the input is not changed). Runs on every write before validation. */
   applyDefaults(obj: KubeObject): KubeObject;
   /** Clears what a client may not set on create (e.g. status behind a status subresource). */
   prepareForCreate(obj: KubeObject): void;

@@ -25,7 +25,7 @@ describe('file store watch events', () => {
     const from = await store.currentRevision();
     const watch = await store.watch({ ...FOOS, fromRevision: from });
     const created = await store.create(keyOf('a'), foo('a'));
-    await store.guaranteedUpdate(keyOf('a'), (o) => ({ ...o, spec: { ...o.spec, replicas: 7 } }));
+    await store.guaranteedUpdate(keyOf('a'), (o) => ({ ...o, spec: { ...(o.spec as object), replicas: 7 } }));
     await store.delete(keyOf('a'));
     const events = await take(watch, 3);
     watch.close();

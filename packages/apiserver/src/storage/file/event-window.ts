@@ -6,13 +6,11 @@
 import { ExpiredError } from '../errors';
 import type { WatchEventType } from '../interface';
 
-/** One stored object: its serialized JSON (exactly what a GET returns) and its revision. */
+/** One stored object: its serialized JSON (exactly what a GET returns; its revision is in it). */
 export interface StoredEntry {
   namespace: string;
-  name: string;
   /** `namespace/name`: the sort key within its collection. */
   id: string;
-  rev: number;
   json: string;
 }
 

@@ -1,12 +1,19 @@
 /**
  * The in-memory index the file store serves reads from: per collection (`group/resource`),
- * object id (`namespace/name`) → the stored entry. Ids are kept sorted lazily for lists:
- * creates and deletes invalidate the order, updates do not.
+ * object id (`namespace/name`) → the object's canonical JSON. That is all a read needs, so it is
+ * all that is kept: one Map entry per object, whose value is the JSON text of an object written
+ * since start-up, or the slot of one loaded at start-up (its text stays packed, loaded-texts.ts).
+ * Ids are kept sorted lazily for lists: creates and deletes invalidate the order, updates do not.
  */
 import type { StoredEntry } from './event-window';
+import type { LoadedBatch } from './loaded-texts';
+import { LoadedTexts, detach } from './loaded-texts';
+
+/** Text, or the slot of a loaded text. */
+type Stored = string | number;
 
 interface Collection {
-  entries: Map<string, StoredEntry>;
+  entries: Map<string, Stored>;
   sorted?: string[];
 }
 
@@ -14,7 +21,10 @@ export class FileIndex {
   private readonly collections = new Map<string, Collection>();
   private count = 0;
 
-  constructor(loaded: Map<string, Map<string, StoredEntry>>) {
+  constructor(
+    loaded: Map<string, Map<string, Stored>> = new Map(),
+    private readonly texts = new LoadedTexts(),
+  ) {
     for (const [id, entries] of loaded) {
       this.collections.set(id, { entries });
       this.count += entries.size;
@@ -26,8 +36,17 @@ export class FileIndex {
     return this.count;
   }
 
+  /** The object's JSON (exactly what a GET returns). */
+  json(collection: string, id: string): string | undefined {
+    const stored = this.collections.get(collection)?.entries.get(id);
+    return typeof stored === 'number' ? this.texts.text(stored) : stored;
+  }
+
   get(collection: string, id: string): StoredEntry | undefined {
-    return this.collections.get(collection)?.entries.get(id);
+    const json = this.json(collection, id);
+    if (json === undefined) return undefined;
+    const slash = id.indexOf('/');
+    return { namespace: slash < 0 ? '' : id.slice(0, slash), id, json };
   }
 
   set(collection: string, entry: StoredEntry): void {
@@ -36,19 +55,23 @@ export class FileIndex {
       c = { entries: new Map() };
       this.collections.set(collection, c);
     }
-    if (!c.entries.has(entry.id)) {
+    const previous = c.entries.get(entry.id);
+    if (previous === undefined) {
       c.sorted = undefined;
       this.count++;
     }
-    c.entries.set(entry.id, entry);
+    c.entries.set(entry.id, entry.json);
+    if (typeof previous === 'number') this.release(previous);
   }
 
   remove(collection: string, id: string): void {
     const c = this.collections.get(collection);
-    if (c?.entries.delete(id)) {
-      c.sorted = undefined;
-      this.count--;
-    }
+    const previous = c?.entries.get(id);
+    if (!c || previous === undefined) return;
+    c.entries.delete(id);
+    c.sorted = undefined;
+    this.count--;
+    if (typeof previous === 'number') this.release(previous);
   }
 
   /** Every id in the collection, in key order. The array is shared: do not modify it. */
@@ -57,6 +80,21 @@ export class FileIndex {
     if (!c) return [];
     c.sorted ??= [...c.entries.keys()].sort(compareIds);
     return c.sorted;
+  }
+
+  private release(slot: number): void {
+    const batch = this.texts.release(slot);
+    if (batch) this.compact(batch);
+  }
+
+  /** Copies out the objects of a batch that are still served, so the batch can be released. */
+  private compact(batch: LoadedBatch): void {
+    const entries = this.collections.get(batch.collection)?.entries;
+    batch.ids.forEach((id, k) => {
+      const slot = batch.firstSlot + k;
+      if (entries?.get(id) === slot) entries.set(id, detach(this.texts.text(slot)));
+    });
+    this.texts.drop(batch);
   }
 }
 

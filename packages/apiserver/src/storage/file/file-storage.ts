@@ -63,13 +63,14 @@ export async function createFileStorage(options: FileStorageOptions): Promise<St
       highestStored: loaded.highestRevision,
       blockSize: options.revisionBlock,
     });
-    const index = new FileIndex(loaded.collections);
+    const index = new FileIndex(loaded.collections, loaded.texts);
     logger.info('file store loaded', {
       dataDir: options.dataDir,
       objects: index.size,
       revision: counter.bootRevision,
       quarantined: loaded.quarantined,
       tempFilesRemoved: loaded.tempFilesRemoved,
+      scannedIn: loaded.scannedIn,
       ms: Date.now() - started,
     });
     return new FileStorage({ options, lock, syncer, counter, index, logger });
@@ -105,17 +106,17 @@ class FileStorage implements Storage {
 
   async get(key: ObjectKey): Promise<KubeObject> {
     assertValidObjectKey(key);
-    const entry = this.parts.index.get(collectionId(key), objectId(key.namespace, key.name));
-    if (!entry) throw new NotFoundError(key);
-    return JSON.parse(entry.json) as KubeObject;
+    const json = this.parts.index.json(collectionId(key), objectId(key.namespace, key.name));
+    if (json === undefined) throw new NotFoundError(key);
+    return JSON.parse(json) as KubeObject;
   }
 
   async getSerialized(key: ObjectKey): Promise<string> {
     assertValidObjectKey(key);
-    const entry = this.parts.index.get(collectionId(key), objectId(key.namespace, key.name));
-    if (!entry) throw new NotFoundError(key);
+    const json = this.parts.index.json(collectionId(key), objectId(key.namespace, key.name));
+    if (json === undefined) throw new NotFoundError(key);
     // Stored entries are JSON.stringify output, so this is exactly what get() would re-encode to.
-    return entry.json;
+    return json;
   }
 
   async list(options: ListOptions): Promise<ListResult> {
@@ -137,7 +138,7 @@ class FileStorage implements Storage {
     assertMatchesKey(key, obj);
     const id = objectId(key.namespace, key.name);
     return this.withKeyLock(`${collectionId(key)}/${id}`, async () => {
-      if (this.parts.index.get(collectionId(key), id)) throw new AlreadyExistsError(key);
+      if (this.parts.index.json(collectionId(key), id) !== undefined) throw new AlreadyExistsError(key);
       return this.write(key, obj, undefined);
     });
   }
@@ -179,7 +180,7 @@ class FileStorage implements Storage {
         () => this.parts.syncer.removeFile(dir, fileNameFor(key.name)),
         (rev) => {
           const tombstone = withRevision(currentObj, rev);
-          const entry = { ...current, rev, json: JSON.stringify(tombstone) };
+          const entry = { ...current, json: JSON.stringify(tombstone) };
           this.parts.index.remove(collectionId(key), id);
           this.publish({ rev, type: 'DELETED', collection: collectionId(key), entry, previous: current });
           return tombstone;
@@ -223,7 +224,7 @@ class FileStorage implements Storage {
         await this.parts.syncer.writeFile(dir, fileNameFor(key.name), json);
       },
       (rev) => {
-        const entry: StoredEntry = { namespace: key.namespace, name: key.name, id, rev, json };
+        const entry: StoredEntry = { namespace: key.namespace, id, json };
         this.parts.index.set(collectionId(key), entry);
         this.publish({
           rev,

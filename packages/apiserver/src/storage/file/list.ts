@@ -73,8 +73,8 @@ export function listCollection(input: ListInput): ListResult {
   }
 
   const prefix = options.namespace ? `${options.namespace}/` : '';
-  const entryAt = (id: string): StoredEntry | undefined =>
-    overlay?.has(id) ? (overlay.get(id) ?? undefined) : index.get(collection, id);
+  const jsonAt = (id: string): string | undefined =>
+    overlay?.has(id) ? overlay.get(id)?.json : index.json(collection, id);
 
   // The stored JSON of each item; objects are decoded only when a filter must look at them,
   // or later if a caller reads `items` (most lists are forwarded as they are stored).
@@ -87,14 +87,14 @@ export function listCollection(input: ListInput): ListResult {
   let lastId: string | undefined;
   for (; i < end && serialized.length < limit; i++) {
     const id = ids[i]!;
-    const entry = entryAt(id);
-    if (!entry) continue;
+    const json = jsonAt(id);
+    if (json === undefined) continue;
     if (options.filter) {
-      const obj = JSON.parse(entry.json) as KubeObject;
+      const obj = JSON.parse(json) as KubeObject;
       if (!options.filter(obj)) continue;
       matched.push(obj);
     }
-    serialized.push(entry.json);
+    serialized.push(json);
     lastId = id;
   }
 
@@ -106,7 +106,7 @@ export function listCollection(input: ListInput): ListResult {
   // Full page: is anything left in range?
   let remaining = overlay ? 0 : end - i;
   for (let j = i; overlay && j < end; j++) {
-    if (entryAt(ids[j]!)) remaining++;
+    if (jsonAt(ids[j]!) !== undefined) remaining++;
     // With a filter the count would need every object parsed; Kubernetes omits it too.
     if (options.filter && remaining > 0) break;
   }

@@ -54,11 +54,10 @@ export async function streamWatch(
       : undefined;
 
   let headersSent = false;
-  const render = (event: WireEvent): string => {
+  const render = (event: WireEvent): string | Buffer => {
     if (options.form.kind !== 'Table' || event.type === 'ERROR' || event.type === 'BOOKMARK') {
-      // The same text JSON.stringify({ type, object }) gives, from the stored bytes.
-      if (event.serialized !== undefined) return `{"type":"${event.type}","object":${event.serialized}}`;
-      return JSON.stringify({ type: event.type, object: event.object });
+      if (event.serialized !== undefined) return storedEventLine(event.type, event.serialized);
+      return `${JSON.stringify({ type: event.type, object: event.object })}\n`;
     }
     // Over a watch each event is a one-row Table; only the first carries the column definitions.
     const table = fooTable(
@@ -72,13 +71,13 @@ export async function streamWatch(
       },
     );
     headersSent = true;
-    return JSON.stringify({ type: event.type, object: table });
+    return `${JSON.stringify({ type: event.type, object: table })}\n`;
   };
 
   try {
     for await (const event of stream) {
       if (ended) break;
-      if (!res.write(`${render(event)}\n`)) {
+      if (!res.write(render(event))) {
         await new Promise<void>((resolve) => {
           res.once('drain', resolve);
           res.once('close', resolve);
@@ -91,4 +90,19 @@ export async function streamWatch(
     end();
     if (!res.writableEnded) res.end();
   }
+}
+
+/**
+ * A change usually reaches every watcher one after another, each time with the same stored text:
+ * a one-entry cache encodes the line once and writes the same bytes to every stream (a watcher
+ * that lags behind just misses the cache). The text is what JSON.stringify({ type, object })
+ * gives.
+ */
+let lastLine: { type: string; serialized: string; bytes: Buffer } | undefined;
+
+function storedEventLine(type: string, serialized: string): Buffer {
+  if (lastLine?.type !== type || lastLine.serialized !== serialized) {
+    lastLine = { type, serialized, bytes: Buffer.from(`{"type":"${type}","object":${serialized}}\n`) };
+  }
+  return lastLine.bytes;
 }

@@ -4,15 +4,14 @@
  * their objects are left; built code scans the data dir in a worker thread (loader.ts).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileIndex } from '../../src/storage/file/file-index';
-import { createFileStorage } from '../../src/storage/file/file-storage';
-import type { FileStorageOptions } from '../../src/storage/file/file-storage';
+import type { FileStorageOptions, createFileStorage } from '../../src/storage/file/file-storage';
 import { LoadedTexts } from '../../src/storage/file/loaded-texts';
-import type { KubeObject, Storage } from '../../src/storage/interface';
+import type { KubeObject } from '../../src/storage/interface';
 import { foo, keyOf } from './contract';
+import { tempFileStores } from './temp-file-stores';
 
 const GROUP = 'bar.pwk.educative.io';
 const FOOS = { group: GROUP, resource: 'foos' };
@@ -86,28 +85,13 @@ describe('loaded texts', () => {
 });
 
 describe('file store start-up', () => {
-  let root: string;
-  let dataDir: string;
-  const open: Storage[] = [];
-  const openStore = async (options: Partial<FileStorageOptions> = {}) => {
-    const store = await createFileStorage({ dataDir, ...options });
-    open.push(store);
-    return store;
-  };
-
-  beforeEach(async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), 'pwk-loading-'));
-    dataDir = path.join(root, 'data');
-  });
-  afterEach(async () => {
-    for (const s of open.splice(0)) await s.close();
-    await rm(root, { recursive: true, force: true });
-  });
+  const stores = tempFileStores('pwk-loading-');
+  const openStore = (options?: Partial<FileStorageOptions>) => stores.open(options);
 
   /** Writes stored objects straight to disk, as the store lays them out; returns them in key order. */
   async function writeStored(objects: KubeObject[]): Promise<KubeObject[]> {
     for (const obj of objects) {
-      const dir = path.join(dataDir, GROUP, 'foos', obj.metadata.namespace!);
+      const dir = path.join(stores.dataDir, GROUP, 'foos', obj.metadata.namespace!);
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, `${obj.metadata.name}.json`), JSON.stringify(obj));
     }
@@ -177,17 +161,17 @@ describe('file store start-up', () => {
       withText('latin', 'café', 900),
       withText('wide', '日本', 901),
     ]);
-    const nsDir = path.join(dataDir, GROUP, 'foos', 'ns-1');
+    const nsDir = path.join(stores.dataDir, GROUP, 'foos', 'ns-1');
     await writeFile(path.join(nsDir, 'torn.json'), '{"apiVersion":"bar.pwk.educ');
     await writeFile(path.join(nsDir, '.tmp-0123456789abcdef'), '{"half":');
 
     const logged: Array<{ message: string; meta?: Record<string, unknown> }> = [];
     const record = (message: string, meta?: Record<string, unknown>) => logged.push({ message, meta });
     const store = await built.createFileStorage({
-      dataDir,
+      dataDir: stores.dataDir,
       logger: { info: record, warn: record, error: record },
     });
-    open.push(store);
+    stores.adopt(store);
     expect(logged.find((l) => l.message === 'file store loaded')?.meta).toMatchObject({
       scannedIn: 'worker',
       objects: expected.length,

@@ -1,27 +1,20 @@
 /** What only the file backend promises: its layout on disk, restarts, the lock, and recovery. */
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CorruptError, ExpiredError, InvalidKeyError } from '../../src/storage/errors';
 import { DataDirLockedError } from '../../src/storage/file/data-dir-lock';
 import { createFileStorage } from '../../src/storage/file/file-storage';
 import type { FileStorageOptions } from '../../src/storage/file/file-storage';
 import { objectPath } from '../../src/storage/file/paths';
-import type { Storage } from '../../src/storage/interface';
 import { foo, keyOf, rv, take } from './contract';
+import { tempFileStores } from './temp-file-stores';
 import { startWorker } from './worker-process';
 
 const FOOS = { group: 'bar.pwk.educative.io', resource: 'foos' };
 
 describe('file store', () => {
-  let root: string;
-  let dataDir: string;
-  const open: Storage[] = [];
-  const openStore = async (options: Partial<FileStorageOptions> = {}) => {
-    const store = await createFileStorage({ dataDir, ...options });
-    open.push(store);
-    return store;
-  };
+  const stores = tempFileStores('pwk-file-');
+  const openStore = (options?: Partial<FileStorageOptions>) => stores.open(options);
   const recordingLogger = () => {
     const warnings: Array<{ message: string; meta?: Record<string, unknown> }> = [];
     return {
@@ -34,20 +27,11 @@ describe('file store', () => {
     };
   };
 
-  beforeEach(async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), 'pwk-file-'));
-    dataDir = path.join(root, 'data');
-  });
-  afterEach(async () => {
-    for (const s of open.splice(0)) await s.close();
-    await rm(root, { recursive: true, force: true });
-  });
-
   describe('layout', () => {
     it('keeps each object at <data-dir>/<group>/<resource>/<namespace>/<name>.json, exactly as GET returns it', async () => {
       const store = await openStore();
       const created = await store.create(keyOf('demo-foo'), foo('demo-foo'));
-      const file = path.join(dataDir, 'bar.pwk.educative.io', 'foos', 'default', 'demo-foo.json');
+      const file = path.join(stores.dataDir, 'bar.pwk.educative.io', 'foos', 'default', 'demo-foo.json');
       expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(created);
       expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(await store.get(keyOf('demo-foo')));
     });
@@ -56,14 +40,14 @@ describe('file store', () => {
       const store = await openStore();
       await store.create(keyOf('demo-foo'), foo('demo-foo'));
       await store.delete(keyOf('demo-foo'));
-      expect(await readdir(path.join(dataDir, 'bar.pwk.educative.io', 'foos', 'default'))).toEqual([]);
+      expect(await readdir(path.join(stores.dataDir, 'bar.pwk.educative.io', 'foos', 'default'))).toEqual([]);
     });
 
     it('shortens names too long for a file name and loads them back', async () => {
       const long = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
       const store = await openStore();
       await store.create(keyOf(long), foo(long));
-      const files = await readdir(path.join(dataDir, 'bar.pwk.educative.io', 'foos', 'default'));
+      const files = await readdir(path.join(stores.dataDir, 'bar.pwk.educative.io', 'foos', 'default'));
       expect(files).toHaveLength(1);
       expect(Buffer.byteLength(files[0]!)).toBeLessThanOrEqual(255);
       await store.close();
@@ -73,9 +57,9 @@ describe('file store', () => {
 
     it('never builds a path outside the data dir, even when handed an unvalidated name', () => {
       for (const name of ['..', '../../etc/passwd', '/etc/passwd']) {
-        expect(() => objectPath(dataDir, { ...FOOS, namespace: '..', name })).toThrow(InvalidKeyError);
+        expect(() => objectPath(stores.dataDir, { ...FOOS, namespace: '..', name })).toThrow(InvalidKeyError);
       }
-      expect(() => objectPath(dataDir, { ...FOOS, namespace: '', name: '../../../x' })).toThrow(
+      expect(() => objectPath(stores.dataDir, { ...FOOS, namespace: '', name: '../../../x' })).toThrow(
         InvalidKeyError,
       );
     });
@@ -87,8 +71,8 @@ describe('file store', () => {
           store.create(keyOf(name), { ...foo('x'), metadata: { name, namespace: 'default' } }),
         ).rejects.toThrow(InvalidKeyError);
       }
-      expect((await readdir(root)).sort()).toEqual(['data']);
-      expect((await readdir(dataDir)).filter((f) => !f.startsWith('.')).sort()).toEqual([]);
+      expect((await readdir(stores.root)).sort()).toEqual(['data']);
+      expect((await readdir(stores.dataDir)).filter((f) => !f.startsWith('.')).sort()).toEqual([]);
     });
   });
 
@@ -123,8 +107,7 @@ describe('file store', () => {
           expect(rv(created)).toBeGreaterThan(last);
           last = rv(created);
         }
-        await store.close();
-        open.splice(0);
+        await stores.closeAll();
       }
     });
 
@@ -145,17 +128,17 @@ describe('file store', () => {
       const store = await openStore();
       await store.create(keyOf('a'), foo('a'));
       await store.close();
-      await writeFile(path.join(dataDir, '.revision'), 'garbage');
-      await expect(createFileStorage({ dataDir })).rejects.toBeInstanceOf(CorruptError);
+      await writeFile(path.join(stores.dataDir, '.revision'), 'garbage');
+      await expect(createFileStorage({ dataDir: stores.dataDir })).rejects.toBeInstanceOf(CorruptError);
       // The failed start released the lock: a repaired dir opens.
-      await rm(path.join(dataDir, '.revision'));
+      await rm(path.join(stores.dataDir, '.revision'));
       const again = await openStore();
       expect(rv(await again.create(keyOf('b'), foo('b')))).toBeGreaterThan(1);
     });
   });
 
   describe('leftovers at start-up', () => {
-    const nsDir = () => path.join(dataDir, 'bar.pwk.educative.io', 'foos', 'default');
+    const nsDir = () => path.join(stores.dataDir, 'bar.pwk.educative.io', 'foos', 'default');
 
     it('removes temp files and quarantines unreadable or misplaced files, serving only good ones', async () => {
       const store = await openStore();
@@ -169,15 +152,15 @@ describe('file store', () => {
       await writeFile(path.join(nsDir(), 'wrong-ns.json'), JSON.stringify(wrongNs));
       await writeFile(path.join(nsDir(), 'no-rv.json'), JSON.stringify(noRv));
       await writeFile(path.join(nsDir(), '.tmp-0123456789abcdef'), '{"half":');
-      await writeFile(path.join(dataDir, '.tmp-fedcba9876543210'), '{"reserved":');
+      await writeFile(path.join(stores.dataDir, '.tmp-fedcba9876543210'), '{"reserved":');
 
       const { warnings, logger } = recordingLogger();
       const again = await openStore({ logger });
       expect((await again.list(FOOS)).items).toEqual([good]);
       expect((await readdir(nsDir())).sort()).toEqual(['good.json']);
-      expect((await readdir(dataDir)).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
+      expect((await readdir(stores.dataDir)).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
       const quarantined = await readdir(
-        path.join(dataDir, 'quarantine', 'bar.pwk.educative.io', 'foos', 'default'),
+        path.join(stores.dataDir, 'quarantine', 'bar.pwk.educative.io', 'foos', 'default'),
       );
       expect(quarantined.map((f) => f.split('.json')[0]).sort()).toEqual([
         'misplaced',
@@ -195,7 +178,7 @@ describe('file store', () => {
       await mkdir(nsDir(), { recursive: true });
       await writeFile(path.join(nsDir(), 'torn.json'), 'half a foo');
       await openStore();
-      const dir = path.join(dataDir, 'quarantine', 'bar.pwk.educative.io', 'foos', 'default');
+      const dir = path.join(stores.dataDir, 'quarantine', 'bar.pwk.educative.io', 'foos', 'default');
       const [file] = await readdir(dir);
       expect(await readFile(path.join(dir, file!), 'utf8')).toBe('half a foo');
     });
@@ -204,20 +187,20 @@ describe('file store', () => {
   describe('data-dir lock', () => {
     it('refuses a second store on the same dir in the same process', async () => {
       await openStore();
-      const err = await createFileStorage({ dataDir }).catch((e: unknown) => e);
+      const err = await createFileStorage({ dataDir: stores.dataDir }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DataDirLockedError);
       expect((err as Error).message).toContain(
-        `data directory ${dataDir} is locked by another pwk-apiserver (pid ${process.pid}`,
+        `data directory ${stores.dataDir} is locked by another pwk-apiserver (pid ${process.pid}`,
       );
     });
 
     it('refuses a second process while the first holds the dir, and lets it in once released', async () => {
       const store = await openStore();
-      const refused = startWorker(dataDir, 'hold');
+      const refused = startWorker(stores.dataDir, 'hold');
       expect(await refused.waitFor('REFUSED', 'READY')).toContain('is locked by another pwk-apiserver');
       expect(await refused.exited).toBe(3);
       await store.close();
-      const admitted = startWorker(dataDir, 'hold');
+      const admitted = startWorker(stores.dataDir, 'hold');
       try {
         expect(await admitted.waitFor('REFUSED', 'READY')).toMatch(/^READY/);
       } finally {
@@ -227,9 +210,9 @@ describe('file store', () => {
     });
 
     it('takes over the lock of a process that was killed', async () => {
-      const holder = startWorker(dataDir, 'hold');
+      const holder = startWorker(stores.dataDir, 'hold');
       await holder.waitFor('READY');
-      await expect(createFileStorage({ dataDir })).rejects.toBeInstanceOf(DataDirLockedError);
+      await expect(createFileStorage({ dataDir: stores.dataDir })).rejects.toBeInstanceOf(DataDirLockedError);
       holder.child.kill('SIGKILL');
       await holder.exited;
       const store = await openStore();
@@ -237,13 +220,13 @@ describe('file store', () => {
     });
 
     it('treats a lock from another host as live until its heartbeat goes stale', async () => {
-      await mkdir(dataDir, { recursive: true });
-      const lockFile = path.join(dataDir, '.lock');
+      await mkdir(stores.dataDir, { recursive: true });
+      const lockFile = path.join(stores.dataDir, '.lock');
       const foreign = { token: 't', pid: 1, startTime: '1', bootId: 'b', hostname: 'another-node' };
       await writeFile(lockFile, JSON.stringify(foreign));
-      await expect(createFileStorage({ dataDir, lock: { staleAfterMs: 60_000 } })).rejects.toThrow(
-        /pid 1 on another-node/,
-      );
+      await expect(
+        createFileStorage({ dataDir: stores.dataDir, lock: { staleAfterMs: 60_000 } }),
+      ).rejects.toThrow(/pid 1 on another-node/);
       const old = new Date(Date.now() - 120_000);
       await utimes(lockFile, old, old);
       const store = await openStore({ lock: { staleAfterMs: 60_000 } });
@@ -254,7 +237,7 @@ describe('file store', () => {
     it('releases the lock file on close', async () => {
       const store = await openStore();
       await store.close();
-      await expect(stat(path.join(dataDir, '.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+      await expect(stat(path.join(stores.dataDir, '.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
     });
   });
 });

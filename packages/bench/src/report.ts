@@ -86,8 +86,11 @@ export function renderMarkdown(result: BenchResult): string {
       'request sent → response fully received. Lists run one at a time (ops/s = 1 / mean latency); ' +
       '`list pages of 500` counts each page. `list all` is the p50 of 5.',
     '- Watch: every watcher watches all Foos on its own connection; writes are merge-patches sent one at a ' +
-      'time; latency is write sent → event received by a watcher (durable commit included); every event must ' +
-      'reach every watcher (a missing one is an error).',
+      'time; latency is write sent → event bytes received by a watcher (durable commit included); events are ' +
+      "decoded and checked (type, resourceVersion) once every watcher has them, so one watcher's decoding does " +
+      "not count in another's latency; every event must reach every watcher (a missing one is an error).",
+    '- Every path is warmed up first (create, get, merge-patch, update, a 20-watcher watch, delete on other ' +
+      'objects); the warm-up is not reported.',
     '- Start-up: a restart over a data dir of N Foos written directly (not through the API): spawn → first ' +
       '200 from `/readyz`. RSS is read from `/proc` right then (the target) and again once settled: after up to ' +
       '30 s idle, when V8 has returned the young-generation space that loading grew.',

@@ -68,10 +68,21 @@ async function runPhases(
   const on = (p: RequestPhase, count: number) =>
     requests(server, { phase: p, count, objects, concurrency, prefix: 'foo' });
 
-  // Warm-up (not reported): JIT-compiles every path the phases take, on other objects.
+  // Warm-up (not reported): JIT-compiles every path the phases take — watches included — on
+  // other objects.
   const warm = Math.min(500, objects);
-  for (const p of ['create', 'get', 'merge-patch', 'update', 'delete'] as const)
-    await gen.run(requests(server, { phase: p, count: warm, objects: warm, concurrency, prefix: 'warmup' }));
+  const warmUp = (p: RequestPhase) =>
+    gen.run(requests(server, { phase: p, count: warm, objects: warm, concurrency, prefix: 'warmup' }));
+  for (const p of ['create', 'get', 'merge-patch', 'update'] as const) await warmUp(p);
+  await gen.run({
+    kind: 'watch',
+    target: server.target,
+    watchers: 20,
+    events: 50,
+    objects: warm,
+    prefix: 'warmup',
+  });
+  await warmUp('delete');
 
   const all = `${RESOURCE_PATH}/foos`;
   return [

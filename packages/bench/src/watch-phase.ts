@@ -4,6 +4,11 @@
  * sending a write to its event arriving at one watcher — what a controller waits for, durable
  * commit included. Every event must reach every watcher within EVENT_DEADLINE_MS, else each
  * missing delivery is an error.
+ *
+ * All watchers share this one process, so a watcher's arrival time is taken as its bytes come
+ * in and its lines are decoded only after every watcher has the event: decoding 20 events one
+ * after another would otherwise count the first 19 decodes in the last watcher's latency. Each
+ * watcher's n-th line must be the n-th write's MODIFIED event (its resourceVersion checked).
  */
 import type http from 'node:http';
 import https from 'node:https';
@@ -29,8 +34,9 @@ const EVENT_DEADLINE_MS = 5000;
 let nextReplicas = 1000;
 
 interface Watcher {
-  /** resourceVersion → arrival time. */
-  arrivals: Map<string, number>;
+  /** Complete event lines, in arrival order, and when each arrived. */
+  lines: string[];
+  arrivals: number[];
   request: http.ClientRequest;
 }
 
@@ -39,7 +45,8 @@ function openWatcher(
   opts: { resourceVersion: string; onEvent: () => void },
 ): Promise<Watcher> {
   return new Promise((resolve, reject) => {
-    const arrivals = new Map<string, number>();
+    const lines: string[] = [];
+    const arrivals: number[] = [];
     const path = `${RESOURCE_PATH}/foos?watch=1&resourceVersion=${opts.resourceVersion}`;
     // Its own connection: a watch holds its socket for as long as it runs.
     const request = https.request(
@@ -56,20 +63,15 @@ function openWatcher(
           buffer += chunk.toString('utf8');
           let nl: number;
           while ((nl = buffer.indexOf('\n')) >= 0) {
-            const line = buffer.slice(0, nl);
+            lines.push(buffer.slice(0, nl));
+            arrivals.push(at);
             buffer = buffer.slice(nl + 1);
-            const event = JSON.parse(line) as {
-              type: string;
-              object: { metadata?: { resourceVersion?: string } };
-            };
-            const rv = event.object.metadata?.resourceVersion;
-            if (event.type === 'MODIFIED' && rv) arrivals.set(rv, at);
           }
           opts.onEvent();
         });
         res.on('error', () => {});
         // Headers arrive once the server has registered the watch: events from now on are seen.
-        resolve({ arrivals, request });
+        resolve({ lines, arrivals, request });
       },
     );
     request.on('error', (err) => {
@@ -77,6 +79,18 @@ function openWatcher(
     });
     request.end();
   });
+}
+
+/** Why line `n` is not the MODIFIED event of resourceVersion `rv`; undefined when it is. */
+function mismatch(line: string, rv: string): string | undefined {
+  try {
+    const event = JSON.parse(line) as { type?: string; object?: { metadata?: { resourceVersion?: string } } };
+    const got = event.object?.metadata?.resourceVersion;
+    if (event.type === 'MODIFIED' && got === rv) return undefined;
+    return `expected the MODIFIED event of resourceVersion ${rv}, got ${String(event.type)} of ${String(got)}`;
+  } catch {
+    return `expected the MODIFIED event of resourceVersion ${rv}, got an undecodable line`;
+  }
 }
 
 export async function runWatchPhase(input: WatchPhaseInput): Promise<PhaseSample> {
@@ -97,6 +111,8 @@ export async function runWatchPhase(input: WatchPhaseInput): Promise<PhaseSample
   );
 
   const started = nowMs();
+  /** Writes whose event every watcher has received. */
+  let delivered = 0;
   try {
     for (let k = 0; k < input.events; k++) {
       const path = objectPath(input.prefix, k % input.objects);
@@ -115,19 +131,33 @@ export async function runWatchPhase(input: WatchPhaseInput): Promise<PhaseSample
       const rv = (JSON.parse(answer.body.toString('utf8')) as { metadata: { resourceVersion: string } })
         .metadata.resourceVersion;
       const deadline = sent + EVENT_DEADLINE_MS;
-      while (watchers.some((w) => !w.arrivals.has(rv)) && nowMs() < deadline) {
+      while (watchers.some((w) => w.lines.length <= delivered) && nowMs() < deadline) {
         await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 50);
+          const timer = setTimeout(resolve, 50);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
         });
       }
+      let missed = 0;
       for (const w of watchers) {
-        const at = w.arrivals.get(rv);
-        if (at === undefined) {
-          errors++;
-          firstError ??= `the event of resourceVersion ${rv} did not reach every watcher within ${EVENT_DEADLINE_MS} ms`;
-        } else latenciesMs.push(at - sent);
-        w.arrivals.delete(rv);
+        const line = w.lines[delivered];
+        const wrong = line === undefined ? undefined : mismatch(line, rv);
+        if (line === undefined || wrong !== undefined) {
+          missed++;
+          firstError ??=
+            wrong ??
+            `the event of resourceVersion ${rv} did not reach every watcher within ${EVENT_DEADLINE_MS} ms`;
+        } else latenciesMs.push(w.arrivals[delivered]! - sent);
+        w.lines[delivered] = ''; // checked: its text is not needed any more
+      }
+      delivered++;
+      if (missed > 0) {
+        // That watcher's later lines are out of step with the writes: the phase ends here, and
+        // every delivery it did not get to counts as missed too.
+        errors += missed + (input.events - k - 1) * input.watchers;
+        break;
       }
     }
   } finally {

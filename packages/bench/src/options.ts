@@ -8,7 +8,12 @@ export interface BenchOptions {
   readRequests: number;
   /** Concurrent clients (keep-alive sockets) of the request phases (default 16). */
   concurrency: number;
-  /** Writes whose events every watcher must receive, per watch phase (default 200). */
+  /**
+   * Writes whose events every watcher must receive, per watch phase (default 1,000). A watch
+   * phase's samples are per watcher, but all watchers of one write share its latency: the p99 is
+   * the write in the 99th percentile, so 200 writes made it the 2nd or 3rd slowest one — a single
+   * disk stall decided it. 1,000 writes put ten beyond it.
+   */
   watchEvents: number;
   /** Stores of this many Foos on disk whose start-up time and RSS are measured (default 10,000 and 100,000). */
   startupObjects: number[];
@@ -26,7 +31,7 @@ export const USAGE = `usage: npm run bench -w @pwk/bench -- [options]
   --objects N            Foos per phase (default 2000; 10000 and 100000 are the larger runs)
   --read-requests N      requests of the get phase and of the bare HTTPS ceiling (default max(N, 10000))
   --concurrency N        concurrent keep-alive clients (default 16)
-  --watch-events N       writes per watch phase (default 200)
+  --watch-events N       writes per watch phase (default 1000)
   --startup-objects L    comma-separated store sizes for start-up time and RSS (default 10000,100000; "none" skips)
   --out DIR              where benchmarks.json/.md/.svg go (default <repo>/docs)
   --tmp-dir DIR          where data dirs go: the disk under test (default the OS temp dir)
@@ -83,7 +88,7 @@ export function parseOptions(argv: readonly string[], repoRoot: string): BenchOp
       ? positiveInt('read-requests', values.get('read-requests'))
       : Math.max(objects, 10_000),
     concurrency: values.has('concurrency') ? positiveInt('concurrency', values.get('concurrency')) : 16,
-    watchEvents: values.has('watch-events') ? positiveInt('watch-events', values.get('watch-events')) : 200,
+    watchEvents: values.has('watch-events') ? positiveInt('watch-events', values.get('watch-events')) : 1000,
     startupObjects:
       startup === 'none' ? [] : startup.split(',').map((s) => positiveInt('startup-objects', s.trim())),
     out: path.resolve(values.get('out') ?? path.join(repoRoot, 'docs')),

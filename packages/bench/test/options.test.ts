@@ -7,7 +7,7 @@ describe('parseOptions', () => {
       objects: 2000,
       readRequests: 10_000,
       concurrency: 16,
-      watchEvents: 200,
+      watchEvents: 1000,
       startupObjects: [10_000, 100_000],
       out: path.resolve('/repo/docs'),
       tmpDir: undefined,

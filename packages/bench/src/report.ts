@@ -45,7 +45,7 @@ export function renderMarkdown(result: BenchResult): string {
     `- **Machine:** ${machine.cpu}, ${machine.cores} cores, ${num(machine.memoryGB, 1)} GB RAM, ${machine.os}, Node ${machine.node}`,
     `- **Disk under test:** \`${machine.disk}\``,
     `- **Load:** ${settings.concurrency} concurrent keep-alive HTTPS clients (one load-generator process), ` +
-      `${num(settings.objects)} Foos, ${num(settings.readRequests)} get requests, ${settings.watchEvents} writes per watch phase`,
+      `${num(settings.objects)} Foos, ${num(settings.readRequests)} get requests, ${num(settings.watchEvents)} writes per watch phase`,
     '',
     '## Phases',
     '',

@@ -3,14 +3,14 @@
  * judged by its latency, not by how many fit in a second). With a page size, every page is one
  * sample and the client follows `continue` to the end. The answer's item count is checked.
  */
-import type https from 'node:https';
 import { nowMs, send } from './http-client';
+import type { HttpClient } from './http-client';
 import type { Target } from './protocol';
 import type { PhaseSample } from './stats';
 
 export interface ListPhaseInput {
   target: Target;
-  agent: https.Agent;
+  client: HttpClient;
   path: string;
   reps: number;
   expectItems: number;
@@ -44,7 +44,7 @@ export async function runListPhase(input: ListPhaseInput): Promise<PhaseSample> 
       const sent = nowMs();
       let answer;
       try {
-        answer = await send(input.agent, input.target, { method: 'GET', path });
+        answer = await send(input.client, { method: 'GET', path });
       } catch (err) {
         fail(`GET ${path}: ${String((err as Error).message)}`);
         break;

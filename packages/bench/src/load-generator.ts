@@ -3,8 +3,8 @@
  * with the parent's bookkeeping): runs one command at a time from the IPC channel and answers
  * with the raw samples. It keeps the newest state of every object it wrote, for PUT bodies.
  */
-import type https from 'node:https';
-import { keepAliveAgent } from './http-client';
+import { closeClient, httpClient } from './http-client';
+import type { HttpClient } from './http-client';
 import { runListPhase } from './list-phase';
 import type { Command, Reply, Target } from './protocol';
 import { runRequestPhase } from './request-phase';
@@ -12,16 +12,16 @@ import type { PhaseSample } from './stats';
 import { runWatchPhase } from './watch-phase';
 
 const latest = new Map<string, Record<string, unknown>>();
-const agents = new Map<string, https.Agent>();
+const clients = new Map<string, HttpClient>();
 
-function agentFor(target: Target, sockets: number): https.Agent {
-  const key = `${target.url} ${sockets}`;
-  let agent = agents.get(key);
-  if (!agent) {
-    agent = keepAliveAgent(target, sockets);
-    agents.set(key, agent);
+function clientFor(target: Target, connections: number): HttpClient {
+  const key = `${target.url} ${connections}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = httpClient(target, connections);
+    clients.set(key, client);
   }
-  return agent;
+  return client;
 }
 
 async function run(command: Command): Promise<PhaseSample | undefined> {
@@ -29,15 +29,15 @@ async function run(command: Command): Promise<PhaseSample | undefined> {
     case 'requests':
       return runRequestPhase({
         ...command,
-        agent: agentFor(command.target, command.concurrency),
+        client: clientFor(command.target, command.concurrency),
         latest,
       });
     case 'lists':
-      return runListPhase({ ...command, agent: agentFor(command.target, 1) });
+      return runListPhase({ ...command, client: clientFor(command.target, 1) });
     case 'watch':
       return runWatchPhase(command);
     case 'exit':
-      for (const agent of agents.values()) agent.destroy();
+      await Promise.all([...clients.values()].map(closeClient));
       process.disconnect?.();
       return undefined;
   }

@@ -33,6 +33,32 @@ function ceilingOf(result: BenchResult, name: string): { name: string; opsPerSec
   return undefined;
 }
 
+/** Server CPU time per operation (all the server's threads), from a phase's CPU % and rate. */
+function serverCpuUsPerOp(p: PhaseSummary | undefined): number | undefined {
+  if (p?.serverCpuPercent === undefined || !(p.opsPerSec > 0)) return undefined;
+  return (p.serverCpuPercent / 100) * (1e6 / p.opsPerSec);
+}
+
+/**
+ * The get ratio read against the servers' own CPU: both are driven by one load-generator process,
+ * which can be the bottleneck of the bare server (it then idles), so the throughput ratio alone
+ * may say more about the client than about pwk.
+ */
+export function getCostLines(result: BenchResult): string[] {
+  const bare = result.ceilings.bareHttps;
+  const get = result.phases.find((p) => p.name === 'get');
+  const getUs = serverCpuUsPerOp(get);
+  const bareUs = serverCpuUsPerOp(bare);
+  if (getUs === undefined || bareUs === undefined) return [];
+  return [
+    `Server CPU per request: get ${num(getUs)} µs, bare HTTPS ${num(bareUs)} µs (${num(getUs / bareUs, 1)}×). ` +
+      `The bare server ran at ${num(bare.serverCpuPercent)}% CPU: where that is well below 100%, the ` +
+      'load generator, not the server, set the bare-HTTPS ceiling, and the get ratio above is relative to ' +
+      'what this client can drive.',
+    '',
+  ];
+}
+
 export function renderMarkdown(result: BenchResult): string {
   const { machine, settings } = result;
   const lines = [
@@ -76,6 +102,7 @@ export function renderMarkdown(result: BenchResult): string {
       row([c.target, c.measured, c.met === undefined ? '—' : c.met ? 'yes' : '**no**']),
     ),
     '',
+    ...getCostLines(result),
     '## What is measured',
     '',
     '- **bare HTTPS**: a plain `node:https` server (same certificate) answering a constant 1 KB JSON, ' +

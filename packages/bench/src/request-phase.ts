@@ -3,8 +3,8 @@
  * one is answered (a closed loop), until `count` requests have been sent. Each phase checks the
  * status it expects; anything else counts as an error.
  */
-import type https from 'node:https';
 import { nowMs, send } from './http-client';
+import type { HttpClient } from './http-client';
 import type { RequestSpec } from './http-client';
 import { newFoo, objectPath, RESOURCE_PATH, namespaceOf } from './protocol';
 import type { RequestPhase, Target } from './protocol';
@@ -13,7 +13,7 @@ import type { PhaseSample } from './stats';
 export interface RequestPhaseInput {
   phase: RequestPhase;
   target: Target;
-  agent: https.Agent;
+  client: HttpClient;
   count: number;
   objects: number;
   concurrency: number;
@@ -98,7 +98,7 @@ export async function runRequestPhase(input: RequestPhaseInput): Promise<PhaseSa
       }
       const sent = nowMs();
       try {
-        const answer = await send(input.agent, input.target, spec);
+        const answer = await send(input.client, spec);
         const took = nowMs() - sent;
         if (answer.status !== EXPECTED_STATUS[input.phase]) {
           fail(`${spec.method} ${spec.path}: ${answer.status} ${answer.body.toString('utf8').slice(0, 300)}`);

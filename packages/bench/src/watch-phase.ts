@@ -12,7 +12,7 @@
  */
 import type http from 'node:http';
 import https from 'node:https';
-import { keepAliveAgent, nowMs, send } from './http-client';
+import { closeClient, httpClient, nowMs, send } from './http-client';
 import { objectPath, RESOURCE_PATH } from './protocol';
 import type { Target } from './protocol';
 import type { PhaseSample } from './stats';
@@ -94,14 +94,14 @@ function mismatch(line: string, rv: string): string | undefined {
 }
 
 export async function runWatchPhase(input: WatchPhaseInput): Promise<PhaseSample> {
-  const agent = keepAliveAgent(input.target, 1);
+  const client = httpClient(input.target, 1);
   const latenciesMs: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
   let wake: (() => void) | undefined;
   const onEvent = () => wake?.();
 
-  const head = await send(agent, input.target, { method: 'GET', path: `${RESOURCE_PATH}/foos?limit=1` });
+  const head = await send(client, { method: 'GET', path: `${RESOURCE_PATH}/foos?limit=1` });
   if (head.status !== 200) throw new Error(`list before watching: ${head.status}`);
   const resourceVersion = (
     JSON.parse(head.body.toString('utf8')) as { metadata: { resourceVersion: string } }
@@ -117,7 +117,7 @@ export async function runWatchPhase(input: WatchPhaseInput): Promise<PhaseSample
     for (let k = 0; k < input.events; k++) {
       const path = objectPath(input.prefix, k % input.objects);
       const sent = nowMs();
-      const answer = await send(agent, input.target, {
+      const answer = await send(client, {
         method: 'PATCH',
         path,
         body: JSON.stringify({ spec: { replicas: nextReplicas++ } }),
@@ -162,7 +162,7 @@ export async function runWatchPhase(input: WatchPhaseInput): Promise<PhaseSample
     }
   } finally {
     for (const w of watchers) w.request.destroy();
-    agent.destroy();
+    await closeClient(client);
   }
   const sample: PhaseSample = {
     latenciesMs,

@@ -1,5 +1,5 @@
 import { renderChart } from '../src/chart';
-import { renderMarkdown } from '../src/report';
+import { getCostLines, renderMarkdown } from '../src/report';
 import { checkTargets, PHASE } from '../src/results';
 import type { BenchResult } from '../src/results';
 import type { PhaseSummary } from '../src/stats';
@@ -74,6 +74,23 @@ describe('checkTargets', () => {
       met: undefined,
       measured: 'not measured in this run',
     });
+  });
+});
+
+describe('getCostLines', () => {
+  it('reads the get ratio against both servers’ CPU per request', () => {
+    const run = result();
+    run.ceilings.bareHttps = phase('bare HTTPS', 10_000, { serverCpuPercent: 40 });
+    run.phases[1] = phase(PHASE.get, 8000, { serverCpuPercent: 96 });
+    const [line] = getCostLines(run);
+    // 0.40 s of CPU per second / 10,000 requests = 40 µs; 0.96 / 8,000 = 120 µs.
+    expect(line).toContain('get 120 µs, bare HTTPS 40 µs (3.0×)');
+    expect(line).toContain('The bare server ran at 40% CPU');
+    expect(renderMarkdown(run)).toContain(line);
+  });
+
+  it('says nothing when the CPU was not sampled', () => {
+    expect(getCostLines(result())).toEqual([]);
   });
 });
 

@@ -119,6 +119,7 @@ function nameFromFieldSelector(selector: string | null): string | undefined {
 }
 
 function decodeSegment(segment: string): string {
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {

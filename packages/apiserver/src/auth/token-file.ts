@@ -5,7 +5,7 @@
  * are the 4th column split on commas. Unlike k8s (whose CSV reader rejects them as one-column
  * records) blank lines and lines starting with `#` are skipped, and an empty user name is an error.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import type { UserInfo } from './user';
@@ -22,7 +22,8 @@ interface CsvRow {
   line: number;
 }
 
-const digestOf = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
+// One-shot hashing (no Hash object): this runs on every request that carries a token.
+const digestOf = (token: string): Buffer => hash('sha256', token, 'buffer');
 
 // Duck-typed: fs errors are not `instanceof Error` across realms (e.g. under jest).
 const errorMessage = (err: unknown): string =>

@@ -49,19 +49,21 @@ export function requestPath(req: ApiRequest): string {
   return queryStart < 0 ? url : url.slice(0, queryStart);
 }
 
-const parsedQueries = new WeakMap<IncomingMessage, Query>();
+const PARSED_QUERY = Symbol('parsed query');
+const NO_QUERY: Query = Object.freeze({});
 
 /**
  * The query parameters, parsed once per request as Express's "simple" parser does (repeated
  * names become arrays). Express's own `req.query` re-parses on every read.
  */
 export function requestQuery(req: ApiRequest): Query {
-  let query = parsedQueries.get(req);
+  const cached = req as ApiRequest & { [PARSED_QUERY]?: Query };
+  let query = cached[PARSED_QUERY];
   if (!query) {
     const url = requestUrl(req);
     const queryStart = url.indexOf('?');
-    query = queryStart < 0 ? {} : (parseQueryString(url.slice(queryStart + 1)) as Query);
-    parsedQueries.set(req, query);
+    query = queryStart < 0 ? NO_QUERY : (parseQueryString(url.slice(queryStart + 1)) as Query);
+    cached[PARSED_QUERY] = query;
   }
   return query;
 }

@@ -10,7 +10,8 @@ import { StatusError } from '../errors/status-error';
 export function rejectMalformedPaths() {
   return (req: ApiRequest, _res: ApiResponse, next: Next): void => {
     try {
-      decodeURIComponent(requestPath(req));
+      const path = requestPath(req);
+      if (path.includes('%')) decodeURIComponent(path);
       next();
     } catch {
       next(StatusError.badRequest('the request path contains an invalid URL escape'));

@@ -49,7 +49,7 @@ function negotiate(req: ApiRequest, options: NegotiateOptions): ResponseForm {
 function send(
   req: ApiRequest,
   res: ApiResponse,
-  answer: { result: HandlerResult; form: ResponseForm; now: Date },
+  answer: { result: HandlerResult; form: ResponseForm; now: () => Date },
 ): void {
   const { result, form, now } = answer;
   setWarnings(res, result.warnings);
@@ -59,9 +59,11 @@ function send(
     return;
   }
   const includeObject = parseIncludeObject(queryValue(requestQuery(req), 'includeObject'));
+  // The clock is read only for an answer that shows ages (a Table).
+  const options = { form, includeObject, now: now() };
   let body: unknown;
-  if (result.type === 'object') body = transformObject(result.object, { form, includeObject, now });
-  else if (result.type === 'list') body = transformList(result.list, { form, includeObject, now });
+  if (result.type === 'object') body = transformObject(result.object, options);
+  else if (result.type === 'list') body = transformList(result.list, options);
   else body = result.status;
   sendBody(res, {
     status: result.code,
@@ -173,7 +175,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
         return;
       }
       const form = negotiate(req, { table: true, metadata: 'list' });
-      send(req, res, { result: await listObjects(store, { namespace, params }), form, now: options.now() });
+      send(req, res, { result: await listObjects(store, { namespace, params }), form, now: options.now });
     };
 
   const create: Handler = async (req, res) => {
@@ -187,7 +189,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
       options: requested,
     });
     if (requested.dryRun) result.code = 201;
-    send(req, res, { result, form, now: options.now() });
+    send(req, res, { result, form, now: options.now });
   };
 
   const update: Handler = async (req, res) => {
@@ -200,7 +202,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
       body,
       options: writeOptions(req),
     });
-    send(req, res, { result, form, now: options.now() });
+    send(req, res, { result, form, now: options.now });
   };
 
   const patch: Handler = async (req, res) => {
@@ -222,7 +224,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
         force: force === 'true' || force === '1',
         options: writeOptions(req),
       });
-      send(req, res, { result, form, now: options.now() });
+      send(req, res, { result, form, now: options.now });
       return;
     }
     if (force !== undefined) {
@@ -243,7 +245,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
       type: type as 'json-patch' | 'merge-patch' | 'strategic-merge-patch',
       options: writeOptions(req),
     });
-    send(req, res, { result, form, now: options.now() });
+    send(req, res, { result, form, now: options.now });
   };
 
   const get: Handler = async (req, res) => {
@@ -252,7 +254,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
     });
-    send(req, res, { result, form, now: options.now() });
+    send(req, res, { result, form, now: options.now });
   };
 
   const remove: Handler = async (req, res) => {
@@ -262,7 +264,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
       name: routeParam(req, 'name'),
       ...deleteOptionsFrom(req),
     });
-    send(req, res, { result, form, now: options.now() });
+    send(req, res, { result, form, now: options.now });
   };
 
   const removeCollection: Handler = async (req, res) => {
@@ -273,7 +275,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
       params,
       dryRun: deleteOptionsFrom(req).dryRun,
     });
-    send(req, res, { result, form, now: options.now() });
+    send(req, res, { result, form, now: options.now });
   };
 
   const notAllowed =

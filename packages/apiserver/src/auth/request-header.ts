@@ -33,12 +33,17 @@ export function userFromRequestHeaders(
 
 /** Every header name the front proxy speaks through, so they can be removed once read. */
 export function isIdentityHeader(header: string, names: RequestHeaderNames): boolean {
-  const lower = header.toLowerCase();
-  return (
-    names.usernameHeaders.some((h) => key(h) === lower) ||
-    names.groupHeaders.some((h) => key(h) === lower) ||
-    names.extraHeaderPrefixes.some((prefix) => key(prefix) !== '' && lower.startsWith(key(prefix)))
-  );
+  return identityHeaderMatcher(names)(header);
+}
+
+/** isIdentityHeader with the names normalised once, for checking every header of every request. */
+export function identityHeaderMatcher(names: RequestHeaderNames): (header: string) => boolean {
+  const exact = new Set([...names.usernameHeaders, ...names.groupHeaders].map(key));
+  const prefixes = names.extraHeaderPrefixes.map(key).filter((prefix) => prefix !== '');
+  return (header) => {
+    const lower = header.toLowerCase();
+    return exact.has(lower) || prefixes.some((prefix) => lower.startsWith(prefix));
+  };
 }
 
 const key = (header: string): string => header.trim().toLowerCase();

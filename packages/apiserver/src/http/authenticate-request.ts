@@ -9,7 +9,7 @@ import type { ApiRequest, ApiResponse, Next } from './exchange';
 import type { RequestAuthenticator } from '../auth/authentication-chain';
 import type { PeerSocket } from '../auth/client-chain';
 import type { RequestHeaderNames } from '../auth/request-header';
-import { isIdentityHeader } from '../auth/request-header';
+import { identityHeaderMatcher } from '../auth/request-header';
 
 export interface AuthenticateRequestsOptions {
   authenticate: RequestAuthenticator;
@@ -39,10 +39,19 @@ export function authenticateRequests(options: AuthenticateRequestsOptions) {
 
 function removeCredentials(req: ApiRequest, names: RequestHeaderNames): void {
   const distinct = req.headersDistinct as Record<string, string[] | undefined>;
+  const isIdentity = identityMatcher(names);
   for (const header of Object.keys(req.headers)) {
-    if (header === 'authorization' || isIdentityHeader(header, names)) {
+    if (header === 'authorization' || isIdentity(header)) {
       delete req.headers[header];
       delete distinct[header];
     }
   }
+}
+
+let matcherFor: { names: RequestHeaderNames; matches: (header: string) => boolean } | undefined;
+
+/** The identity-header check for these names, prepared once per configuration (reloads change it). */
+function identityMatcher(names: RequestHeaderNames): (header: string) => boolean {
+  if (matcherFor?.names !== names) matcherFor = { names, matches: identityHeaderMatcher(names) };
+  return matcherFor.matches;
 }

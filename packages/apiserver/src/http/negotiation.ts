@@ -232,3 +232,25 @@ export function bodyFormat(contentType: string | undefined, allowed: readonly Bo
     allowed.map((f) => BODY_MEDIA_TYPES[f]),
   );
 }
+
+/** How many distinct Accept headers a negotiator remembers (clients send a handful). */
+const REMEMBERED_ACCEPTS = 64;
+
+/**
+ * negotiateResponse for one endpoint's options, remembering its answer per Accept header: the
+ * same few headers arrive on every request, and parsing them was a visible share of a GET. The
+ * forms handed out are shared, so they are frozen. A refused header is parsed (and refused) again
+ * each time.
+ */
+export function negotiator(options: NegotiateOptions): (accept: string | undefined) => ResponseForm {
+  const known = new Map<string | undefined, ResponseForm>();
+  return (accept) => {
+    let form = known.get(accept);
+    if (!form) {
+      form = Object.freeze(negotiateResponse(accept, options));
+      if (known.size >= REMEMBERED_ACCEPTS) known.clear();
+      known.set(accept, form);
+    }
+    return form;
+  };
+}

@@ -23,8 +23,8 @@ import type { Preconditions } from '../storage/interface';
 import { decodeObject, decodeOptional } from './body';
 import { header, requestQuery, routeParam } from './exchange';
 import type { ApiHandler, ApiRequest, ApiResponse } from './exchange';
-import { bodyFormat, negotiateResponse } from './negotiation';
-import type { NegotiateOptions, ResponseForm } from './negotiation';
+import { bodyFormat, negotiator } from './negotiation';
+import type { ResponseForm } from './negotiation';
 import { parseListParams, parseWriteOptions, queryValue } from './query';
 import { sendBody, sendText, setWarnings, storedJson, transformList, transformObject } from './respond';
 import { streamWatch } from './watch-stream';
@@ -42,8 +42,17 @@ export interface ResourceRoutesOptions {
 
 type Handler = (req: ApiRequest, res: ApiResponse) => Promise<void>;
 
-function negotiate(req: ApiRequest, options: NegotiateOptions): ResponseForm {
-  return negotiateResponse(header(req, 'accept'), options);
+// One negotiator per kind of endpoint (see negotiator()).
+const negotiators = {
+  watch: negotiator({ table: true, metadata: 'single', yaml: false }),
+  list: negotiator({ table: true, metadata: 'list' }),
+  object: negotiator({ table: true, metadata: 'single' }),
+  deleteObject: negotiator({ metadata: 'single' }),
+  deleteCollection: negotiator({ metadata: 'list' }),
+};
+
+function negotiate(req: ApiRequest, endpoint: keyof typeof negotiators): ResponseForm {
+  return negotiators[endpoint](header(req, 'accept'));
 }
 
 function send(
@@ -155,7 +164,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
       const namespace = allNamespaces ? undefined : routeParam(req, 'namespace');
       const params = parseListParams(requestQuery(req));
       if (params.watch) {
-        const form = negotiate(req, { table: true, metadata: 'single', yaml: false });
+        const form = negotiate(req, 'watch');
         const includeObject = parseIncludeObject(queryValue(requestQuery(req), 'includeObject'));
         const stream = await openWatch(store, { namespace, params });
         const timeoutMs =
@@ -174,12 +183,12 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
         await done;
         return;
       }
-      const form = negotiate(req, { table: true, metadata: 'list' });
+      const form = negotiate(req, 'list');
       send(req, res, { result: await listObjects(store, { namespace, params }), form, now: options.now });
     };
 
   const create: Handler = async (req, res) => {
-    const form = negotiate(req, { table: true, metadata: 'single' });
+    const form = negotiate(req, 'object');
     const format = bodyFormat(header(req, 'content-type'), ['json', 'yaml']);
     const body = decodeObject(req.body as Buffer, format as 'json' | 'yaml');
     const requested = writeOptions(req);
@@ -193,7 +202,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
   };
 
   const update: Handler = async (req, res) => {
-    const form = negotiate(req, { table: true, metadata: 'single' });
+    const form = negotiate(req, 'object');
     const format = bodyFormat(header(req, 'content-type'), ['json', 'yaml']);
     const body = decodeObject(req.body as Buffer, format as 'json' | 'yaml');
     const result = await updateObject(store, {
@@ -206,7 +215,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
   };
 
   const patch: Handler = async (req, res) => {
-    const form = negotiate(req, { table: true, metadata: 'single' });
+    const form = negotiate(req, 'object');
     const type = bodyFormat(header(req, 'content-type'), [
       'json-patch',
       'merge-patch',
@@ -249,7 +258,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
   };
 
   const get: Handler = async (req, res) => {
-    const form = negotiate(req, { table: true, metadata: 'single' });
+    const form = negotiate(req, 'object');
     const result = await getObject(store, {
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
@@ -258,7 +267,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
   };
 
   const remove: Handler = async (req, res) => {
-    const form = negotiate(req, { metadata: 'single' });
+    const form = negotiate(req, 'deleteObject');
     const result = await deleteObject(store, {
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
@@ -268,7 +277,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
   };
 
   const removeCollection: Handler = async (req, res) => {
-    const form = negotiate(req, { metadata: 'list' });
+    const form = negotiate(req, 'deleteCollection');
     const params = parseListParams(requestQuery(req));
     const result = await deleteCollection(store, {
       namespace: routeParam(req, 'namespace'),

@@ -7,6 +7,7 @@
 import { requestPath } from './exchange';
 import type { ApiRequest, ApiResponse, Next } from './exchange';
 import type { RequestAuthenticator } from '../auth/authentication-chain';
+import type { UserInfo } from '../auth/user';
 import type { PeerSocket } from '../auth/client-chain';
 import type { RequestHeaderNames } from '../auth/request-header';
 import { identityHeaderMatcher } from '../auth/request-header';
@@ -19,21 +20,28 @@ export interface AuthenticateRequestsOptions {
 
 export function authenticateRequests(options: AuthenticateRequestsOptions) {
   return (req: ApiRequest, res: ApiResponse, next: Next): void => {
-    options
-      .authenticate({
+    const accept = (user: UserInfo): void => {
+      res.locals.user = user;
+      removeCredentials(req, options.identityHeaders());
+      // The request may have timed out while a TokenReview was pending: do not run it then.
+      if (!res.writableEnded) next();
+    };
+    let user: UserInfo | Promise<UserInfo>;
+    try {
+      user = options.authenticate({
         headers: req.headers,
         headersDistinct: req.headersDistinct,
         // On HTTPS a TLSSocket: the chain reads the client's certificate from it.
         socket: req.socket as unknown as PeerSocket,
         path: requestPath(req),
         auditID: res.locals.auditID as string | undefined,
-      })
-      .then((user) => {
-        res.locals.user = user;
-        removeCredentials(req, options.identityHeaders());
-        // The request may have timed out while a TokenReview was pending: do not run it then.
-        if (!res.writableEnded) next();
-      }, next);
+      });
+    } catch (err) {
+      next(err);
+      return;
+    }
+    if (user instanceof Promise) user.then(accept, next);
+    else accept(user);
   };
 }
 

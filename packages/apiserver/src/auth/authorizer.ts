@@ -11,7 +11,8 @@ import type { UserInfo } from './user';
 export type Decision = { allowed: true } | { allowed: false; reason: string };
 
 /** Decides, or throws when it cannot (the request then fails with 500, as in k8s). */
-export type Authorizer = (user: UserInfo, attributes: RequestAttributes) => Promise<Decision>;
+/** A decision; synchronous when no SubjectAccessReview has to be asked (the hot path). */
+export type Authorizer = (user: UserInfo, attributes: RequestAttributes) => Decision | Promise<Decision>;
 
 export interface AuthorizerOptions {
   /** Non-resource paths anyone may request; a trailing `*` matches a prefix. */
@@ -29,7 +30,7 @@ const ALLOW: Decision = { allowed: true };
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const groups = options.alwaysAllowGroups ?? [PRIVILEGED_GROUP];
   const pathAllowed = pathMatcher(options.alwaysAllowPaths);
-  return async (user, attributes) => {
+  return (user, attributes) => {
     if (!attributes.resourceRequest && pathAllowed(attributes.path)) return ALLOW;
     if (user.groups.some((g) => groups.includes(g))) return ALLOW;
     return options.review ? options.review(user, attributes) : ALLOW;

@@ -5,7 +5,7 @@
  * a 500 whose cause is logged with the audit id, never shown to the client.
  */
 import type { ApiRequest, ApiResponse, Next } from './exchange';
-import type { Authorizer } from '../auth/authorizer';
+import type { Authorizer, Decision } from '../auth/authorizer';
 import { forbiddenError } from '../auth/authorizer';
 import type { UserInfo } from '../auth/user';
 import { attributesOf } from './request-info';
@@ -14,11 +14,20 @@ export function authorizeRequests(authorize: Authorizer) {
   return (req: ApiRequest, res: ApiResponse, next: Next): void => {
     const user = res.locals.user as UserInfo;
     const attributes = attributesOf(req, res);
-    authorize(user, attributes).then((decision) => {
+    const decide = (decision: Decision): void => {
       if (res.writableEnded) return;
       if (decision.allowed) next();
       else next(forbiddenError(user, attributes, decision.reason));
-      // Anything else is a server fault: the error handler logs it and answers 500.
-    }, next);
+    };
+    // Anything thrown is a server fault: the error handler logs it and answers 500.
+    let decision: Decision | Promise<Decision>;
+    try {
+      decision = authorize(user, attributes);
+    } catch (err) {
+      next(err);
+      return;
+    }
+    if (decision instanceof Promise) decision.then(decide, next);
+    else decide(decision);
   };
 }

@@ -120,6 +120,12 @@ describe('kubectl against the pwk apiserver', () => {
       expect(rows[0]?.AGE).toMatch(/^\d+s$/);
     });
 
+    it('gets it by name as a one-row Table, also with a client request timeout (?timeout=)', async () => {
+      const out = await kubectl.ok(['--request-timeout=5s', 'get', 'foo', 'demo-foo']);
+      expect(tableHeader(out)).toEqual(['NAME', 'REPLICAS', 'LOCATION', 'AGE']);
+      expect(parseTable(out)).toEqual([expect.objectContaining({ NAME: 'demo-foo', REPLICAS: '51' })]);
+    });
+
     it('prints it with get -o yaml, server-set metadata included', async () => {
       const foo = parseYaml(await kubectl.ok(['get', 'foo', 'demo-foo', '-o', 'yaml'])) as FooObject;
       expect(foo).toMatchObject({

@@ -1,6 +1,6 @@
 /** Content negotiation: response forms picked from Accept headers and body formats from Content-Type. */
 import { StatusError } from '../../src/errors/status-error';
-import { bodyFormat, negotiateResponse, parseAccept } from '../../src/http/negotiation';
+import { bodyFormat, negotiateResponse, negotiator, parseAccept } from '../../src/http/negotiation';
 import type { BodyFormat, NegotiateOptions } from '../../src/http/negotiation';
 
 const KUBECTL_GET =
@@ -347,6 +347,37 @@ describe('negotiateResponse', () => {
         TABLE_V1,
       );
     });
+  });
+});
+
+describe('negotiator', () => {
+  it('answers each Accept header as negotiateResponse does, also after remembering it', () => {
+    const negotiate = negotiator(GET);
+    for (let round = 0; round < 2; round++) {
+      expect(negotiate(KUBECTL_GET)).toEqual(TABLE_V1);
+      expect(negotiate('application/yaml')).toEqual(PLAIN_YAML);
+      expect(negotiate(undefined)).toEqual(PLAIN_JSON);
+      expect(negotiate(METADATA_SINGLE)).toEqual(negotiateResponse(METADATA_SINGLE, GET));
+    }
+  });
+
+  it('hands out the remembered form frozen, so no request can change it for the next', () => {
+    const negotiate = negotiator(GET);
+    const first = negotiate(KUBECTL_GET);
+    expect(negotiate(KUBECTL_GET)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it('refuses an unservable Accept header every time (refusals are not remembered as forms)', () => {
+    const negotiate = negotiator(LIST);
+    const accept = 'application/vnd.kubernetes.protobuf';
+    expect(statusErrorFrom(() => negotiate(accept)).code).toBe(406);
+    expect(statusErrorFrom(() => negotiate(accept)).code).toBe(406);
+  });
+
+  it('keeps its options apart: the same header gives each endpoint its own form', () => {
+    expect(negotiator(GET)(KUBECTL_DISCOVERY)).toEqual(PLAIN_JSON);
+    expect(negotiator(DISCOVERY)(KUBECTL_DISCOVERY)).toEqual(negotiateResponse(KUBECTL_DISCOVERY, DISCOVERY));
   });
 });
 

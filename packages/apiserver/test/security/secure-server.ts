@@ -14,6 +14,8 @@ import { createLogger } from '../../src/logging/logger';
 import { startServer } from '../../src/server/server';
 import type { RunningServer, StartOptions } from '../../src/server/server';
 import type { PemCertificate } from '../support/certificates';
+import { readResponse } from '../support/server';
+import type { TestResponse } from '../support/server';
 
 export interface SecureServer {
   url: string;
@@ -31,12 +33,7 @@ export interface SecureRequestOptions {
   body?: string | Buffer | object;
 }
 
-export interface SecureResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json<T = Record<string, unknown>>(): T;
-}
+export type SecureResponse = TestResponse;
 
 export const FOOS = '/apis/bar.pwk.educative.io/v1beta1/namespaces/default/foos';
 
@@ -85,18 +82,7 @@ export async function startSecureServer(
           ...(opts.certificate ? { cert: opts.certificate.cert, key: opts.certificate.key } : {}),
         },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              text,
-              json: <T>() => JSON.parse(text) as T,
-            });
-          });
-          res.on('error', reject);
+          readResponse(res).then(resolve, reject);
         },
       );
       req.on('error', reject);

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +41,24 @@ export interface TestResponse {
   headers: Record<string, string | string[] | undefined>;
   text: string;
   json<T = Record<string, unknown>>(): T;
+}
+
+/** A response read to its end: status, headers and body text (and its JSON on demand). */
+export function readResponse(res: IncomingMessage): Promise<TestResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      resolve({
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        text,
+        json: <T>() => JSON.parse(text) as T,
+      });
+    });
+    res.on('error', reject);
+  });
 }
 
 export interface TestServerOptions {
@@ -112,18 +131,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
           headers['content-length'] = String(Buffer.byteLength(body));
       }
       const req = https.request(`${server.url}${urlPath}`, { method, headers, ca }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text,
-            json: <T>() => JSON.parse(text) as T,
-          });
-        });
-        res.on('error', reject);
+        readResponse(res).then(resolve, reject);
       });
       req.on('error', reject);
       if (body !== undefined) req.write(body);

@@ -78,7 +78,9 @@ describe('metadata-only watch', () => {
     const ns = 'meta-bytes';
     const stream = await watch(`${collection(ns)}?watch=true&resourceVersion=${await currentRevision()}`);
     expect(stream.status).toBe(200);
-    expect(stream.headers['content-type']).toBe('application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io');
+    expect(stream.headers['content-type']).toBe(
+      'application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io',
+    );
     const created = await create(ns, 'm1');
     const patched = await server.request('PATCH', `${collection(ns)}/m1`, {
       headers: { 'content-type': 'application/merge-patch+json' },
@@ -101,7 +103,12 @@ describe('metadata-only watch', () => {
   it('sends DELETED as metadata with the deletion’s resourceVersion', async () => {
     const ns = 'meta-delete';
     const res = await server.request('POST', collection(ns), {
-      body: { apiVersion: `${GROUP}/v1beta1`, kind: 'Foo', metadata: { name: 'gone' }, spec: { replicas: 1 } },
+      body: {
+        apiVersion: `${GROUP}/v1beta1`,
+        kind: 'Foo',
+        metadata: { name: 'gone' },
+        spec: { replicas: 1 },
+      },
     });
     const createdRv = Number(res.json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion);
     const stream = await watch(`${collection(ns)}?watch=true&resourceVersion=${createdRv}`);
@@ -117,7 +124,9 @@ describe('metadata-only watch', () => {
 
   it('sends BOOKMARKs as PartialObjectMetadata with only resourceVersion and a null creationTimestamp', async () => {
     const rv = await currentRevision();
-    const stream = await watch(`${collection('meta-bookmark')}?watch=true&allowWatchBookmarks=true&resourceVersion=${rv}`);
+    const stream = await watch(
+      `${collection('meta-bookmark')}?watch=true&allowWatchBookmarks=true&resourceVersion=${rv}`,
+    );
     await eventually(() => stream.lines.length >= 1, 'a bookmark');
     expect(stream.lines[0]).toBe(
       `{"type":"BOOKMARK","object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":"${rv}","creationTimestamp":null}}}`,
@@ -135,7 +144,11 @@ describe('metadata-only watch', () => {
     const [a, b, end] = stream.events as Array<{ type: string; object: Json & { metadata: Json } }>;
     expect([a!.type, b!.type, end!.type]).toEqual(['ADDED', 'ADDED', 'BOOKMARK']);
     expect(a!.object).toMatchObject({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1' });
-    expect(a!.object.metadata).toMatchObject({ name: 'a', labels: { app: 'gc' }, finalizers: ['example.com/hold'] });
+    expect(a!.object.metadata).toMatchObject({
+      name: 'a',
+      labels: { app: 'gc' },
+      finalizers: ['example.com/hold'],
+    });
     expect(a!.object).not.toHaveProperty('spec');
     expect(end!.object).toEqual({
       kind: 'PartialObjectMetadata',
@@ -156,10 +169,15 @@ describe('metadata-only watch', () => {
       { accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1' },
     );
     open.push(stream);
-    expect(stream.headers['content-type']).toBe('application/json;as=PartialObjectMetadata;v=v1beta1;g=meta.k8s.io');
+    expect(stream.headers['content-type']).toBe(
+      'application/json;as=PartialObjectMetadata;v=v1beta1;g=meta.k8s.io',
+    );
     await create(ns, 'old-client');
     await eventually(() => stream.events.length >= 1, 'one event');
-    expect(stream.events[0]!.object).toMatchObject({ apiVersion: 'meta.k8s.io/v1beta1', kind: 'PartialObjectMetadata' });
+    expect(stream.events[0]!.object).toMatchObject({
+      apiVersion: 'meta.k8s.io/v1beta1',
+      kind: 'PartialObjectMetadata',
+    });
   });
 
   it('keeps the 410 ERROR event a Status', async () => {

@@ -6,7 +6,7 @@
  * concurrent writes to a directory cost far fewer than N directory fsyncs — and none is
  * acknowledged before a directory fsync that started after its rename has completed.
  */
-import { closeSync, fsync, open, rename, unlink, writeFileSync } from 'node:fs';
+import { closeSync, fsync, open, rename, rmdir, unlink, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -22,6 +22,7 @@ const openFd = promisify(open);
 const fsyncFd = promisify(fsync);
 const renamePath = promisify(rename);
 const unlinkPath = promisify(unlink);
+const rmdirPath = promisify(rmdir);
 
 async function fsyncPath(target: string): Promise<void> {
   const fd = await openFd(target, 'r');
@@ -42,6 +43,10 @@ export class DirectorySyncer {
   /** Directories known to exist durably (their entry in the parent was fsynced). */
   private readonly durableDirs = new Set<string>();
   private readonly ensuring = new Map<string, Promise<void>>();
+  /** Writes under way into each directory (an empty directory is removed only when none is). */
+  private readonly writers = new Map<string, number>();
+  /** Directories being removed; a write into one waits, then creates it again. */
+  private readonly removing = new Map<string, Promise<void>>();
 
   /** Resolves once a directory fsync that began after this call has completed. */
   sync(dir: string): Promise<void> {
@@ -97,6 +102,7 @@ export class DirectorySyncer {
   }
 
   private async createDurably(dir: string, root: string): Promise<void> {
+    await this.removing.get(dir);
     const parent = path.dirname(dir);
     await this.ensureDir(parent, root);
     try {
@@ -128,9 +134,42 @@ export class DirectorySyncer {
     await this.sync(dir);
   }
 
-  /** Removes dir/fileName durably. */
-  async removeFile(dir: string, fileName: string): Promise<void> {
+  /** Writes dir/fileName durably, first making dir (below root) exist durably. */
+  async writeFileIn(root: string, dir: string, fileName: string, data: string): Promise<void> {
+    this.writers.set(dir, (this.writers.get(dir) ?? 0) + 1);
+    try {
+      await this.ensureDir(dir, root);
+      await this.writeFile(dir, fileName, data);
+    } finally {
+      const left = (this.writers.get(dir) ?? 1) - 1;
+      if (left > 0) this.writers.set(dir, left);
+      else this.writers.delete(dir);
+    }
+  }
+
+  /**
+   * Removes dir/fileName durably. With `removeEmptyDir`, dir itself goes too when nothing is left
+   * in it and no write into it is under way (a namespace emptied by the namespace controller
+   * leaves no directory behind). rmdir never removes a file, so a racing write is never lost:
+   * at worst the directory stays.
+   */
+  async removeFile(dir: string, fileName: string, options: { removeEmptyDir?: boolean } = {}): Promise<void> {
     await unlinkPath(path.join(dir, fileName));
     await this.sync(dir);
+    if (options.removeEmptyDir && !this.writers.has(dir) && !this.removing.has(dir)) {
+      await this.removeDirIfEmpty(dir);
+    }
+  }
+
+  private async removeDirIfEmpty(dir: string): Promise<void> {
+    // From here on a write into dir must create it again (after this removal settles).
+    this.durableDirs.delete(dir);
+    const removal = rmdirPath(dir)
+      .then(() => this.sync(path.dirname(dir)))
+      // Cleanup only: the deletion is already durable, and a directory that stays is harmless.
+      .catch(() => {})
+      .finally(() => this.removing.delete(dir));
+    this.removing.set(dir, removal);
+    await removal;
   }
 }

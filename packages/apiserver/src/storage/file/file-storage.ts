@@ -176,8 +176,11 @@ class FileStorage implements Storage {
       checkPreconditions(key, currentObj, options.preconditions);
       await options.validateDeletion?.(JSON.parse(current.json) as KubeObject);
       const dir = objectDir(this.dataDir, key);
+      // The last object of a namespace: its directory goes with it.
+      const removeEmptyDir =
+        key.namespace !== '' && this.parts.index.namespaceSize(collectionId(key), key.namespace) === 1;
       return this.pipeline.commit(
-        () => this.parts.syncer.removeFile(dir, fileNameFor(key.name)),
+        () => this.parts.syncer.removeFile(dir, fileNameFor(key.name), { removeEmptyDir }),
         (rev) => {
           const tombstone = withRevision(currentObj, rev);
           const entry = { ...current, json: JSON.stringify(tombstone) };
@@ -220,8 +223,7 @@ class FileStorage implements Storage {
       async (rev) => {
         stored = withRevision(obj, rev);
         json = JSON.stringify(stored);
-        await this.parts.syncer.ensureDir(dir, this.dataDir);
-        await this.parts.syncer.writeFile(dir, fileNameFor(key.name), json);
+        await this.parts.syncer.writeFileIn(this.dataDir, dir, fileNameFor(key.name), json);
       },
       (rev) => {
         const entry: StoredEntry = { namespace: key.namespace, id, json };

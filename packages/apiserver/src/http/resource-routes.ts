@@ -6,7 +6,6 @@
 import express from 'express';
 import type { Router } from 'express';
 import { StatusError } from '../errors/status-error';
-import type { StatusCause } from '../errors/status-error';
 import { createObject } from '../handlers/create';
 import { deleteCollection } from '../handlers/delete-collection';
 import { deleteObject } from '../handlers/delete';
@@ -19,8 +18,8 @@ import { updateObject } from '../handlers/update';
 import { openWatch } from '../handlers/watch';
 import type { RegistryStore, WriteOptions } from '../registry/store';
 import { parseIncludeObject } from '../registry/table';
-import type { Preconditions } from '../storage/interface';
 import { decodeObject, decodeOptional } from './body';
+import { parseDeleteOptions } from './delete-options';
 import { header, requestQuery, routeParam } from './exchange';
 import type { ApiHandler, ApiRequest, ApiResponse } from './exchange';
 import { bodyFormat, negotiator } from './negotiation';
@@ -84,56 +83,6 @@ function send(
 /** The write's query options, with the User-Agent that names the default field manager. */
 function writeOptions(req: ApiRequest): WriteOptions {
   return { ...parseWriteOptions(requestQuery(req)), userAgent: header(req, 'user-agent') };
-}
-
-const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'];
-
-/** ValidateDeleteOptions: the garbage collector's policies or none; not beside orphanDependents. */
-function checkPropagationPolicy(policy: unknown, orphanDependents: unknown): void {
-  if (policy === undefined || policy === null) return;
-  const invalid = (cause: StatusCause) =>
-    StatusError.invalid({ group: 'meta.k8s.io', kind: 'DeleteOptions' }, '', [cause]);
-  if (orphanDependents !== undefined && orphanDependents !== null) {
-    throw invalid({
-      reason: 'FieldValueInvalid',
-      field: 'propagationPolicy',
-      message: `Invalid value: ${JSON.stringify(policy)}: orphanDependents and deletionPropagation cannot be both set`,
-    });
-  }
-  if (typeof policy === 'string' && PROPAGATION_POLICIES.includes(policy)) return;
-  throw invalid({
-    reason: 'FieldValueNotSupported',
-    field: 'propagationPolicy',
-    message: `Unsupported value: ${JSON.stringify(policy)}: supported values: ${[...PROPAGATION_POLICIES, 'nil'].map((v) => `"${v}"`).join(', ')}`,
-  });
-}
-
-function deleteOptionsFrom(req: ApiRequest): { preconditions?: Preconditions; dryRun: boolean } {
-  const format =
-    req.body && (req.body as Buffer).length
-      ? bodyFormat(header(req, 'content-type'), ['json', 'yaml'])
-      : 'json';
-  const body = decodeOptional(req.body as Buffer | undefined, format as 'json' | 'yaml') as
-    | {
-        preconditions?: Preconditions;
-        dryRun?: string[];
-        propagationPolicy?: unknown;
-        orphanDependents?: unknown;
-      }
-    | undefined;
-  // A body replaces the query's options, as the delete handler decodes them.
-  if (body !== undefined && body !== null)
-    checkPropagationPolicy(body.propagationPolicy, body.orphanDependents);
-  else {
-    checkPropagationPolicy(
-      queryValue(requestQuery(req), 'propagationPolicy') || undefined,
-      queryValue(requestQuery(req), 'orphanDependents') || undefined,
-    );
-  }
-  const dryRunQuery = parseWriteOptions(requestQuery(req)).dryRun;
-  const dryRun = dryRunQuery || (Array.isArray(body?.dryRun) && body.dryRun.includes('All'));
-  const preconditions = body?.preconditions ?? undefined;
-  return { preconditions: preconditions ?? undefined, dryRun };
 }
 
 function wrap(handler: Handler): ApiHandler {
@@ -271,7 +220,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     const result = await deleteObject(store, {
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
-      ...deleteOptionsFrom(req),
+      options: parseDeleteOptions(req),
     });
     send(req, res, { result, form, now: options.now });
   };
@@ -282,7 +231,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     const result = await deleteCollection(store, {
       namespace: routeParam(req, 'namespace'),
       params,
-      dryRun: deleteOptionsFrom(req).dryRun,
+      options: parseDeleteOptions(req),
     });
     send(req, res, { result, form, now: options.now });
   };

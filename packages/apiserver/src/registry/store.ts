@@ -10,6 +10,13 @@ import { StatusError } from '../errors/status-error';
 import type { StatusCause } from '../errors/status-error';
 import { InvalidKeyError, NotFoundError } from '../storage/errors';
 import type { KubeObject, ListResult, ObjectKey, Preconditions, Storage, Watch } from '../storage/interface';
+import {
+  checkDeletePreconditions,
+  finalizersOf,
+  garbageCollectionFinalizers,
+  markAsDeleting,
+} from './deletion';
+import type { DeletionOptions } from './deletion';
 import { applyConfiguration, defaultManagerName, recordUpdate } from './managed-fields';
 import type { ResourceStrategy } from './strategy';
 
@@ -68,15 +75,32 @@ function rfc3339Seconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Thrown inside a deletion's update when no finalizer is left: remove the object instead. */
+const DELETE_NOW = Symbol('delete now');
+
+export interface RegistryStoreOptions {
+  now?: () => Date;
+  /**
+   * Whether a garbage collector serves this API (kube-apiserver's --enable-garbage-collector):
+   * only then do Orphan and Foreground deletions set the GC's finalizers, which nobody else would
+   * remove. Default true.
+   */
+  garbageCollection?: boolean;
+}
+
 export class RegistryStore {
   private readonly ref: { group: string; resource: string };
+  private readonly now: () => Date;
+  private readonly garbageCollection: boolean;
 
   constructor(
     private readonly storage: Storage,
     readonly strategy: ResourceStrategy,
-    private readonly now: () => Date = () => new Date(),
+    options: RegistryStoreOptions = {},
   ) {
     this.ref = { group: strategy.group, resource: strategy.resource };
+    this.now = options.now ?? (() => new Date());
+    this.garbageCollection = options.garbageCollection ?? true;
   }
 
   private key(namespace: string, name: string): ObjectKey {
@@ -357,38 +381,59 @@ export class RegistryStore {
     return { ...updated, warnings: [...warnings, ...updated.warnings], created: false };
   }
 
-  async delete(
-    target: { namespace: string; name: string },
-    opts: { preconditions?: Preconditions; dryRun: boolean },
-  ): Promise<DeleteResult> {
+  /**
+   * DELETE, as the generic registry runs it for a kind without graceful deletion: preconditions
+   * first; then, when the object has finalizers or the options give the garbage collector work
+   * (Orphan, Foreground), it is only marked (its GC finalizers set, deletionTimestamp) and the
+   * finalizers' owners remove it later; otherwise it is removed at once.
+   */
+  async delete(target: { namespace: string; name: string }, options: DeletionOptions): Promise<DeleteResult> {
     const key = this.key(target.namespace, target.name);
     try {
       const current = await this.storage.get(key);
-      checkPreconditions(this.ref, current, opts.preconditions);
-      if (opts.dryRun) return { pending: hasFinalizers(current), object: current };
-      if (hasFinalizers(current)) {
-        // Graceful deletion: mark it; whoever owns the finalizers removes them, then it goes.
-        const marked = await this.storage.guaranteedUpdate(
-          key,
-          (cur) => {
-            if (cur.metadata.deletionTimestamp) return cur;
-            return {
-              ...cur,
-              metadata: {
-                ...cur.metadata,
-                deletionTimestamp: rfc3339Seconds(this.now()),
-                deletionGracePeriodSeconds: 0,
-              },
-            };
-          },
-          { preconditions: opts.preconditions },
-        );
-        return { pending: true, object: marked };
+      checkDeletePreconditions(this.strategy, current, options.preconditions);
+      if (finalizersOf(current).length > 0 || this.finalizersOnDelete(current, options)) {
+        // DELETE_NOW wrote nothing, so the preconditions still hold for the removal.
+        const marked = await this.markForDeletion(key, current, options);
+        if (marked !== DELETE_NOW) return { pending: true, object: marked };
       }
-      const deleted = await this.storage.delete(key, { preconditions: opts.preconditions });
+      if (options.dryRun) return { pending: false, object: current };
+      const deleted = await this.storage.delete(key, { preconditions: options.preconditions });
       return { pending: false, object: deleted };
     } catch (err) {
       if (isMissing(err)) throw StatusError.notFound(this.ref, target.name);
+      throw err;
+    }
+  }
+
+  /** The finalizers the garbage collector needs for these options, when they differ from the object's. */
+  private finalizersOnDelete(obj: KubeObject, options: DeletionOptions): string[] | undefined {
+    if (!this.garbageCollection) return undefined;
+    return garbageCollectionFinalizers(obj, options, this.strategy.garbageCollectionPolicy);
+  }
+
+  /**
+   * updateForGracefulDeletionAndFinalizers: sets the GC finalizers and deletionTimestamp in one
+   * guaranteed update. DELETE_NOW when no finalizer is left (say an orphan finalizer removed by a
+   * Background delete): the object is then removed at once.
+   */
+  private async markForDeletion(
+    key: ObjectKey,
+    current: KubeObject,
+    options: DeletionOptions,
+  ): Promise<KubeObject | typeof DELETE_NOW> {
+    const mark = (cur: KubeObject): KubeObject => {
+      checkDeletePreconditions(this.strategy, cur, options.preconditions);
+      const finalizers = this.finalizersOnDelete(cur, options);
+      const next = finalizers ? { ...cur, metadata: { ...cur.metadata, finalizers } } : cur;
+      if (finalizersOf(next).length === 0) throw DELETE_NOW;
+      return markAsDeleting(next, rfc3339Seconds(this.now()));
+    };
+    try {
+      if (options.dryRun) return mark(structuredClone(current));
+      return await this.storage.guaranteedUpdate(key, mark, { preconditions: options.preconditions });
+    } catch (err) {
+      if (err === DELETE_NOW) return DELETE_NOW;
       throw err;
     }
   }

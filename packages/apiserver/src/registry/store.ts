@@ -6,6 +6,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { FieldError } from '@pwk/api';
+import type { AdmissionAttributes, AdmissionChain } from '../admission/attributes';
 import { StatusError } from '../errors/status-error';
 import type { StatusCause } from '../errors/status-error';
 import { InvalidKeyError, NotFoundError } from '../storage/errors';
@@ -86,12 +87,15 @@ export interface RegistryStoreOptions {
    * remove. Default true.
    */
   garbageCollection?: boolean;
+  /** Admission plugins run on writes (namespace lifecycle, quota, …); none standalone. */
+  admission?: AdmissionChain;
 }
 
 export class RegistryStore {
   private readonly ref: { group: string; resource: string };
   private readonly now: () => Date;
   private readonly garbageCollection: boolean;
+  private readonly admission?: AdmissionChain;
 
   constructor(
     private readonly storage: Storage,
@@ -101,6 +105,7 @@ export class RegistryStore {
     this.ref = { group: strategy.group, resource: strategy.resource };
     this.now = options.now ?? (() => new Date());
     this.garbageCollection = options.garbageCollection ?? true;
+    this.admission = options.admission;
   }
 
   private key(namespace: string, name: string): ObjectKey {
@@ -188,6 +193,23 @@ export class RegistryStore {
     return this.storage.currentRevision();
   }
 
+  private createAttributes(object: KubeObject, options: WriteOptions): AdmissionAttributes {
+    const { group, version, kind, resource } = this.strategy;
+    const namespace = String(object.metadata.namespace ?? '');
+    const name = String(object.metadata.name ?? '');
+    return {
+      operation: 'CREATE',
+      group,
+      version,
+      kind,
+      resource,
+      namespace,
+      name,
+      object,
+      dryRun: options.dryRun,
+    };
+  }
+
   private manager(options: WriteOptions): string {
     return options.fieldManager ?? defaultManagerName(options.userAgent);
   }
@@ -210,6 +232,8 @@ export class RegistryStore {
     if (meta.resourceVersion) {
       throw StatusError.badRequest('resourceVersion should not be set on objects to be created');
     }
+    // Mutating admission sees the object as sent, before the registry fills in names and system fields.
+    if (this.admission) await this.admission.admit(this.createAttributes(obj, options));
     if (!meta.name && typeof meta.generateName === 'string' && meta.generateName) {
       meta.name = `${meta.generateName}${randomSuffix()}`;
     }
@@ -226,6 +250,8 @@ export class RegistryStore {
     this.strategy.prepareForCreate(tracked);
     const admitted = this.admit(tracked, options);
     const name = String(admitted.object.metadata.name);
+    // Validating admission (quota last) on exactly what is about to be stored, never after.
+    if (this.admission) await this.admission.validate(this.createAttributes(admitted.object, options));
     if (options.dryRun) {
       // A dry run goes as far as storage would: a taken name is still a conflict.
       if (await this.exists(namespace, name)) throw StatusError.alreadyExists(this.ref, name);

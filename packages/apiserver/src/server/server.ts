@@ -18,6 +18,7 @@ import { createFileStorage } from '../storage/file/file-storage';
 import type { Storage } from '../storage/interface';
 import { loadServingCertificate } from './certificates';
 import type { ServingCertificate } from './certificates';
+import { setUpClusterAdmission } from './cluster-admission';
 import { setUpDelegatedAuth } from './delegated-auth';
 import { watchFileChanges } from './file-change-watcher';
 import type { FileChangeWatcher } from './file-change-watcher';
@@ -51,6 +52,8 @@ export interface StartOptions {
   /** Slow-client protection; defaults: 32 s for the headers (k8s' ReadHeaderTimeout), checked every 1 s. */
   headersTimeoutMs?: number;
   connectionsCheckingIntervalMs?: number;
+  /** How long an admission check waits for the core API's first list (default 10 s). */
+  admissionSyncTimeoutMs?: number;
 }
 
 /** k8s' ReadHeaderTimeout: a client that has not sent its headers by then is cut off. */
@@ -91,7 +94,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           eventWindow: config.eventWindow,
         })
       : await createFileStorage({ dataDir: config.dataDir, logger, eventWindow: config.eventWindow });
-  const store = new RegistryStore(storage, fooStrategy);
+  const admission = await setUpClusterAdmission({
+    config,
+    logger,
+    env: options.env ?? process.env,
+    serviceAccountDir: options.serviceAccountDir,
+    syncTimeoutMs: options.admissionSyncTimeoutMs,
+  });
+  const store = new RegistryStore(storage, fooStrategy, { admission: admission.chain });
   const statusStore = new RegistryStore(storage, fooStatusStrategy);
   let shuttingDown = false;
   const watches = new Set<Promise<void>>();
@@ -166,6 +176,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       shuttingDown = true;
       certWatcher?.stop();
       auth.close();
+      admission.close();
       logger.info('shutting down: /readyz fails now', { delayMs: config.shutdownDelayMs });
       await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -581,7 +581,9 @@ describe('create, get, update and delete', () => {
       expect(res.status).toBe(409);
       expect(res.json()).toMatchObject({
         reason: 'Conflict',
-        message: expect.stringContaining('the UID in the precondition (someone-else) does not match the UID in record'),
+        message: expect.stringContaining(
+          'the UID in the precondition (someone-else) does not match the UID in record',
+        ),
       });
       expect((await send('GET', item(name))).status).toBe(200);
     });
@@ -595,7 +597,9 @@ describe('create, get, update and delete', () => {
       expect(res.status).toBe(409);
       expect(res.json()).toMatchObject({
         reason: 'Conflict',
-        message: expect.stringContaining('the ResourceVersion in the precondition (1) does not match the ResourceVersion in record'),
+        message: expect.stringContaining(
+          'the ResourceVersion in the precondition (1) does not match the ResourceVersion in record',
+        ),
       });
       const ok = await send('DELETE', item(name), {
         body: { preconditions: { uid: foo.metadata.uid, resourceVersion: foo.metadata.resourceVersion } },

@@ -29,6 +29,7 @@ import { directRoutes } from './direct-routes';
 import { requestUrl } from './exchange';
 import type { ApiHandler, ApiRequest, ApiResponse } from './exchange';
 import { runHandlers } from './handler-chain';
+import type { ShutdownGate } from './shutdown-gate';
 import { resourceRoutes } from './resource-routes';
 import { subresourceRoutes } from './subresource-routes';
 import { isServerFault, sendStatusError } from './status';
@@ -52,12 +53,14 @@ export interface AppOptions {
   minRequestTimeoutMs: number;
   bookmarkIntervalMs: number;
   maxRequestBytes: number;
-  trackWatch?: (done: Promise<void>) => void;
+  /** Graceful shutdown: the first filter, and the signal that ends open watches. */
+  shutdown?: ShutdownGate;
 }
 
-/** Filters in k8s' order: audit id, log, deadline, authentication, in-flight limit, authorization. */
+/** Filters in k8s' order: shutdown gate, audit id, log, deadline, authentication, in-flight limit, authorization. */
 function requestFilters(options: AppOptions): ApiHandler[] {
   const filters: ApiHandler[] = [
+    ...(options.shutdown ? [options.shutdown.filter] : []),
     auditId(),
     accessLog(options.logger, options.accessLogLevel),
     rejectMalformedPaths(),
@@ -109,7 +112,7 @@ export function createApp(options: AppOptions): RequestListener {
     minRequestTimeoutMs: options.minRequestTimeoutMs,
     bookmarkIntervalMs: options.bookmarkIntervalMs,
     maxRequestBytes: options.maxRequestBytes,
-    trackWatch: options.trackWatch,
+    watchesEnd: options.shutdown?.watchesEnd,
   });
 
   const router = express();

@@ -35,8 +35,8 @@ export interface ResourceRoutesOptions {
   minRequestTimeoutMs: number;
   bookmarkIntervalMs: number;
   maxRequestBytes: number;
-  /** Called when a watch starts and ends (for graceful shutdown). */
-  trackWatch?: (done: Promise<void>) => void;
+  /** Aborted on shutdown: every open watch ends then. */
+  watchesEnd?: AbortSignal;
 }
 
 type Handler = (req: ApiRequest, res: ApiResponse) => Promise<void>;
@@ -120,16 +120,15 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
           params.timeoutSeconds !== undefined && params.timeoutSeconds > 0
             ? params.timeoutSeconds * 1000
             : options.minRequestTimeoutMs * (1 + Math.random());
-        const done = streamWatch(res, stream, {
+        await streamWatch(res, stream, {
           store,
           form,
           includeObject,
           timeoutMs,
           bookmarkIntervalMs: params.allowWatchBookmarks ? options.bookmarkIntervalMs : undefined,
           now: options.now,
+          end: options.watchesEnd,
         });
-        options.trackWatch?.(done);
-        await done;
         return;
       }
       const form = negotiate(req, 'list');

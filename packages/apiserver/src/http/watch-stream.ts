@@ -22,6 +22,8 @@ export interface WatchStreamOptions {
   /** Undefined: no bookmarks (the client did not ask for them). */
   bookmarkIntervalMs?: number;
   now: () => Date;
+  /** Ends the stream when aborted (server shutdown). */
+  end?: AbortSignal;
 }
 
 /** Resolves when the stream has ended for any reason. */
@@ -44,6 +46,8 @@ export async function streamWatch(
     stream.close();
   };
   res.on('close', end);
+  options.end?.addEventListener('abort', end);
+  if (options.end?.aborted) end();
   const render = eventRenderer(options);
   const timeout = setTimeout(end, options.timeoutMs);
   const bookmarks =
@@ -66,6 +70,7 @@ export async function streamWatch(
   } finally {
     clearTimeout(timeout);
     if (bookmarks) clearInterval(bookmarks);
+    options.end?.removeEventListener('abort', end);
     end();
     if (!res.writableEnded) res.end();
   }

@@ -13,15 +13,26 @@ import type { OpenAPIDialect } from '@pwk/api';
 import { kubeOpenAPISchemas } from './openapi-meta-schemas';
 import type { OperationSpec, ParameterSpec } from './openapi-operations';
 import { openAPIPaths, openAPITag } from './openapi-operations';
+import { encodeOpenAPIV2 } from './openapi-v2-protobuf';
 import type { GroupVersionDescription } from './resources';
 import { SERVED_API } from './resources';
 
 type JsonObject = Record<string, unknown>;
 
-/** A document ready to serve: the body and its quoted ETag. */
+/** A document ready to serve: the body, its JSON, its quoted ETag and when it was built. */
 export interface ServedDocument {
   body: JsonObject;
+  /** The body as sent: serialised once, never per request. */
+  json: Buffer;
   etag: string;
+  lastModified: Date;
+}
+
+/** The Swagger 2.0 document in protobuf, under the JSON form's ETag (as kube-openapi serves it). */
+export interface ServedBytes {
+  bytes: Buffer;
+  etag: string;
+  lastModified: Date;
 }
 
 interface RenderOptions {
@@ -174,9 +185,12 @@ export function buildOpenAPIV2Document(api: GroupVersionDescription = SERVED_API
   };
 }
 
+const hashOfText = (text: string): string =>
+  createHash('sha256').update(text).digest('hex').slice(0, 32).toUpperCase();
+
 /** Uppercase hex like kube's `?hash=`: a 128-bit prefix of the SHA-256 of the JSON body. */
 export function documentHash(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32).toUpperCase();
+  return hashOfText(JSON.stringify(body));
 }
 
 function deepFreeze<T>(value: T): T {
@@ -189,7 +203,13 @@ function deepFreeze<T>(value: T): T {
 
 /** Frozen, so no caller can change a body after its hash was taken. */
 function serve(body: JsonObject): ServedDocument {
-  return { body: deepFreeze(body), etag: `"${documentHash(body)}"` };
+  const text = JSON.stringify(body);
+  return {
+    body: deepFreeze(body),
+    json: Buffer.from(text),
+    etag: `"${hashOfText(text)}"`,
+    lastModified: new Date(),
+  };
 }
 
 function memoise<T>(build: () => T): () => T {
@@ -202,6 +222,12 @@ export const openAPIV3Document: () => ServedDocument = memoise(() => serve(build
 
 /** `GET /openapi/v2`. */
 export const openAPIV2Document: () => ServedDocument = memoise(() => serve(buildOpenAPIV2Document()));
+
+/** `GET /openapi/v2` in protobuf: encoded once, from the served JSON document. */
+export const openAPIV2Protobuf: () => ServedBytes = memoise(() => {
+  const { body, etag, lastModified } = openAPIV2Document();
+  return { bytes: encodeOpenAPIV2(body), etag, lastModified };
+});
 
 /** The v3 document's `?hash=`: its ETag without the quotes. */
 export function openAPIV3Hash(): string {

@@ -40,6 +40,8 @@ export interface TestResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body as received, for binary answers (protobuf). */
+  bytes: Buffer;
   json<T = Record<string, unknown>>(): T;
 }
 
@@ -49,11 +51,13 @@ export function readResponse(res: IncomingMessage): Promise<TestResponse> {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
     res.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      const text = bytes.toString('utf8');
       resolve({
         status: res.statusCode ?? 0,
         headers: res.headers,
         text,
+        bytes,
         json: <T>() => JSON.parse(text) as T,
       });
     });

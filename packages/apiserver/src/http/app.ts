@@ -29,6 +29,7 @@ import { directRoutes } from './direct-routes';
 import { requestUrl } from './exchange';
 import type { ApiHandler, ApiRequest, ApiResponse } from './exchange';
 import { runHandlers } from './handler-chain';
+import type { BodyDecoder } from './body';
 import { resourceRoutes } from './resource-routes';
 import { subresourceRoutes } from './subresource-routes';
 import { isServerFault, sendStatusError } from './status';
@@ -52,6 +53,7 @@ export interface AppOptions {
   minRequestTimeoutMs: number;
   bookmarkIntervalMs: number;
   maxRequestBytes: number;
+  decoder: BodyDecoder;
   trackWatch?: (done: Promise<void>) => void;
 }
 
@@ -109,6 +111,7 @@ export function createApp(options: AppOptions): RequestListener {
     minRequestTimeoutMs: options.minRequestTimeoutMs,
     bookmarkIntervalMs: options.bookmarkIntervalMs,
     maxRequestBytes: options.maxRequestBytes,
+    decoder: options.decoder,
     trackWatch: options.trackWatch,
   });
 
@@ -123,6 +126,7 @@ export function createApp(options: AppOptions): RequestListener {
       store: options.store,
       statusStore: options.statusStore,
       maxRequestBytes: options.maxRequestBytes,
+      decoder: options.decoder,
     }),
   );
   router.use(resources.router);

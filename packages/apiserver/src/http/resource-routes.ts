@@ -20,7 +20,8 @@ import { openWatch } from '../handlers/watch';
 import type { RegistryStore, WriteOptions } from '../registry/store';
 import { parseIncludeObject } from '../registry/table';
 import type { Preconditions } from '../storage/interface';
-import { decodeObject, decodeOptional } from './body';
+import { applyDuplicateWarnings } from './body';
+import type { BodyDecoder } from './body';
 import { header, requestQuery, routeParam } from './exchange';
 import type { ApiHandler, ApiRequest, ApiResponse } from './exchange';
 import { bodyFormat, negotiator } from './negotiation';
@@ -36,6 +37,7 @@ export interface ResourceRoutesOptions {
   minRequestTimeoutMs: number;
   bookmarkIntervalMs: number;
   maxRequestBytes: number;
+  decoder: BodyDecoder;
   /** Called when a watch starts and ends (for graceful shutdown). */
   trackWatch?: (done: Promise<void>) => void;
 }
@@ -108,12 +110,16 @@ function checkPropagationPolicy(policy: unknown, orphanDependents: unknown): voi
   });
 }
 
-function deleteOptionsFrom(req: ApiRequest): { preconditions?: Preconditions; dryRun: boolean } {
+async function deleteOptionsFrom(
+  req: ApiRequest,
+  decoder: BodyDecoder,
+): Promise<{ preconditions?: Preconditions; dryRun: boolean }> {
   const format =
     req.body && (req.body as Buffer).length
       ? bodyFormat(header(req, 'content-type'), ['json', 'yaml'])
       : 'json';
-  const body = decodeOptional(req.body as Buffer | undefined, format as 'json' | 'yaml') as
+  // DeleteOptions are decoded leniently in Kubernetes too: a duplicate key's last value wins.
+  const body = (await decoder.optional(req.body as Buffer | undefined, format as 'json' | 'yaml')).value as
     | {
         preconditions?: Preconditions;
         dryRun?: string[];
@@ -150,7 +156,7 @@ export interface DirectRoutes {
 
 /** The router of the resource endpoints, and its plain routes' handlers for direct dispatch. */
 export function resourceRoutes(options: ResourceRoutesOptions): { router: Router; direct: DirectRoutes } {
-  const { store } = options;
+  const { store, decoder } = options;
   const { group, version, resource } = store.strategy;
   const base = `/apis/${group}/${version}`;
   const router = express.Router();
@@ -190,12 +196,12 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
   const create: Handler = async (req, res) => {
     const form = negotiate(req, 'object');
     const format = bodyFormat(header(req, 'content-type'), ['json', 'yaml']);
-    const body = decodeObject(req.body as Buffer, format as 'json' | 'yaml');
+    const { value: body, duplicates } = await decoder.object(req.body as Buffer, format as 'json' | 'yaml');
     const requested = writeOptions(req);
     const result = await createObject(store, {
       namespace: routeParam(req, 'namespace'),
       body,
-      options: requested,
+      options: { ...requested, duplicateFields: duplicates },
     });
     if (requested.dryRun) result.code = 201;
     send(req, res, { result, form, now: options.now });
@@ -204,12 +210,12 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
   const update: Handler = async (req, res) => {
     const form = negotiate(req, 'object');
     const format = bodyFormat(header(req, 'content-type'), ['json', 'yaml']);
-    const body = decodeObject(req.body as Buffer, format as 'json' | 'yaml');
+    const { value: body, duplicates } = await decoder.object(req.body as Buffer, format as 'json' | 'yaml');
     const result = await updateObject(store, {
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
       body,
-      options: writeOptions(req),
+      options: { ...writeOptions(req), duplicateFields: duplicates },
     });
     send(req, res, { result, form, now: options.now });
   };
@@ -224,15 +230,18 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     ]);
     const force = queryValue(requestQuery(req), 'force');
     if (type === 'apply-patch') {
-      const applied = decodeOptional(req.body as Buffer | undefined, 'yaml');
+      const { value: applied, duplicates } = await decoder.optional(req.body as Buffer | undefined, 'yaml');
       if (applied === undefined) throw StatusError.badRequest('the apply configuration is empty');
+      const requested = writeOptions(req);
+      const warnings = applyDuplicateWarnings(duplicates, requested.fieldValidation);
       const result = await applyObject(store, {
         namespace: routeParam(req, 'namespace'),
         name: routeParam(req, 'name'),
         applied,
         force: force === 'true' || force === '1',
-        options: writeOptions(req),
+        options: requested,
       });
+      result.warnings = [...warnings, ...result.warnings];
       send(req, res, { result, form, now: options.now });
       return;
     }
@@ -245,14 +254,16 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
         },
       ]);
     }
-    const body = decodeOptional(req.body as Buffer | undefined, 'json');
+    const { value: body, duplicates } = await decoder.optional(req.body as Buffer | undefined, 'json', {
+      jsonPatch: type === 'json-patch',
+    });
     if (body === undefined) throw StatusError.badRequest('the patch is empty');
     const result = await patchObject(store, {
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
       patch: body,
       type: type as 'json-patch' | 'merge-patch' | 'strategic-merge-patch',
-      options: writeOptions(req),
+      options: { ...writeOptions(req), duplicateFields: duplicates },
     });
     send(req, res, { result, form, now: options.now });
   };
@@ -271,7 +282,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     const result = await deleteObject(store, {
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
-      ...deleteOptionsFrom(req),
+      ...(await deleteOptionsFrom(req, decoder)),
     });
     send(req, res, { result, form, now: options.now });
   };
@@ -282,7 +293,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     const result = await deleteCollection(store, {
       namespace: routeParam(req, 'namespace'),
       params,
-      dryRun: deleteOptionsFrom(req).dryRun,
+      dryRun: (await deleteOptionsFrom(req, decoder)).dryRun,
     });
     send(req, res, { result, form, now: options.now });
   };

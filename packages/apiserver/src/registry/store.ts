@@ -15,9 +15,20 @@ import type { ResourceStrategy } from './strategy';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
+/**
+ * Keys the body gave twice (the last one won), as the decoder words them: `duplicate field
+ * "spec.replicas"` (JSON) or `line 7: key "replicas" already set in map` (YAML, go-yaml's words).
+ */
+export interface DuplicateFields {
+  yaml: boolean;
+  messages: string[];
+}
+
 export interface WriteOptions {
   dryRun: boolean;
   fieldValidation: FieldValidation;
+  /** Found while decoding the body; fieldValidation treats them with the unknown fields. */
+  duplicateFields?: DuplicateFields;
   /** `?fieldManager=`; else the User-Agent's program name is the manager, as in Kubernetes. */
   fieldManager?: string;
   userAgent?: string;
@@ -394,14 +405,24 @@ export class RegistryStore {
   }
 }
 
-/** fieldValidation on unknown fields: Strict refuses them (400), Warn warns, Ignore says nothing. */
+/**
+ * fieldValidation on duplicate and unknown fields (Kubernetes' strict decoding errors, duplicates
+ * first as a CRD's decoder finds them): Strict refuses them (400), Warn warns, Ignore says nothing.
+ */
 function unknownFieldWarnings(unknownFields: string[], options: WriteOptions): string[] {
-  if (unknownFields.length === 0 || options.fieldValidation === 'Ignore') return [];
-  const messages = unknownFields.map((f) => `unknown field "${f}"`);
+  const duplicates = options.duplicateFields?.messages ?? [];
+  if ((unknownFields.length === 0 && duplicates.length === 0) || options.fieldValidation === 'Ignore')
+    return [];
+  const unknown = unknownFields.map((f) => `unknown field "${f}"`);
   if (options.fieldValidation === 'Strict') {
-    throw StatusError.badRequest(`strict decoding error: ${messages.join(', ')}`);
+    // go-yaml reports all of a document's duplicates as one error, a line each.
+    const decoding =
+      options.duplicateFields?.yaml && duplicates.length > 0
+        ? [`yaml: unmarshal errors:\n  ${duplicates.join('\n  ')}`]
+        : duplicates;
+    throw StatusError.badRequest(`strict decoding error: ${[...decoding, ...unknown].join(', ')}`);
   }
-  return messages;
+  return [...duplicates, ...unknown];
 }
 
 function isPlainObject(value: unknown): value is KubeObject {

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type { ServerConfig } from '../config/flags';
 import { createApp } from '../http/app';
+import { createBodyDecoder } from '../http/body';
 import type { Logger } from '../logging/logger';
 import { fooStatusStrategy } from '../registry/foo-status-strategy';
 import { fooStrategy } from '../registry/foo-strategy';
@@ -95,6 +96,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const statusStore = new RegistryStore(storage, fooStatusStrategy);
   let shuttingDown = false;
   const watches = new Set<Promise<void>>();
+  const decoder = createBodyDecoder();
 
   const app = createApp({
     store,
@@ -111,6 +113,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     minRequestTimeoutMs: config.minRequestTimeoutMs,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
     maxRequestBytes: config.maxRequestBytes,
+    decoder,
     trackWatch: (done) => {
       watches.add(done);
       void done.finally(() => watches.delete(done));
@@ -178,6 +181,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       forced.unref();
       await closed;
       clearTimeout(forced);
+      await decoder.close();
       logger.info('stopped');
     })());
 

@@ -60,6 +60,9 @@ export interface DeleteResult {
 /** generateName suffixes use the alphabet of k8s.io/apimachinery/pkg/util/rand (no vowels, no confusables). */
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
+/** names.SimpleNameGenerator: a longer generateName is cut so that prefix and suffix fit in 63. */
+const MAX_GENERATED_NAME_PREFIX = 63 - 5;
+
 function randomSuffix(): string {
   let out = '';
   for (let i = 0; i < 5; i++) out += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
@@ -198,7 +201,7 @@ export class RegistryStore {
       throw StatusError.badRequest('resourceVersion should not be set on objects to be created');
     }
     if (!meta.name && typeof meta.generateName === 'string' && meta.generateName) {
-      meta.name = `${meta.generateName}${randomSuffix()}`;
+      meta.name = `${meta.generateName.slice(0, MAX_GENERATED_NAME_PREFIX)}${randomSuffix()}`;
     }
     // Server-owned fields (rest.FillObjectMetaSystemFields); client values are ignored.
     meta.uid = randomUUID();
@@ -248,6 +251,8 @@ export class RegistryStore {
       );
     }
     if (!meta.resourceVersion) {
+      // A CRD does not create on update: a missing object is 404 whether or not a version is given.
+      if (!(await this.exists(namespace, name))) throw StatusError.notFound(this.ref, name);
       throw StatusError.invalid({ group: this.strategy.group, kind: this.strategy.kind }, name, [
         {
           reason: 'FieldValueInvalid',

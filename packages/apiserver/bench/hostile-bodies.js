@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Benchmark of hostile request bodies against the built server (dist/main.js, or --main PATH):
 // for each scenario a fresh pwk-apiserver is started, the bodies are POSTed, and we report the
-// answers, the longest event-loop block seen from outside (the slowest of /readyz probes sent
-// one after another, 10 ms apart), how many probes took over 2 s (a typical readiness-probe
-// timeout), and the server's peak RSS (VmHWM).
+// answers, the longest event-loop block inside the server (perf_hooks' event-loop delay, from
+// bench/loop-monitor.js preloaded with --require), the slowest of /readyz probes sent one after
+// another 10 ms apart and how many took over 2 s (a typical readiness-probe timeout), and the
+// server's peak RSS (VmHWM).
 //   npm run build && npm run bench:bodies -w @pwk/apiserver [-- --only flow-3mb] [--main /other/dist/main.js]
 // Not run in CI: the figures depend on the machine; the wire tests pin the answers.
 'use strict';
@@ -124,9 +125,12 @@ async function startServer(dir) {
   const port = await freePort();
   const tokens = path.join(dir, 'tokens.csv');
   writeFileSync(tokens, `${TOKEN},bench,1,"system:masters"\n`);
+  const loopFile = path.join(dir, 'loop.json');
   const child = spawn(
     process.execPath,
     [
+      '--require',
+      path.join(__dirname, 'loop-monitor.js'),
       MAIN,
       '--bind-address=127.0.0.1',
       `--secure-port=${port}`,
@@ -134,11 +138,11 @@ async function startServer(dir) {
       `--cert-dir=${path.join(dir, 'certs')}`,
       `--token-auth-file=${tokens}`,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PWK_BENCH_LOOP_FILE: loopFile } },
   );
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));
-  const base = { url: `https://127.0.0.1:${port}`, ca: undefined, child };
+  const base = { url: `https://127.0.0.1:${port}`, ca: undefined, child, loopFile };
   for (let i = 0; i < 300; i++) {
     await new Promise((r) => setTimeout(r, 100));
     if (child.exitCode !== null) throw new Error(`the server exited: ${stderr}`);
@@ -150,6 +154,20 @@ async function startServer(dir) {
     if ((await request(base, { path: '/readyz', timeoutMs: 1000 })).status === 200) return base;
   }
   throw new Error(`the server did not become ready: ${stderr}`);
+}
+
+/** The longest event-loop delay since the last call (see loop-monitor.js), in ms. */
+async function longestBlockMs(base) {
+  rmSync(base.loopFile, { force: true });
+  base.child.kill('SIGUSR2');
+  for (let i = 0; i < 600; i++) {
+    try {
+      return JSON.parse(readFileSync(base.loopFile, 'utf8')).maxMs;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error('the server did not report its event-loop delay');
 }
 
 /** Peak resident set of a process (VmHWM), in MiB. */
@@ -165,6 +183,7 @@ async function run(name) {
   try {
     const bodies = scenario.bodies();
     const idleRss = peakRssMiB(base.child.pid);
+    await longestBlockMs(base); // start the count here: start-up is not the scenario's
     const probes = { count: 0, late: 0, maxMs: 0 };
     let done = false;
     const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
@@ -187,6 +206,7 @@ async function run(name) {
     const totalMs = Number(process.hrtime.bigint() - started) / 1e6;
     done = true;
     await probing;
+    const blockMs = await longestBlockMs(base);
     agent.destroy();
     const summary = answers
       ? [...new Set(answers.map((a) => `${a.status} ${answerReason(a.text)}`))].join(' | ')
@@ -198,6 +218,7 @@ async function run(name) {
       answer: summary,
       totalMs,
       maxProbeMs: probes.maxMs,
+      blockMs,
       probesLate: `${probes.late}/${probes.count}`,
       idleRssMiB: idleRss,
       peakRssMiB: peakRssMiB(base.child.pid),
@@ -227,7 +248,8 @@ async function main() {
       [
         `${r.what} [${name}], body ${(r.bodyBytes / 1024).toFixed(0)} KiB`,
         `  answer: ${r.answer}`,
-        `  all answered after ${r.totalMs.toFixed(0)} ms; slowest /readyz ${r.maxProbeMs.toFixed(0)} ms` +
+        `  all answered after ${r.totalMs.toFixed(0)} ms; longest event-loop block ${r.blockMs.toFixed(0)} ms;` +
+          ` slowest /readyz ${r.maxProbeMs.toFixed(0)} ms` +
           ` (failed or > 2 s: ${r.probesLate}); peak RSS ${r.peakRssMiB.toFixed(0)} MiB (idle ${r.idleRssMiB.toFixed(0)} MiB)`,
       ].join('\n'),
     );

@@ -30,6 +30,7 @@ import { requestUrl } from './exchange';
 import type { ApiHandler, ApiRequest, ApiResponse } from './exchange';
 import { runHandlers } from './handler-chain';
 import type { ShutdownGate } from './shutdown-gate';
+import type { BodyDecoder } from './body';
 import { resourceRoutes } from './resource-routes';
 import { subresourceRoutes } from './subresource-routes';
 import { isServerFault, sendStatusError } from './status';
@@ -53,6 +54,7 @@ export interface AppOptions {
   minRequestTimeoutMs: number;
   bookmarkIntervalMs: number;
   maxRequestBytes: number;
+  decoder: BodyDecoder;
   /** Graceful shutdown: the first filter, and the signal that ends open watches. */
   shutdown?: ShutdownGate;
 }
@@ -112,6 +114,7 @@ export function createApp(options: AppOptions): RequestListener {
     minRequestTimeoutMs: options.minRequestTimeoutMs,
     bookmarkIntervalMs: options.bookmarkIntervalMs,
     maxRequestBytes: options.maxRequestBytes,
+    decoder: options.decoder,
     watchesEnd: options.shutdown?.watchesEnd,
   });
 
@@ -126,6 +129,7 @@ export function createApp(options: AppOptions): RequestListener {
       store: options.store,
       statusStore: options.statusStore,
       maxRequestBytes: options.maxRequestBytes,
+      decoder: options.decoder,
     }),
   );
   router.use(resources.router);

@@ -9,7 +9,7 @@ import { StatusError } from '../errors/status-error';
 import type { StatusCause } from '../errors/status-error';
 import type { DeletionOptions, PropagationPolicy } from '../registry/deletion';
 import type { Preconditions } from '../storage/interface';
-import { decodeOptional } from './body';
+import type { BodyDecoder } from './body';
 import { header, requestQuery } from './exchange';
 import type { ApiRequest } from './exchange';
 import { bodyFormat } from './negotiation';
@@ -105,10 +105,11 @@ function fromQuery(req: ApiRequest): Omit<DeletionOptions, 'dryRun'> {
   };
 }
 
-export function parseDeleteOptions(req: ApiRequest): DeletionOptions {
+export async function parseDeleteOptions(req: ApiRequest, decoder: BodyDecoder): Promise<DeletionOptions> {
   const raw = req.body as Buffer | undefined;
   const format = raw?.length ? bodyFormat(header(req, 'content-type'), ['json', 'yaml']) : 'json';
-  const body = decodeOptional(raw, format as 'json' | 'yaml');
+  // DeleteOptions are decoded leniently in Kubernetes too: a duplicate key's last value wins.
+  const body = (await decoder.optional(raw, format as 'json' | 'yaml')).value;
   if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
     throw StatusError.badRequest('the body of a delete must be a DeleteOptions object');
   }

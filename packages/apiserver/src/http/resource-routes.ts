@@ -18,8 +18,9 @@ import { updateObject } from '../handlers/update';
 import { openWatch } from '../handlers/watch';
 import type { RegistryStore, WriteOptions } from '../registry/store';
 import { parseIncludeObject } from '../registry/table';
-import { decodeObject, decodeOptional } from './body';
+import { applyDuplicateWarnings } from './body';
 import { parseDeleteOptions } from './delete-options';
+import type { BodyDecoder } from './body';
 import { header, requestQuery, routeParam } from './exchange';
 import type { ApiHandler, ApiRequest, ApiResponse } from './exchange';
 import { bodyFormat, negotiator } from './negotiation';
@@ -35,6 +36,7 @@ export interface ResourceRoutesOptions {
   minRequestTimeoutMs: number;
   bookmarkIntervalMs: number;
   maxRequestBytes: number;
+  decoder: BodyDecoder;
   /** Aborted on shutdown: every open watch ends then. */
   watchesEnd?: AbortSignal;
 }
@@ -99,7 +101,7 @@ export interface DirectRoutes {
 
 /** The router of the resource endpoints, and its plain routes' handlers for direct dispatch. */
 export function resourceRoutes(options: ResourceRoutesOptions): { router: Router; direct: DirectRoutes } {
-  const { store } = options;
+  const { store, decoder } = options;
   const { group, version, resource } = store.strategy;
   const base = `/apis/${group}/${version}`;
   const router = express.Router();
@@ -138,12 +140,12 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
   const create: Handler = async (req, res) => {
     const form = negotiate(req, 'object');
     const format = bodyFormat(header(req, 'content-type'), ['json', 'yaml']);
-    const body = decodeObject(req.body as Buffer, format as 'json' | 'yaml');
+    const { value: body, duplicates } = await decoder.object(req.body as Buffer, format as 'json' | 'yaml');
     const requested = writeOptions(req);
     const result = await createObject(store, {
       namespace: routeParam(req, 'namespace'),
       body,
-      options: requested,
+      options: { ...requested, duplicateFields: duplicates },
     });
     if (requested.dryRun) result.code = 201;
     send(req, res, { result, form, now: options.now });
@@ -152,12 +154,12 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
   const update: Handler = async (req, res) => {
     const form = negotiate(req, 'object');
     const format = bodyFormat(header(req, 'content-type'), ['json', 'yaml']);
-    const body = decodeObject(req.body as Buffer, format as 'json' | 'yaml');
+    const { value: body, duplicates } = await decoder.object(req.body as Buffer, format as 'json' | 'yaml');
     const result = await updateObject(store, {
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
       body,
-      options: writeOptions(req),
+      options: { ...writeOptions(req), duplicateFields: duplicates },
     });
     send(req, res, { result, form, now: options.now });
   };
@@ -172,15 +174,18 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     ]);
     const force = queryValue(requestQuery(req), 'force');
     if (type === 'apply-patch') {
-      const applied = decodeOptional(req.body as Buffer | undefined, 'yaml');
+      const { value: applied, duplicates } = await decoder.optional(req.body as Buffer | undefined, 'yaml');
       if (applied === undefined) throw StatusError.badRequest('the apply configuration is empty');
+      const requested = writeOptions(req);
+      const warnings = applyDuplicateWarnings(duplicates, requested.fieldValidation);
       const result = await applyObject(store, {
         namespace: routeParam(req, 'namespace'),
         name: routeParam(req, 'name'),
         applied,
         force: force === 'true' || force === '1',
-        options: writeOptions(req),
+        options: requested,
       });
+      result.warnings = [...warnings, ...result.warnings];
       send(req, res, { result, form, now: options.now });
       return;
     }
@@ -193,14 +198,16 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
         },
       ]);
     }
-    const body = decodeOptional(req.body as Buffer | undefined, 'json');
+    const { value: body, duplicates } = await decoder.optional(req.body as Buffer | undefined, 'json', {
+      jsonPatch: type === 'json-patch',
+    });
     if (body === undefined) throw StatusError.badRequest('the patch is empty');
     const result = await patchObject(store, {
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
       patch: body,
       type: type as 'json-patch' | 'merge-patch' | 'strategic-merge-patch',
-      options: writeOptions(req),
+      options: { ...writeOptions(req), duplicateFields: duplicates },
     });
     send(req, res, { result, form, now: options.now });
   };
@@ -219,7 +226,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     const result = await deleteObject(store, {
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
-      options: parseDeleteOptions(req),
+      options: await parseDeleteOptions(req, decoder),
     });
     send(req, res, { result, form, now: options.now });
   };
@@ -230,7 +237,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     const result = await deleteCollection(store, {
       namespace: routeParam(req, 'namespace'),
       params,
-      options: parseDeleteOptions(req),
+      options: await parseDeleteOptions(req, decoder),
     });
     send(req, res, { result, form, now: options.now });
   };

@@ -23,9 +23,20 @@ import type { ResourceStrategy } from './strategy';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
+/**
+ * Keys the body gave twice (the last one won), as the decoder words them: `duplicate field
+ * "spec.replicas"` (JSON) or `line 7: key "replicas" already set in map` (YAML, go-yaml's words).
+ */
+export interface DuplicateFields {
+  yaml: boolean;
+  messages: string[];
+}
+
 export interface WriteOptions {
   dryRun: boolean;
   fieldValidation: FieldValidation;
+  /** Found while decoding the body; fieldValidation treats them with the unknown fields. */
+  duplicateFields?: DuplicateFields;
   /** `?fieldManager=`; else the User-Agent's program name is the manager, as in Kubernetes. */
   fieldManager?: string;
   userAgent?: string;
@@ -56,6 +67,9 @@ export interface DeleteResult {
 
 /** generateName suffixes use the alphabet of k8s.io/apimachinery/pkg/util/rand (no vowels, no confusables). */
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** names.SimpleNameGenerator: a longer generateName is cut so that prefix and suffix fit in 63. */
+const MAX_GENERATED_NAME_PREFIX = 63 - 5;
 
 function randomSuffix(): string {
   let out = '';
@@ -235,7 +249,7 @@ export class RegistryStore {
     // Mutating admission sees the object as sent, before the registry fills in names and system fields.
     if (this.admission) await this.admission.admit(this.createAttributes(obj, options));
     if (!meta.name && typeof meta.generateName === 'string' && meta.generateName) {
-      meta.name = `${meta.generateName}${randomSuffix()}`;
+      meta.name = `${meta.generateName.slice(0, MAX_GENERATED_NAME_PREFIX)}${randomSuffix()}`;
     }
     // Server-owned fields (rest.FillObjectMetaSystemFields); client values are ignored.
     meta.uid = randomUUID();
@@ -287,6 +301,8 @@ export class RegistryStore {
       );
     }
     if (!meta.resourceVersion) {
+      // A CRD does not create on update: a missing object is 404 whether or not a version is given.
+      if (!(await this.exists(namespace, name))) throw StatusError.notFound(this.ref, name);
       throw StatusError.invalid({ group: this.strategy.group, kind: this.strategy.kind }, name, [
         {
           reason: 'FieldValueInvalid',
@@ -465,14 +481,24 @@ export class RegistryStore {
   }
 }
 
-/** fieldValidation on unknown fields: Strict refuses them (400), Warn warns, Ignore says nothing. */
+/**
+ * fieldValidation on duplicate and unknown fields (Kubernetes' strict decoding errors, duplicates
+ * first as a CRD's decoder finds them): Strict refuses them (400), Warn warns, Ignore says nothing.
+ */
 function unknownFieldWarnings(unknownFields: string[], options: WriteOptions): string[] {
-  if (unknownFields.length === 0 || options.fieldValidation === 'Ignore') return [];
-  const messages = unknownFields.map((f) => `unknown field "${f}"`);
+  const duplicates = options.duplicateFields?.messages ?? [];
+  if ((unknownFields.length === 0 && duplicates.length === 0) || options.fieldValidation === 'Ignore')
+    return [];
+  const unknown = unknownFields.map((f) => `unknown field "${f}"`);
   if (options.fieldValidation === 'Strict') {
-    throw StatusError.badRequest(`strict decoding error: ${messages.join(', ')}`);
+    // go-yaml reports all of a document's duplicates as one error, a line each.
+    const decoding =
+      options.duplicateFields?.yaml && duplicates.length > 0
+        ? [`yaml: unmarshal errors:\n  ${duplicates.join('\n  ')}`]
+        : duplicates;
+    throw StatusError.badRequest(`strict decoding error: ${[...decoding, ...unknown].join(', ')}`);
   }
-  return messages;
+  return [...duplicates, ...unknown];
 }
 
 function isPlainObject(value: unknown): value is KubeObject {

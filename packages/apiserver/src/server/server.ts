@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type { ServerConfig } from '../config/flags';
 import { createApp } from '../http/app';
+import { createBodyDecoder } from '../http/body';
 import { createShutdownGate } from '../http/shutdown-gate';
 import type { Logger } from '../logging/logger';
 import { fooStatusStrategy } from '../registry/foo-status-strategy';
@@ -107,6 +108,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const statusStore = new RegistryStore(storage, fooStatusStrategy);
   let shuttingDown = false;
   const gate = createShutdownGate();
+  const decoder = createBodyDecoder();
 
   const app = createApp({
     store,
@@ -123,6 +125,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     minRequestTimeoutMs: config.minRequestTimeoutMs,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
     maxRequestBytes: config.maxRequestBytes,
+    decoder,
     shutdown: gate,
   });
 
@@ -192,6 +195,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await closed;
       clearTimeout(forced);
       await storage.close();
+      await decoder.close();
       auth.close();
       admission.close();
       logger.info('stopped');

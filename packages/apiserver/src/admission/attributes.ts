@@ -4,26 +4,46 @@
  * change the object) before the object is validated, every validating one (`validate`) after,
  * just before the write. A plugin refuses by throwing a StatusError; nothing is written then.
  */
+import type { UserInfo } from '../auth/user';
 import type { KubeObject } from '../storage/interface';
+
+/** Who asks (authentication's user.Info), as admission sees the requester. */
+export type AdmissionUser = UserInfo;
 
 export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE';
 
-export interface AdmissionAttributes {
-  operation: AdmissionOperation;
+export interface GroupVersionKind {
   group: string;
   version: string;
   kind: string;
+}
+
+export interface GroupVersionResource {
+  group: string;
+  version: string;
   resource: string;
-  subresource?: string;
+}
+
+export interface AdmissionAttributes {
+  operation: AdmissionOperation;
+  /** What `object` is (autoscaling/v1 Scale on foos/scale). */
+  kind: GroupVersionKind;
+  resource: GroupVersionResource;
+  /** '' for the main resource, else 'status' or 'scale'. */
+  subresource: string;
   /** '' for cluster-scoped resources. */
   namespace: string;
-  /** The object's name; for a create with generateName, what the name will be generated from. */
+  /** The object's name; for a create with generateName, '' (subjectName names the generateName). */
   name: string;
-  /** The object about to be stored (CREATE, UPDATE). */
+  /** The object about to be stored (CREATE, UPDATE); a mutating plugin may change it in place. */
   object?: KubeObject;
   /** The stored object (UPDATE, DELETE). */
   oldObject?: KubeObject;
   dryRun: boolean;
+  /** Who asks; absent only for writes the server makes itself. */
+  userInfo?: AdmissionUser;
+  /** The operation's options as sent (meta.k8s.io/v1 CreateOptions, UpdateOptions, PatchOptions, DeleteOptions). */
+  options?: Record<string, unknown>;
 }
 
 export interface AdmissionPlugin {

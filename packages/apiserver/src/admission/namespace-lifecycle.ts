@@ -53,7 +53,7 @@ export function namespaceLifecycle(options: NamespaceLifecycleOptions): Admissio
     async admit(attributes: AdmissionAttributes): Promise<void> {
       // Cluster-scoped objects have no namespace to check; deleting is always allowed.
       if (!attributes.namespace || attributes.operation === 'DELETE') return;
-      const ref = { group: attributes.group, resource: attributes.resource };
+      const ref = { group: attributes.resource.group, resource: attributes.resource.resource };
       if (!(await options.namespaces.waitForSync(syncTimeoutMs))) {
         throw StatusError.forbidden(ref, subjectName(attributes), 'not yet ready to handle request');
       }

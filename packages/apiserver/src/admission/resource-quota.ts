@@ -156,13 +156,13 @@ export function resourceQuota(options: ResourceQuotaOptions): AdmissionPlugin {
       if (attributes.operation !== 'CREATE' || !attributes.namespace) return;
       if (!(await options.quotas.waitForSync(syncTimeoutMs))) {
         throw StatusError.forbidden(
-          { group: attributes.group, resource: attributes.resource },
+          { group: attributes.resource.group, resource: attributes.resource.resource },
           subjectName(attributes),
           'not yet ready to handle request',
         );
       }
       const namespace = attributes.namespace;
-      if (!quotasOf(namespace).some((q) => matches(q, countResource(attributes)))) return;
+      if (!quotasOf(namespace).some((q) => matches(q, countResource(attributes.resource)))) return;
       await new Promise<void>((resolve, reject) => {
         let queue = queues.get(namespace);
         const first = !queue;
@@ -192,10 +192,10 @@ function matches(quota: ResourceQuota, resource: string): boolean {
  * 403 when its usage is not known yet or it would exceed one.
  */
 function charge(quotas: ResourceQuota[], attributes: AdmissionAttributes): ResourceQuota[] {
-  const resource = countResource(attributes);
+  const resource = countResource(attributes.resource);
   const forbidden = (why: string) =>
     StatusError.forbidden(
-      { group: attributes.group, resource: attributes.resource },
+      { group: attributes.resource.group, resource: attributes.resource.resource },
       subjectName(attributes),
       why,
     );

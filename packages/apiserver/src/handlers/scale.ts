@@ -5,7 +5,7 @@
  */
 import { applyPatch } from '../registry/apply-patch';
 import type { PatchType } from '../registry/apply-patch';
-import { replicasFromScale, toScale } from '../registry/scale';
+import { replicasFromScale, scaleAdmissionView, toScale } from '../registry/scale';
 import type { RegistryStore, WriteOptions } from '../registry/store';
 import type { KubeObject } from '../storage/interface';
 
@@ -30,7 +30,11 @@ export async function updateScale(
   const { object, warnings } = await store.updateWith(
     request,
     (current) => ({ ...current, spec: { ...(current.spec as object), replicas } }),
-    { options: request.options, preconditions: rv ? { resourceVersion: rv } : undefined },
+    {
+      options: request.options,
+      preconditions: rv ? { resourceVersion: rv } : undefined,
+      view: scaleAdmissionView,
+    },
   );
   return { code: 200, scale: toScale(object), warnings };
 }
@@ -53,7 +57,11 @@ export async function patchScale(
         spec: { ...(current.spec as object), replicas: replicasFromScale(scale, request.name) },
       };
     },
-    { options: request.options, preconditions: rv ? { resourceVersion: rv } : undefined },
+    {
+      options: request.options,
+      preconditions: rv ? { resourceVersion: rv } : undefined,
+      view: scaleAdmissionView,
+    },
   );
   return { code: 200, scale: toScale(object), warnings };
 }

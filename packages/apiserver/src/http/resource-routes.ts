@@ -16,16 +16,18 @@ import { applyObject } from '../handlers/apply';
 import { patchObject } from '../handlers/patch';
 import { updateObject } from '../handlers/update';
 import { openWatch } from '../handlers/watch';
-import type { RegistryStore, WriteOptions } from '../registry/store';
+import type { RegistryStore } from '../registry/store';
+import type { UserInfo } from '../auth/user';
 import { parseIncludeObject } from '../registry/table';
 import { applyDuplicateWarnings } from './body';
 import { parseDeleteOptions } from './delete-options';
+import { writeOptionsOf } from './write-options';
 import type { BodyDecoder } from './body';
 import { header, requestQuery, routeParam } from './exchange';
 import type { ApiHandler, ApiRequest, ApiResponse } from './exchange';
 import { bodyFormat, negotiator } from './negotiation';
 import type { ResponseForm } from './negotiation';
-import { parseListParams, parseWriteOptions, queryValue } from './query';
+import { parseListParams, queryValue } from './query';
 import { sendBody, sendText, setWarnings, storedJson, transformList, transformObject } from './respond';
 import { streamWatch } from './watch-stream';
 
@@ -83,9 +85,6 @@ function send(
 }
 
 /** The write's query options, with the User-Agent that names the default field manager. */
-function writeOptions(req: ApiRequest): WriteOptions {
-  return { ...parseWriteOptions(requestQuery(req)), userAgent: header(req, 'user-agent') };
-}
 
 function wrap(handler: Handler): ApiHandler {
   return (req, res, next): void => {
@@ -141,7 +140,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     const form = negotiate(req, 'object');
     const format = bodyFormat(header(req, 'content-type'), ['json', 'yaml']);
     const { value: body, duplicates } = await decoder.object(req.body as Buffer, format as 'json' | 'yaml');
-    const requested = writeOptions(req);
+    const requested = writeOptionsOf(req, res);
     const result = await createObject(store, {
       namespace: routeParam(req, 'namespace'),
       body,
@@ -159,7 +158,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
       body,
-      options: { ...writeOptions(req), duplicateFields: duplicates },
+      options: writeOptionsOf(req, res, { duplicateFields: duplicates }),
     });
     send(req, res, { result, form, now: options.now });
   };
@@ -176,13 +175,14 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     if (type === 'apply-patch') {
       const { value: applied, duplicates } = await decoder.optional(req.body as Buffer | undefined, 'yaml');
       if (applied === undefined) throw StatusError.badRequest('the apply configuration is empty');
-      const requested = writeOptions(req);
+      const forced = force === 'true' || force === '1';
+      const requested = writeOptionsOf(req, res, { optionsKind: 'PatchOptions', force: forced });
       const warnings = applyDuplicateWarnings(duplicates, requested.fieldValidation);
       const result = await applyObject(store, {
         namespace: routeParam(req, 'namespace'),
         name: routeParam(req, 'name'),
         applied,
-        force: force === 'true' || force === '1',
+        force: forced,
         options: requested,
       });
       result.warnings = [...warnings, ...result.warnings];
@@ -207,7 +207,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
       name: routeParam(req, 'name'),
       patch: body,
       type: type as 'json-patch' | 'merge-patch' | 'strategic-merge-patch',
-      options: { ...writeOptions(req), duplicateFields: duplicates },
+      options: writeOptionsOf(req, res, { duplicateFields: duplicates, optionsKind: 'PatchOptions' }),
     });
     send(req, res, { result, form, now: options.now });
   };
@@ -226,7 +226,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     const result = await deleteObject(store, {
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
-      options: await parseDeleteOptions(req, decoder),
+      options: { ...(await parseDeleteOptions(req, decoder)), user: res.locals.user as UserInfo | undefined },
     });
     send(req, res, { result, form, now: options.now });
   };
@@ -237,7 +237,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     const result = await deleteCollection(store, {
       namespace: routeParam(req, 'namespace'),
       params,
-      options: await parseDeleteOptions(req, decoder),
+      options: { ...(await parseDeleteOptions(req, decoder)), user: res.locals.user as UserInfo | undefined },
     });
     send(req, res, { result, form, now: options.now });
   };

@@ -16,7 +16,8 @@ import { applyDuplicateWarnings } from './body';
 import type { BodyDecoder } from './body';
 import { bodyFormat, negotiateResponse } from './negotiation';
 import type { ResponseForm } from './negotiation';
-import { parseWriteOptions, queryValue } from './query';
+import { queryValue } from './query';
+import { writeOptionsOf } from './write-options';
 import { sendBody, setWarnings } from './respond';
 
 export interface SubresourceRoutesOptions {
@@ -97,28 +98,24 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
     const result = await updateObject(statusStore, {
       ...target(req),
       body,
-      options: {
-        ...parseWriteOptions(req.query),
-        userAgent: req.get('user-agent'),
-        duplicateFields: duplicates,
-      },
+      options: writeOptionsOf(req, res, { duplicateFields: duplicates }),
     });
     reply(res, { code: 200, body: result.object, warnings: result.warnings, form: f });
   };
   const statusPatch: Handler = async (req, res) => {
     const f = form(req);
-    const options = { ...parseWriteOptions(req.query), userAgent: req.get('user-agent') };
+    const options = writeOptionsOf(req, res, { optionsKind: 'PatchOptions' });
     // Server-side apply to status (controllers' Status().Patch(..., client.Apply)); never creates.
     if (isApply(req)) {
       const { value: applied, duplicates } = await decoder.optional(req.body as Buffer | undefined, 'yaml');
       if (applied === undefined) throw StatusError.badRequest('the apply configuration is empty');
       const warnings = applyDuplicateWarnings(duplicates, options.fieldValidation);
-      const force = queryValue(req.query, 'force');
+      const force = queryValue(req.query, 'force') === 'true' || queryValue(req.query, 'force') === '1';
       const result = await applyObject(statusStore, {
         ...target(req),
         applied,
-        force: force === 'true' || force === '1',
-        options,
+        force,
+        options: { ...options, force },
       });
       reply(res, {
         code: result.code,
@@ -148,11 +145,7 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
     const result = await updateScale(store, {
       ...target(req),
       body,
-      options: {
-        ...parseWriteOptions(req.query),
-        userAgent: req.get('user-agent'),
-        duplicateFields: duplicates,
-      },
+      options: writeOptionsOf(req, res, { duplicateFields: duplicates }),
     });
     reply(res, { code: 200, body: result.scale, warnings: result.warnings, form: f });
   };
@@ -162,11 +155,7 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
     const result = await patchScale(store, {
       ...target(req),
       ...patch,
-      options: {
-        ...parseWriteOptions(req.query),
-        userAgent: req.get('user-agent'),
-        duplicateFields: duplicates,
-      },
+      options: writeOptionsOf(req, res, { duplicateFields: duplicates, optionsKind: 'PatchOptions' }),
     });
     reply(res, { code: 200, body: result.scale, warnings: result.warnings, form: f });
   };

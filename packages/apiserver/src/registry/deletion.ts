@@ -6,6 +6,7 @@
  * `orphan` → it strips the ownerReferences from the dependents and removes the finalizer;
  * `foregroundDeletion` → it deletes the blocking dependents first, then removes the finalizer.
  */
+import type { AdmissionUser } from '../admission/attributes';
 import { StatusError } from '../errors/status-error';
 import type { KubeObject, Preconditions } from '../storage/interface';
 
@@ -15,6 +16,8 @@ export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
 export interface DeletionOptions {
   preconditions?: Preconditions;
   dryRun: boolean;
+  /** Who asks, for admission. */
+  user?: AdmissionUser;
   propagationPolicy?: PropagationPolicy;
   /** Deprecated (`true` = Orphan, `false` = Background); never beside propagationPolicy. */
   orphanDependents?: boolean;

@@ -5,6 +5,7 @@
  */
 import { StatusError } from '../errors/status-error';
 import type { KubeObject } from '../storage/interface';
+import type { AdmissionView } from './admission-request';
 
 export interface Scale {
   apiVersion: 'autoscaling/v1';
@@ -53,3 +54,14 @@ export function replicasFromScale(body: unknown, name: string): number {
   }
   return replicas;
 }
+
+/** How admission sees a write through foos/scale: the Scale, and a mutated Scale's replicas carried back. */
+export const scaleAdmissionView: AdmissionView = {
+  subresource: 'scale',
+  kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+  toView: (obj) => toScale(obj) as unknown as KubeObject,
+  fromView: (view, obj) => ({
+    ...obj,
+    spec: { ...(obj.spec as object), replicas: replicasFromScale(view, String(obj.metadata.name)) },
+  }),
+};

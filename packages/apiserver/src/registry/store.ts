@@ -6,7 +6,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { FieldError } from '@pwk/api';
-import type { AdmissionAttributes, AdmissionChain } from '../admission/attributes';
+import type { AdmissionChain, AdmissionUser } from '../admission/attributes';
 import { StatusError } from '../errors/status-error';
 import type { StatusCause } from '../errors/status-error';
 import { InvalidKeyError, NotFoundError } from '../storage/errors';
@@ -18,6 +18,8 @@ import {
   markAsDeleting,
 } from './deletion';
 import type { DeletionOptions } from './deletion';
+import { admissionAttributes } from './admission-request';
+import type { AdmissionRequest, AdmissionView } from './admission-request';
 import { applyConfiguration, defaultManagerName, recordUpdate } from './managed-fields';
 import type { ResourceStrategy } from './strategy';
 
@@ -40,6 +42,12 @@ export interface WriteOptions {
   /** `?fieldManager=`; else the User-Agent's program name is the manager, as in Kubernetes. */
   fieldManager?: string;
   userAgent?: string;
+  /** Who asks, for admission. */
+  user?: AdmissionUser;
+  /** Which options a PATCH or apply came with (admission shows PatchOptions); default by operation. */
+  optionsKind?: 'PatchOptions';
+  /** Apply's `force`, as admission shows it in PatchOptions. */
+  force?: boolean;
 }
 
 /** 'record': the write's changed fields go to its manager; 'keep': managedFields are already set (apply). */
@@ -207,21 +215,75 @@ export class RegistryStore {
     return this.storage.currentRevision();
   }
 
-  private createAttributes(object: KubeObject, options: WriteOptions): AdmissionAttributes {
-    const { group, version, kind, resource } = this.strategy;
-    const namespace = String(object.metadata.namespace ?? '');
-    const name = String(object.metadata.name ?? '');
+  /** The operation's options as admission shows them. */
+  private writeOptionsFor(
+    operation: 'CREATE' | 'UPDATE',
+    options: WriteOptions,
+  ): AdmissionRequest['options'] {
+    const kind = options.optionsKind ?? (operation === 'CREATE' ? 'CreateOptions' : 'UpdateOptions');
     return {
-      operation: 'CREATE',
-      group,
-      version,
       kind,
-      resource,
-      namespace,
-      name,
-      object,
-      dryRun: options.dryRun,
+      fields: {
+        fieldManager: options.fieldManager,
+        fieldValidation: options.fieldValidation,
+        force: kind === 'PatchOptions' ? options.force : undefined,
+      },
     };
+  }
+
+  /** Mutating admission on a write: the object as the plugins left it. */
+  private async admitWrite(
+    request: Omit<AdmissionRequest, 'options' | 'dryRun' | 'user'>,
+    options: WriteOptions,
+  ): Promise<KubeObject> {
+    const attributes = admissionAttributes(this.strategy, {
+      ...request,
+      dryRun: options.dryRun,
+      user: options.user,
+      options: this.writeOptionsFor(request.operation as 'CREATE' | 'UPDATE', options),
+    });
+    await this.admission!.admit(attributes);
+    const mutated = attributes.object ?? request.object!;
+    return request.view ? request.view.fromView(mutated, request.object!) : mutated;
+  }
+
+  /** Validating admission on exactly what is about to be stored. */
+  private async validateWrite(
+    request: Omit<AdmissionRequest, 'options' | 'dryRun' | 'user'>,
+    options: WriteOptions,
+  ): Promise<void> {
+    await this.admission!.validate(
+      admissionAttributes(this.strategy, {
+        ...request,
+        dryRun: options.dryRun,
+        user: options.user,
+        options: this.writeOptionsFor(request.operation as 'CREATE' | 'UPDATE', options),
+      }),
+    );
+  }
+
+  /** Admission of a DELETE (mutating, then validating), on the object as it is stored. */
+  private async admitDelete(current: KubeObject, options: DeletionOptions): Promise<void> {
+    if (!this.admission) return;
+    const attributes = admissionAttributes(this.strategy, {
+      operation: 'DELETE',
+      namespace: String(current.metadata.namespace ?? ''),
+      name: String(current.metadata.name ?? ''),
+      oldObject: current,
+      dryRun: options.dryRun,
+      user: options.user,
+      options: {
+        kind: 'DeleteOptions',
+        fields: {
+          propagationPolicy: options.propagationPolicy,
+          orphanDependents: options.orphanDependents,
+          gracePeriodSeconds: options.gracePeriodSeconds,
+          preconditions: options.preconditions,
+        },
+      },
+    });
+    await this.admission.admit(attributes);
+    await this.admission.validate(attributes);
   }
 
   private manager(options: WriteOptions): string {
@@ -235,8 +297,8 @@ export class RegistryStore {
     tracking: FieldTracking = 'record',
   ): Promise<WriteResult> {
     this.checkTypeMeta(body);
-    const obj = structuredClone(body);
-    const meta = (obj.metadata ??= {});
+    let obj = structuredClone(body);
+    let meta = (obj.metadata ??= {});
     if (meta.namespace && meta.namespace !== namespace) {
       throw StatusError.badRequest(
         'the namespace of the provided object does not match the namespace sent on the request',
@@ -247,7 +309,12 @@ export class RegistryStore {
       throw StatusError.badRequest('resourceVersion should not be set on objects to be created');
     }
     // Mutating admission sees the object as sent, before the registry fills in names and system fields.
-    if (this.admission) await this.admission.admit(this.createAttributes(obj, options));
+    if (this.admission) {
+      const request = { operation: 'CREATE' as const, namespace, name: String(meta.name ?? ''), object: obj };
+      obj = await this.admitWrite(request, options);
+      meta = obj.metadata ??= {};
+      meta.namespace = namespace;
+    }
     if (!meta.name && typeof meta.generateName === 'string' && meta.generateName) {
       meta.name = `${meta.generateName.slice(0, MAX_GENERATED_NAME_PREFIX)}${randomSuffix()}`;
     }
@@ -265,7 +332,9 @@ export class RegistryStore {
     const admitted = this.admit(tracked, options);
     const name = String(admitted.object.metadata.name);
     // Validating admission (quota last) on exactly what is about to be stored, never after.
-    if (this.admission) await this.admission.validate(this.createAttributes(admitted.object, options));
+    if (this.admission) {
+      await this.validateWrite({ operation: 'CREATE', namespace, name, object: admitted.object }, options);
+    }
     if (options.dryRun) {
       // A dry run goes as far as storage would: a taken name is still a conflict.
       if (await this.exists(namespace, name)) throw StatusError.alreadyExists(this.ref, name);
@@ -325,12 +394,18 @@ export class RegistryStore {
   async updateWith(
     target: { namespace: string; name: string },
     next: (current: KubeObject) => KubeObject,
-    opts: { options: WriteOptions; preconditions?: Preconditions; tracking?: FieldTracking },
+    opts: {
+      options: WriteOptions;
+      preconditions?: Preconditions;
+      tracking?: FieldTracking;
+      /** How admission sees this write, when it is a subresource of another kind (foos/scale). */
+      view?: AdmissionView;
+    },
   ): Promise<WriteResult> {
     const key = this.key(target.namespace, target.name);
     let warnings: string[] = [];
     let admittedObject: KubeObject | undefined;
-    const tryUpdate = (current: KubeObject): KubeObject => {
+    const tryUpdate = async (current: KubeObject): Promise<KubeObject> => {
       let obj = next(structuredClone(current));
       const meta = (obj.metadata ??= {});
       meta.name = target.name;
@@ -351,7 +426,10 @@ export class RegistryStore {
       }
       this.strategy.prepareForUpdate(obj, current);
       checkNoNewFinalizers(this.strategy, obj, current);
+      const request = { operation: 'UPDATE' as const, ...target, oldObject: current, view: opts.view };
+      if (this.admission) obj = await this.admitWrite({ ...request, object: obj }, opts.options);
       const admitted = this.admit(obj, opts.options, current);
+      if (this.admission) await this.validateWrite({ ...request, object: admitted.object }, opts.options);
       const generation = Number(current.metadata.generation ?? 1);
       admitted.object.metadata.generation = this.strategy.generationChanged(admitted.object, current)
         ? generation + 1
@@ -364,7 +442,7 @@ export class RegistryStore {
       if (opts.options.dryRun) {
         const current = await this.storage.get(key);
         checkPreconditions(this.ref, current, opts.preconditions);
-        return { object: tryUpdate(current), warnings };
+        return { object: await tryUpdate(current), warnings };
       }
       const stored = await this.storage.guaranteedUpdate(key, tryUpdate, {
         preconditions: opts.preconditions,
@@ -439,8 +517,14 @@ export class RegistryStore {
         const marked = await this.markForDeletion(key, current, options);
         if (marked !== DELETE_NOW) return { pending: true, object: marked };
       }
-      if (options.dryRun) return { pending: false, object: current };
-      const deleted = await this.storage.delete(key, { preconditions: options.preconditions });
+      if (options.dryRun) {
+        await this.admitDelete(current, options);
+        return { pending: false, object: current };
+      }
+      const deleted = await this.storage.delete(key, {
+        preconditions: options.preconditions,
+        validateDeletion: this.admission ? (stored) => this.admitDelete(stored, options) : undefined,
+      });
       return { pending: false, object: deleted };
     } catch (err) {
       if (isMissing(err)) throw StatusError.notFound(this.ref, target.name);
@@ -464,15 +548,16 @@ export class RegistryStore {
     current: KubeObject,
     options: DeletionOptions,
   ): Promise<KubeObject | typeof DELETE_NOW> {
-    const mark = (cur: KubeObject): KubeObject => {
+    const mark = async (cur: KubeObject): Promise<KubeObject> => {
       checkDeletePreconditions(this.strategy, cur, options.preconditions);
+      await this.admitDelete(cur, options);
       const finalizers = this.finalizersOnDelete(cur, options);
       const next = finalizers ? { ...cur, metadata: { ...cur.metadata, finalizers } } : cur;
       if (finalizersOf(next).length === 0) throw DELETE_NOW;
       return markAsDeleting(next, rfc3339Seconds(this.now()));
     };
     try {
-      if (options.dryRun) return mark(structuredClone(current));
+      if (options.dryRun) return await mark(structuredClone(current));
       return await this.storage.guaranteedUpdate(key, mark, { preconditions: options.preconditions });
     } catch (err) {
       if (err === DELETE_NOW) return DELETE_NOW;

@@ -106,7 +106,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     authorize: auth.authorize,
     maxInFlight: { readOnly: config.maxRequestsInflight, mutating: config.maxMutatingRequestsInflight },
     requestTimeoutMs: config.requestTimeoutMs,
-    health: { storageReady: () => storage.ready(), shuttingDown: () => shuttingDown },
+    health: {
+      storageProblem: () =>
+        storage.ready() ? undefined : (storage.notReadyReason?.() ?? 'storage is not ready'),
+      shuttingDown: () => shuttingDown,
+    },
     now: () => new Date(),
     minRequestTimeoutMs: config.minRequestTimeoutMs,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,

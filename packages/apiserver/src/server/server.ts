@@ -17,6 +17,7 @@ import type { createEtcdStorage } from '../storage/etcd/etcd-storage';
 import { createFileStorage } from '../storage/file/file-storage';
 import type { Storage } from '../storage/interface';
 import { loadServingCertificate } from './certificates';
+import { loadedObjectCheck } from './loaded-object-check';
 import type { ServingCertificate } from './certificates';
 import { setUpDelegatedAuth } from './delegated-auth';
 import { watchFileChanges } from './file-change-watcher';
@@ -90,7 +91,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           logger,
           eventWindow: config.eventWindow,
         })
-      : await createFileStorage({ dataDir: config.dataDir, logger, eventWindow: config.eventWindow });
+      : await createFileStorage({
+          dataDir: config.dataDir,
+          logger,
+          eventWindow: config.eventWindow,
+          checkLoaded: loadedObjectCheck,
+        });
   const store = new RegistryStore(storage, fooStrategy);
   const statusStore = new RegistryStore(storage, fooStatusStrategy);
   let shuttingDown = false;

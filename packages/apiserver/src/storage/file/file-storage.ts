@@ -35,6 +35,7 @@ import type { LoggedChange, StoredEntry } from './event-window';
 import { FileIndex } from './file-index';
 import { listCollection } from './list';
 import { loadDataDir } from './loader';
+import type { StoredObjectCheckRef } from './object-check';
 import { PROBE_FILE, fileNameFor, objectDir } from './paths';
 import { RevisionCounter } from './revision-counter';
 import { WatchHub } from './watch-hub';
@@ -50,6 +51,11 @@ export interface FileStorageOptions {
   watchBuffer?: number;
   revisionBlock?: number;
   lock?: LockOptions;
+  /**
+   * The schema check of the objects loaded at start-up (object-check.ts): an object it refuses
+   * is quarantined, not served. Server assembly passes the kinds' validation.
+   */
+  checkLoaded?: StoredObjectCheckRef;
   /** While writes fail, how often a small probe write checks whether they can succeed (default 1 s). */
   writeProbeIntervalMs?: number;
   /** Tests only: the file system calls of durable writes (see durable-fs.ts). */
@@ -63,7 +69,7 @@ export async function createFileStorage(options: FileStorageOptions): Promise<St
   const lock = await acquireDataDirLock(options.dataDir, options.lock);
   try {
     const started = Date.now();
-    const loaded = await loadDataDir(options.dataDir, { logger, now });
+    const loaded = await loadDataDir(options.dataDir, { logger, now, check: options.checkLoaded });
     const syncer = new DirectorySyncer(options.diskOps);
     const counter = await RevisionCounter.open({
       dataDir: options.dataDir,

@@ -1,7 +1,8 @@
 /**
  * The start-up scan of the data dir: every stored object is read and checked, leftovers of a
- * crash are handled, never served: temp files are removed; a file that cannot be parsed or does
- * not match its place (name, namespace, resourceVersion) is moved to `quarantine/` and logged.
+ * crash are handled, never served: temp files are removed; a file that cannot be parsed, does
+ * not match its place (name, namespace, resourceVersion) or fails its kind's schema (the check
+ * server assembly hands in, object-check.ts) is moved to `quarantine/` and logged.
  *
  * The scan reports what it found as plain messages (load-messages.ts), so that it can run in a
  * worker thread: all the garbage it makes (directory listings, parsed objects) then lives and
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { isDNS1123Label, isDNS1123Subdomain } from '@pwk/api';
 import { collectionId, objectId } from '../keys';
 import type { LoadMessage } from './load-messages';
+import type { StoredObjectCheck } from './object-check';
 import { LOCK_FILE, QUARANTINE_DIR, REVISION_FILE, TEMP_PREFIX, fileNameFor } from './paths';
 
 export interface ScanOptions {
@@ -21,6 +23,8 @@ export interface ScanOptions {
   /** Suffix of quarantined files' names (when the scan started). */
   stamp: string;
   emit: (message: LoadMessage) => void;
+  /** Refuses objects that fail their kind's schema (none are refused without it). */
+  check?: StoredObjectCheck;
   /** Called every few hundred files: in-process, it lets the event loop run. */
   pause?: () => Promise<void>;
 }
@@ -36,6 +40,8 @@ interface FileDir {
 }
 
 interface FileTask {
+  /** `group/resource`. */
+  collection: string;
   namespace: string;
   fileName: string;
   fullPath: string;
@@ -125,7 +131,7 @@ interface ParsedFile {
 }
 
 /** Why the file cannot be served, or what it holds. */
-function parseFile(task: FileTask, json: string): ParsedFile | string {
+function parseFile(task: FileTask, json: string, check: StoredObjectCheck | undefined): ParsedFile | string {
   let obj: unknown;
   try {
     obj = JSON.parse(json);
@@ -145,6 +151,8 @@ function parseFile(task: FileTask, json: string): ParsedFile | string {
       ? Number(resourceVersion)
       : NaN;
   if (!Number.isSafeInteger(rev)) return 'metadata.resourceVersion is missing or invalid';
+  const problem = check?.(task.collection, obj);
+  if (problem !== undefined) return `does not match its schema: ${problem}`;
   // The store writes canonical JSON; keep the file's own string when it is that — a flat copy of
   // the bytes read, where the encoder's output is a string built from pieces.
   const canonical = JSON.stringify(obj);
@@ -210,7 +218,7 @@ export async function scanDataDir(options: ScanOptions): Promise<void> {
   let tempFilesRemoved = 0;
 
   /** Loads one file; returns a promise only when there is disk work beyond the read. */
-  const handle = (collection: string, task: FileTask): Promise<void> | undefined => {
+  const handle = (task: FileTask): Promise<void> | undefined => {
     if (task.fileName.startsWith(TEMP_PREFIX)) {
       tempFilesRemoved++;
       return unlink(task.fullPath).catch(() => {});
@@ -219,14 +227,17 @@ export async function scanDataDir(options: ScanOptions): Promise<void> {
       warn('file store: ignoring a file that is not an object', { path: task.fullPath });
       return undefined;
     }
-    const parsed = parseFile(task, readFileSync(task.fullPath, 'utf8'));
+    const parsed = parseFile(task, readFileSync(task.fullPath, 'utf8'), options.check);
     if (typeof parsed === 'string') {
       return quarantine(dataDir, task, stamp).then(() => {
         quarantined++;
-        warn('file store: quarantined an unreadable object file', { path: task.fullPath, reason: parsed });
+        warn('file store: quarantined an object file it cannot serve', {
+          path: task.fullPath,
+          reason: parsed,
+        });
       });
     }
-    batcher.add(collection, objectId(task.namespace, parsed.name), parsed.json);
+    batcher.add(task.collection, objectId(task.namespace, parsed.name), parsed.json);
     if (parsed.rev > highestRevision) highestRevision = parsed.rev;
     return undefined;
   };
@@ -236,7 +247,8 @@ export async function scanDataDir(options: ScanOptions): Promise<void> {
   for (const dir of fileDirs(dataDir, unexpected)) {
     const collection = collectionId(dir);
     for (const fileName of dir.files) {
-      const pending = handle(collection, {
+      const pending = handle({
+        collection,
         namespace: dir.namespace,
         fileName,
         fullPath: path.join(dir.dir, fileName),

@@ -19,6 +19,8 @@ import type { StorageLogger } from '../logger';
 import type { LoadMessage } from './load-messages';
 import { scanDataDir } from './load-scan';
 import { LoadedTexts } from './loaded-texts';
+import { loadObjectCheck } from './object-check';
+import type { StoredObjectCheckRef } from './object-check';
 
 export interface LoadResult {
   /** `group/resource` → id → the object's JSON, or its slot in `texts`. */
@@ -34,11 +36,14 @@ export interface LoadResult {
 export interface LoadOptions {
   logger: StorageLogger;
   now: () => Date;
+  /** The schema check of loaded objects (object-check.ts); none: only the store's own checks. */
+  check?: StoredObjectCheckRef;
 }
 
 export interface LoadWorkerData {
   dataDir: string;
   stamp: string;
+  check?: StoredObjectCheckRef;
 }
 
 const WORKER_FILE = path.join(__dirname, 'load-worker.js');
@@ -109,11 +114,12 @@ export async function loadDataDir(dataDir: string, opts: LoadOptions): Promise<L
   const stamp = opts.now().toISOString().replace(/[:.]/g, '-');
   const receiver = new Receiver(opts.logger);
   if (IN_WORKER) {
-    await scanInWorker({ dataDir, stamp }, receiver);
+    await scanInWorker({ dataDir, stamp, check: opts.check }, receiver);
   } else {
     await scanDataDir({
       dataDir,
       stamp,
+      check: opts.check && loadObjectCheck(opts.check),
       emit: (message) => receiver.accept(message),
       // Let health probes and timers run while a large store loads.
       pause: () => new Promise((resolve) => setImmediate(resolve)),

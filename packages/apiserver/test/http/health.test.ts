@@ -1,4 +1,4 @@
-import { startTestServer } from '../support/server';
+import { eventually, startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 
 describe('health, version and authentication at the door', () => {
@@ -49,9 +49,11 @@ describe('health, version and authentication at the door', () => {
 
   it('logs one access line per request with verb, path, status, latency and user', async () => {
     await server.request('GET', '/apis/bar.pwk.educative.io/v1beta1');
-    const line = server.logs.find(
-      (l) => l.message === 'request' && l.path === '/apis/bar.pwk.educative.io/v1beta1',
-    );
+    // Written when the response has gone out, so it may land just after the client has it.
+    const isLine = (l: Record<string, unknown>) =>
+      l.message === 'request' && l.path === '/apis/bar.pwk.educative.io/v1beta1';
+    await eventually(() => server.logs.some(isLine), 'the access line');
+    const line = server.logs.find(isLine);
     expect(line).toMatchObject({ verb: 'GET', status: 200, user: 'admin' });
     expect(typeof line?.latencyMs).toBe('number');
   });

@@ -8,6 +8,8 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileIndex } from '../../src/storage/file/file-index';
 import type { FileStorageOptions, createFileStorage } from '../../src/storage/file/file-storage';
+import type { LoadMessage } from '../../src/storage/file/load-messages';
+import { scanDataDir } from '../../src/storage/file/load-scan';
 import { LoadedTexts } from '../../src/storage/file/loaded-texts';
 import type { KubeObject } from '../../src/storage/interface';
 import { foo, keyOf } from './contract';
@@ -221,5 +223,34 @@ describe('file store start-up', () => {
       reason: 'does not match its schema: spec.replicas: Invalid value: "lots": must be of type integer',
     });
     expect((await store.list(FOOS)).items).toEqual(expected);
+  });
+  it('shares the files out between scans running at once: each object read by exactly one, each warning given once', async () => {
+    const expected = await writeStored(manyFoos(300));
+    const nsDir = path.join(stores.dataDir, GROUP, 'foos', 'ns-1');
+    await writeFile(path.join(nsDir, 'torn.json'), '{"apiVersion":"bar.pwk.educ');
+    await writeFile(path.join(stores.dataDir, '.tmp-0123456789abcdef'), '{"reserved":');
+    await mkdir(path.join(stores.dataDir, 'Not_A_Group'));
+    const messages: LoadMessage[] = [];
+    // Both at once, as the worker threads run them (each pauses so the other gets going).
+    await Promise.all(
+      [0, 1].map((index) =>
+        scanDataDir({
+          dataDir: stores.dataDir,
+          stamp: 'now',
+          shard: { index, count: 2 },
+          emit: (m) => messages.push(m),
+          pause: () => new Promise((r) => setImmediate(r)),
+        }),
+      ),
+    );
+    const ids = messages.flatMap((m) => (m.kind === 'batch' ? m.ids : m.kind === 'object' ? [m.id] : []));
+    expect(ids.sort()).toEqual(expected.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort());
+    const done = messages.filter((m) => m.kind === 'done');
+    expect(done.map((d) => d.quarantined).sort()).toEqual([0, 1]);
+    expect(done.map((d) => d.tempFilesRemoved).sort()).toEqual([0, 1]);
+    expect(messages.filter((m) => m.kind === 'warn').map((m) => m.fields.path)).toEqual(
+      expect.arrayContaining([path.join(nsDir, 'torn.json'), path.join(stores.dataDir, 'Not_A_Group')]),
+    );
+    expect(messages.filter((m) => m.kind === 'warn')).toHaveLength(2);
   });
 });

@@ -25,6 +25,8 @@ export interface ScanOptions {
   emit: (message: LoadMessage) => void;
   /** Refuses objects that fail their kind's schema (none are refused without it). */
   check?: StoredObjectCheck;
+  /** This scan's share of the files, when several scan the data dir at once (default: all). */
+  shard?: Shard;
   /** Called every few hundred files: in-process, it lets the event loop run. */
   pause?: () => Promise<void>;
 }
@@ -37,6 +39,23 @@ interface FileDir {
   dir: string;
   /** The names of the files in it. */
   files: string[];
+}
+
+/**
+ * Scan k of n takes the files whose name hashes to k (stable: a file moved or removed by another
+ * scan cannot change which scan owns the rest, as a position in a listing would). Only scan 0
+ * removes top-level temp files and reports unexpected entries above the object directories.
+ */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** FNV-1a: cheap, and spreads similar names (`foo-1`, `foo-2`) evenly. */
+function shardOf(name: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % count;
 }
 
 interface FileTask {
@@ -82,11 +101,14 @@ function dirents(dir: string): Dirent[] {
  * The data dir, one directory of files at a time. Directories are read as they are loaded,
  * never all up front: a list of every file of a large store would be tens of MB at once.
  */
-function* fileDirs(dataDir: string, warn: (where: string) => void): Generator<FileDir> {
+function* fileDirs(dataDir: string, shard: Shard, report: (where: string) => void): Generator<FileDir> {
+  const first = shard.index === 0;
+  const warn = (where: string) => first && report(where);
+  const mine = (name: string) => shard.count === 1 || shardOf(name, shard.count) === shard.index;
   const top = dirents(dataDir);
   // A revision reservation or lock takeover cut short by a crash.
   const temps = top.filter((g) => g.isFile() && g.name.startsWith(TEMP_PREFIX)).map((g) => g.name);
-  if (temps.length > 0) yield { group: '', resource: '', namespace: '', dir: dataDir, files: temps };
+  if (temps.length > 0 && first) yield { group: '', resource: '', namespace: '', dir: dataDir, files: temps };
   for (const g of top) {
     if (g.isFile() && g.name.startsWith(TEMP_PREFIX)) continue;
     if (RESERVED_TOP_LEVEL.has(g.name) || g.name.startsWith('.')) continue;
@@ -104,8 +126,9 @@ function* fileDirs(dataDir: string, warn: (where: string) => void): Generator<Fi
       const clusterScoped: string[] = [];
       const namespaces: string[] = [];
       for (const entry of dirents(resourceDir)) {
-        if (entry.isFile()) clusterScoped.push(entry.name);
-        else if (entry.isDirectory() && !isDNS1123Label(entry.name).length) namespaces.push(entry.name);
+        if (entry.isFile()) {
+          if (mine(entry.name)) clusterScoped.push(entry.name);
+        } else if (entry.isDirectory() && !isDNS1123Label(entry.name).length) namespaces.push(entry.name);
         else warn(path.join(resourceDir, entry.name));
       }
       const base = { group: g.name, resource: r.name };
@@ -114,8 +137,9 @@ function* fileDirs(dataDir: string, warn: (where: string) => void): Generator<Fi
         const nsDir = path.join(resourceDir, namespace);
         const files: string[] = [];
         for (const f of dirents(nsDir)) {
+          if (!mine(f.name)) continue;
           if (f.isFile()) files.push(f.name);
-          else warn(path.join(nsDir, f.name));
+          else report(path.join(nsDir, f.name));
         }
         yield { ...base, namespace, dir: nsDir, files };
       }
@@ -244,7 +268,7 @@ export async function scanDataDir(options: ScanOptions): Promise<void> {
 
   let handled = 0;
   const unexpected = (where: string) => warn('file store: ignoring an unexpected entry', { path: where });
-  for (const dir of fileDirs(dataDir, unexpected)) {
+  for (const dir of fileDirs(dataDir, options.shard ?? { index: 0, count: 1 }, unexpected)) {
     const collection = collectionId(dir);
     for (const fileName of dir.files) {
       const pending = handle({

@@ -11,10 +11,10 @@ import { loadObjectCheck } from './object-check';
 const port = parentPort;
 if (!port) throw new Error('load-worker runs only as a worker thread (see loader.ts)');
 const post = (message: LoadMessage) => port.postMessage(message);
-const { dataDir, stamp, check } = workerData as LoadWorkerData;
+const { dataDir, stamp, check, shard } = workerData as LoadWorkerData;
 
 Promise.resolve()
-  .then(() => scanDataDir({ dataDir, stamp, emit: post, check: check && loadObjectCheck(check) }))
+  .then(() => scanDataDir({ dataDir, stamp, shard, emit: post, check: check && loadObjectCheck(check) }))
   .catch((err: unknown) => {
     const { message, code } = err as NodeJS.ErrnoException;
     post({ kind: 'failed', message: message ?? String(err), ...(code ? { code } : {}) });

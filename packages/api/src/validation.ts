@@ -61,18 +61,58 @@ interface SchemaDef {
   innerType?: { _zod: { def: SchemaDef } };
 }
 
-/**
- * Whether the schema at `path` is an integer format (z.int32() and friends): Zod reports a
- * wrong type for them as expected "number", where Kubernetes says "integer".
- */
-function isIntegerField(path: readonly PathSegment[]): boolean {
+function schemaAt(path: readonly PathSegment[]): SchemaDef | undefined {
   let def: SchemaDef | undefined = (fooSchema as unknown as { _zod: { def: SchemaDef } })._zod.def;
   for (const seg of path) {
     while (def?.innerType) def = def.innerType._zod.def;
     def = typeof seg === 'string' ? def?.shape?.[seg]?._zod.def : undefined;
   }
   while (def?.innerType) def = def.innerType._zod.def;
+  return def;
+}
+
+/**
+ * Whether the schema at `path` is an integer format (z.int32() and friends): Zod reports a
+ * wrong type for them as expected "number", where Kubernetes says "integer".
+ */
+function isIntegerField(path: readonly PathSegment[]): boolean {
+  const def = schemaAt(path);
   return def?.type === 'number' && /^(u?int\d*|safeint)$/.test(def.format ?? '');
+}
+
+const INT32 = { minimum: -2147483648, maximum: 2147483647 };
+
+/**
+ * The bounds issues of an int32 field as Kubernetes states them: past 2^53 Zod checks the safe
+ * integer range first ("≤ 9007199254740991"), and below the field's own minimum it also reports
+ * int32's; say the int32 bound, and only the tightest lower bound.
+ */
+function int32Bounds(issues: readonly Issue[]): Issue[] {
+  const tightestMin = new Map<string, number>();
+  const out: Issue[] = [];
+  for (const issue of issues) {
+    if (
+      (issue.code !== 'too_big' && issue.code !== 'too_small') ||
+      schemaAt(issue.path)?.format !== 'int32'
+    ) {
+      out.push(issue);
+      continue;
+    }
+    const key = formatPath(issue.path);
+    if (issue.code === 'too_big') {
+      if (!out.some((o) => o.code === 'too_big' && formatPath(o.path) === key))
+        out.push({ ...issue, maximum: Math.min(Number(issue.maximum), INT32.maximum) });
+      continue;
+    }
+    const minimum = Math.max(Number(issue.minimum), INT32.minimum);
+    const earlier = tightestMin.get(key);
+    if (earlier !== undefined && earlier >= minimum) continue;
+    tightestMin.set(key, minimum);
+    const kept = out.findIndex((o) => o.code === 'too_small' && formatPath(o.path) === key);
+    if (kept >= 0) out.splice(kept, 1);
+    out.push({ ...issue, minimum });
+  }
+  return out;
 }
 
 function toFieldErrors(issue: Issue, input: unknown): FieldError[] {
@@ -122,7 +162,7 @@ export function validateFoo(obj: unknown): FooValidationResult {
   const result = fooSchema.safeParse(obj);
   const errors: FieldError[] = [];
   const unknownFields: string[] = [];
-  for (const issue of result.error?.issues ?? []) {
+  for (const issue of int32Bounds(result.error?.issues ?? [])) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) unknownFields.push(formatPath([...issue.path, key]));
     } else {

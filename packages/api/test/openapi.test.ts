@@ -1,4 +1,4 @@
-import { fooOpenAPISchemas, OPENAPI_NAMES } from '../src';
+import { fooOpenAPISchemas, KUBERNETES_OPENAPI_NAMES, OPENAPI_NAMES } from '../src';
 
 type Schema = Record<string, unknown>;
 
@@ -13,18 +13,23 @@ function walk(node: unknown, visit: (n: Schema, path: string) => void, path = ''
   for (const [k, v] of Object.entries(node)) walk(v, visit, `${path}/${k}`);
 }
 
+/** The schema a property stands for; Kubernetes' own schemas (not in the set) describe themselves. */
 function resolve(schemas: Record<string, Schema>, prefix: string, node: Schema): Schema {
   const ref = (node.$ref ?? (node.allOf as Schema[] | undefined)?.[0]?.$ref) as string | undefined;
   if (!ref) return node;
-  const target = schemas[ref.slice(prefix.length)];
+  const name = ref.slice(prefix.length);
+  if (KUBERNETES_OPENAPI_NAMES.includes(name)) return { description: `Kubernetes' ${name}` };
+  const target = schemas[name];
   if (!target) throw new Error(`unresolved ${ref}`);
   return target;
 }
 
 describe('the generated OpenAPI schemas', () => {
-  it('name Foo, FooList and the meta/v1 types in reverse-DNS form', () => {
-    expect(Object.keys(v3)).toEqual(
-      expect.arrayContaining(Object.values(OPENAPI_NAMES).filter((n) => !/Time|FieldsV1/.test(n))),
+  it('name Foo, FooList, FooSpec and FooStatus in reverse-DNS form and leave the meta/v1 types to Kubernetes', () => {
+    const own = [OPENAPI_NAMES.foo, OPENAPI_NAMES.fooList, OPENAPI_NAMES.fooSpec, OPENAPI_NAMES.fooStatus];
+    for (const doc of [v3, v2]) expect(Object.keys(doc).sort()).toEqual([...own].sort());
+    expect(KUBERNETES_OPENAPI_NAMES).toEqual(
+      expect.arrayContaining([OPENAPI_NAMES.objectMeta, OPENAPI_NAMES.listMeta, OPENAPI_NAMES.condition]),
     );
   });
 
@@ -42,7 +47,8 @@ describe('the generated OpenAPI schemas', () => {
     expect(foo.properties.metadata).toEqual({ $ref: `#/components/schemas/${OPENAPI_NAMES.objectMeta}` });
   });
 
-  it('resolve every $ref to a schema in the set', () => {
+  it('resolve every $ref to a schema in the set or to a Kubernetes schema the server supplies', () => {
+    const referenced = new Set<string>();
     for (const [doc, prefix] of [
       [v3, '#/components/schemas/'],
       [v2, '#/definitions/'],
@@ -50,10 +56,30 @@ describe('the generated OpenAPI schemas', () => {
       walk(doc, (node) => {
         if (typeof node.$ref === 'string') {
           expect(node.$ref.startsWith(prefix)).toBe(true);
-          expect(doc[node.$ref.slice(prefix.length)]).toBeDefined();
+          const name = node.$ref.slice(prefix.length);
+          if (doc[name] === undefined) expect(KUBERNETES_OPENAPI_NAMES).toContain(name);
+          referenced.add(name);
         }
       });
     }
+    expect([...referenced]).toEqual(
+      expect.arrayContaining([OPENAPI_NAMES.objectMeta, OPENAPI_NAMES.listMeta, OPENAPI_NAMES.condition]),
+    );
+  });
+
+  it('write a plain $ref in Swagger 2.0, never one wrapped in allOf (kubectl explain cannot follow it)', () => {
+    const foo = v2[OPENAPI_NAMES.foo] as { properties: Record<string, Schema> };
+    expect(foo.properties.spec).toEqual({ $ref: `#/definitions/${OPENAPI_NAMES.fooSpec}` });
+    expect(foo.properties.status).toEqual({ $ref: `#/definitions/${OPENAPI_NAMES.fooStatus}` });
+    walk(v2, (node, path) => expect([path, node.allOf]).toEqual([path, undefined]));
+  });
+
+  it('keep allOf in OpenAPI v3 only around a $ref that has siblings, as kube-openapi does', () => {
+    const foo = v3[OPENAPI_NAMES.foo] as { properties: Record<string, Schema> };
+    expect(foo.properties.spec).toEqual({ $ref: `#/components/schemas/${OPENAPI_NAMES.fooSpec}` });
+    walk(v3, (node, path) => {
+      if (node.allOf !== undefined) expect([path, Object.keys(node).length]).not.toEqual([path, 1]);
+    });
   });
 
   it('describe every property', () => {

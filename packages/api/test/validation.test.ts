@@ -53,6 +53,27 @@ describe('spec rules', () => {
     ]);
   });
 
+  // As the body's JSON gives them: 9007199254740993 arrives as the double 9007199254740992.
+  it.each(['1e20', '9007199254740993', '1099511627776'])(
+    'states the int32 maximum for replicas of any size (%s)',
+    (text) => {
+      const replicas = JSON.parse(text) as number;
+      expect(problems(validFoo({ spec: { replicas } }))).toEqual([
+        `spec.replicas: Invalid value: ${replicas}: must be less than or equal to 2147483647`,
+      ]);
+    },
+  );
+
+  it.each(['-1e20', '-9007199254740993', '-2147483649'])(
+    'states only the minimum 0 for replicas of any size (%s)',
+    (text) => {
+      const replicas = JSON.parse(text) as number;
+      expect(problems(validFoo({ spec: { replicas } }))).toEqual([
+        `spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`,
+      ]);
+    },
+  );
+
   it('rejects a fractional replicas value', () => {
     expect(problems(validFoo({ spec: { replicas: 1.5 } }))).toEqual([
       'spec.replicas: Invalid value: 1.5: must be an integer',

@@ -7,6 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GROUP, RESOURCE } from '@pwk/api';
 import { AUTHENTICATION_CONFIGMAP_PATH } from '../../apiserver/src/auth/authentication-sources';
+import { NAMESPACES_PATH } from '../../apiserver/src/admission/namespace-lifecycle';
+import { RESOURCE_QUOTAS_PATH } from '../../apiserver/src/admission/resource-quota';
 import { SUBJECT_ACCESS_REVIEW_PATH } from '../../apiserver/src/auth/subject-access-review';
 import { TOKEN_REVIEW_PATH } from '../../apiserver/src/auth/token-review';
 import { accessOfMethod, accessOfPath, controllerCalls } from '../src/code-calls';
@@ -120,6 +122,42 @@ describe('the apiserver', () => {
     ['GET', AUTHENTICATION_CONFIGMAP_PATH],
   ] as const)('is allowed %s %s', (method, apiPath) => {
     expect(isAllowed(apiserverGrants, accessOfPath(method, apiPath))).toBe(true);
+  });
+
+  it('sends admission’s core-API requests to exactly the namespaces and ResourceQuotas paths', () => {
+    const admissionDir = path.join(REPO_ROOT, 'packages/apiserver/src/admission');
+    const paths = new Set<string>();
+    for (const file of readdirSync(admissionDir)) {
+      const code = readFileSync(path.join(admissionDir, file), 'utf8');
+      for (const m of code.matchAll(/['`](\/apis?\/[^'`]*)['`]/g)) paths.add(m[1]!);
+    }
+    expect([...paths].sort()).toEqual(
+      [
+        NAMESPACES_PATH,
+        RESOURCE_QUOTAS_PATH,
+        '/api/v1/namespaces/${encodeURIComponent(namespace)}/resourcequotas/${encodeURIComponent(name)}',
+      ].sort(),
+    );
+  });
+
+  it.each([
+    ['list', 'namespaces', undefined],
+    ['watch', 'namespaces', undefined],
+    ['get', 'namespaces', undefined],
+    ['list', 'resourcequotas', undefined],
+    ['watch', 'resourcequotas', undefined],
+    ['get', 'resourcequotas', 'team-a'],
+    ['update', 'resourcequotas/status', 'team-a'],
+  ])('is allowed %s %s for admission', (verb, resource, namespace) => {
+    expect(isAllowed(apiserverGrants, { verb, group: '', resource, namespace })).toBe(true);
+  });
+
+  it('may not change namespaces or quotas themselves', () => {
+    for (const verb of ['create', 'update', 'patch', 'delete']) {
+      for (const resource of ['namespaces', 'resourcequotas']) {
+        expect(isAllowed(apiserverGrants, { verb, group: '', resource, namespace: 'team-a' })).toBe(false);
+      }
+    }
   });
 
   it('is not allowed to read other ConfigMaps in kube-system', () => {

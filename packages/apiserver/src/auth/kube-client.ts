@@ -1,18 +1,30 @@
 /**
- * The few kube-apiserver calls delegated auth needs (TokenReview, SubjectAccessReview, one
- * ConfigMap), as JSON over node:https with the connection's CA and credentials. Connections are
- * kept alive because a review may be asked for on every request; answers are size-limited and
- * time-limited so a misbehaving kube-apiserver cannot hold or bloat us.
+ * The kube-apiserver calls pwk makes — delegated auth (TokenReview, SubjectAccessReview, one
+ * ConfigMap) and admission (namespaces, ResourceQuotas: reads, watches, status updates) — as JSON
+ * over node:https with the connection's CA and credentials. Connections are kept alive because a
+ * review may be asked for on every request; answers are size-limited and time-limited (a watch's
+ * events each, and its silence) so a misbehaving kube-apiserver cannot hold or bloat us.
  */
 import { readFile } from 'node:fs/promises';
+import type { ClientRequest } from 'node:http';
 import https from 'node:https';
 import type { ClusterConnection } from './cluster-connection';
 
 export interface KubeRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** Absolute API path, e.g. `/apis/authorization.k8s.io/v1/subjectaccessreviews`. */
   path: string;
   body?: unknown;
+}
+
+export interface KubeWatchEvent {
+  type: string;
+  object: Record<string, unknown>;
+}
+
+/** A watch response: its events as they arrive; ends when the server ends the stream. */
+export interface KubeWatch extends AsyncIterable<KubeWatchEvent> {
+  close(): void;
 }
 
 export interface KubeClient {
@@ -23,11 +35,22 @@ export interface KubeClient {
   close(): void;
 }
 
+/** A client that can also watch (what informers need). */
+export interface KubeWatchingClient extends KubeClient {
+  /**
+   * Opens `GET path` (a `?watch=true` URL) once its headers are in; a non-2xx answer rejects
+   * with KubeApiError. The stream errors when no byte arrives for `idleTimeoutMs`.
+   */
+  watch(path: string, options?: { idleTimeoutMs?: number }): Promise<KubeWatch>;
+}
+
 /** A failed call: `code` is the HTTP status, undefined when there was no answer at all. */
 export class KubeApiError extends Error {
   constructor(
     readonly code: number | undefined,
     message: string,
+    /** The Status the server answered with, when it sent one. */
+    readonly status?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'KubeApiError';
@@ -45,7 +68,10 @@ export interface KubeClientOptions {
 /** client-go re-reads a token file about once a minute; so do we. */
 const TOKEN_FILE_REFRESH_MS = 60_000;
 
-export function createKubeClient(connection: ClusterConnection, options: KubeClientOptions = {}): KubeClient {
+export function createKubeClient(
+  connection: ClusterConnection,
+  options: KubeClientOptions = {},
+): KubeWatchingClient {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxResponseBytes = options.maxResponseBytes ?? 4 << 20;
   const now = options.now ?? Date.now;
@@ -112,7 +138,81 @@ export function createKubeClient(connection: ClusterConnection, options: KubeCli
       req.end(out.body);
     });
 
-  return { request, server: connection.server, close: () => agent.destroy() };
+  const watch = async (path: string, opts: { idleTimeoutMs?: number } = {}): Promise<KubeWatch> => {
+    const token = await bearerToken();
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'pwk-apiserver' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    return openWatch({
+      url: `${connection.server}${path}`,
+      headers,
+      agent,
+      idleTimeoutMs: opts.idleTimeoutMs ?? 5 * 60_000,
+      maxEventBytes: maxResponseBytes,
+    });
+  };
+
+  return { request, watch, server: connection.server, close: () => agent.destroy() };
+}
+
+/** Streams newline-delimited watch events; each line at most maxEventBytes. */
+function openWatch(opts: {
+  url: string;
+  headers: Record<string, string>;
+  agent: https.Agent;
+  idleTimeoutMs: number;
+  maxEventBytes: number;
+}): Promise<KubeWatch> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(opts.url, { method: 'GET', headers: opts.headers, agent: opts.agent });
+    req.setTimeout(opts.idleTimeoutMs, () =>
+      req.destroy(new KubeApiError(undefined, `watch silent for ${opts.idleTimeoutMs} ms`)),
+    );
+    req.on('error', (err) =>
+      reject(err instanceof KubeApiError ? err : new KubeApiError(undefined, String(err.message))),
+    );
+    req.on('response', (res) => {
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status >= 300) {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            decodeAnswer({ status, text: Buffer.concat(chunks).toString('utf8') }, `watch ${opts.url}`);
+          } catch (err) {
+            reject(err as Error);
+          }
+        });
+        return;
+      }
+      resolve(watchEvents(req, res, opts.maxEventBytes));
+    });
+    req.end();
+  });
+}
+
+function watchEvents(req: ClientRequest, res: NodeJS.ReadableStream, maxEventBytes: number): KubeWatch {
+  return {
+    close: () => req.destroy(),
+    async *[Symbol.asyncIterator]() {
+      let pending = '';
+      try {
+        for await (const chunk of res) {
+          pending += (chunk as Buffer).toString('utf8');
+          let nl: number;
+          while ((nl = pending.indexOf('\n')) >= 0) {
+            const line = pending.slice(0, nl).trim();
+            pending = pending.slice(nl + 1);
+            if (line) yield JSON.parse(line) as KubeWatchEvent;
+          }
+          if (pending.length > maxEventBytes) {
+            throw new KubeApiError(undefined, `a watch event larger than ${maxEventBytes} bytes`);
+          }
+        }
+      } finally {
+        req.destroy();
+      }
+    },
+  };
 }
 
 function decodeAnswer(answer: { status: number; text: string }, what: string): unknown {
@@ -131,5 +231,6 @@ function decodeAnswer(answer: { status: number; text: string }, what: string): u
     typeof json === 'object' && json !== null && 'message' in json
       ? String(json.message)
       : answer.text.slice(0, 200);
-  throw new KubeApiError(answer.status, `${what}: ${answer.status}: ${message}`);
+  const status = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : undefined;
+  throw new KubeApiError(answer.status, `${what}: ${answer.status}: ${message}`, status);
 }

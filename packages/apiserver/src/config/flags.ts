@@ -15,6 +15,10 @@ interface FlagSpec {
   boolean?: boolean;
 }
 
+/** The admission plugins pwk runs, in kube-apiserver's order (names as kube's). */
+export const ADMISSION_PLUGINS = ['NamespaceLifecycle', 'ResourceQuota'] as const;
+export type AdmissionPluginName = (typeof ADMISSION_PLUGINS)[number];
+
 export const FLAGS: Record<string, FlagSpec> = {
   'bind-address': { description: 'The IP address on which to listen for --secure-port.', default: '0.0.0.0' },
   'secure-port': { description: 'The port on which to serve HTTPS.', default: '8443' },
@@ -138,6 +142,10 @@ export const FLAGS: Record<string, FlagSpec> = {
       'Longest time a non-watch request may take (504 beyond); a shorter ?timeout= in the request wins.',
     default: '60s',
   },
+  'disable-admission-plugins': {
+    description: `Admission plugins to turn off, comma-separated (${ADMISSION_PLUGINS.join(', ')}). They run only with a core API to read (--kubeconfig or in a pod).`,
+    default: '',
+  },
   'tls-min-version': {
     description: 'Lowest TLS version accepted: VersionTLS12 or VersionTLS13.',
     default: 'VersionTLS12',
@@ -225,6 +233,10 @@ const configSchema = z
     'max-requests-inflight': int('max-requests-inflight', 0, 1_000_000),
     'max-mutating-requests-inflight': int('max-mutating-requests-inflight', 0, 1_000_000),
     'request-timeout': duration('request-timeout'),
+    'disable-admission-plugins': list.refine(
+      (names) => names.every((n) => (ADMISSION_PLUGINS as readonly string[]).includes(n)),
+      { message: `--disable-admission-plugins: the plugins are ${ADMISSION_PLUGINS.join(', ')}` },
+    ),
     'tls-min-version': oneOf('tls-min-version', ['VersionTLS12', 'VersionTLS13']),
     'logging-format': oneOf('logging-format', ['json', 'text']).optional(),
     v: oneOf('v', LEVELS),
@@ -292,6 +304,8 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
   minRequestTimeoutMs: number;
   maxRequestBytes: number;
+  /** The admission plugins that run when there is a core API to read. */
+  admissionPlugins: AdmissionPluginName[];
   loggingFormat?: 'json' | 'text';
   logLevel: LogLevel;
   accessLogLevel: LogLevel;
@@ -372,6 +386,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       shutdownTimeoutMs: c['shutdown-timeout'],
       minRequestTimeoutMs: c['min-request-timeout'],
       maxRequestBytes: c['max-request-bytes'],
+      admissionPlugins: ADMISSION_PLUGINS.filter((p) => !c['disable-admission-plugins'].includes(p)),
       loggingFormat: c['logging-format'],
       logLevel: c.v,
       accessLogLevel: c['access-log-level'],

@@ -1,7 +1,7 @@
 /**
  * The OpenAPI documents: v3 (`/openapi/v3/apis/<group>/<version>` and the `/openapi/v3` index) and
- * Swagger 2.0 (`/openapi/v2`). Schemas come from @pwk/api plus openapi-meta-schemas.ts; paths from
- * openapi-operations.ts. kubectl reads the paths, not only the schemas: it enables server-side
+ * Swagger 2.0 (`/openapi/v2`, also in protobuf). Foo's schemas come from @pwk/api, Kubernetes'
+ * own from openapi-meta-schemas.ts (kube-apiserver's, verbatim); paths from openapi-operations.ts. kubectl reads the paths, not only the schemas: it enables server-side
  * field validation and dry-run only when a PATCH tagged with the kind's
  * `x-kubernetes-group-version-kind` lists `fieldValidation`/`dryRun` itself, and `kubectl apply`
  * sends strategic merge only when PATCH accepts `application/strategic-merge-patch+json`.
@@ -10,18 +10,29 @@
 import { createHash } from 'node:crypto';
 import { fooOpenAPISchemas } from '@pwk/api';
 import type { OpenAPIDialect } from '@pwk/api';
-import { metaOpenAPISchemas } from './openapi-meta-schemas';
+import { kubeOpenAPISchemas } from './openapi-meta-schemas';
 import type { OperationSpec, ParameterSpec } from './openapi-operations';
 import { openAPIPaths, openAPITag } from './openapi-operations';
+import { encodeOpenAPIV2 } from './openapi-v2-protobuf';
 import type { GroupVersionDescription } from './resources';
 import { SERVED_API } from './resources';
 
 type JsonObject = Record<string, unknown>;
 
-/** A document ready to serve: the body and its quoted ETag. */
+/** A document ready to serve: the body, its JSON, its quoted ETag and when it was built. */
 export interface ServedDocument {
   body: JsonObject;
+  /** The body as sent: serialised once, never per request. */
+  json: Buffer;
   etag: string;
+  lastModified: Date;
+}
+
+/** The Swagger 2.0 document in protobuf, under the JSON form's ETag (as kube-openapi serves it). */
+export interface ServedBytes {
+  bytes: Buffer;
+  etag: string;
+  lastModified: Date;
 }
 
 interface RenderOptions {
@@ -54,11 +65,13 @@ function renderV2Operation(o: OperationSpec, ref: (schema: string) => JsonObject
         },
       ]
     : [];
+  const parameters = [...body, ...o.parameters.map((p) => renderParameter(p, 'swagger-2.0'))];
   return {
     consumes: o.body ? [...o.body.contentTypes] : ['*/*'],
     produces: [...o.produces],
     schemes: ['https'],
-    parameters: [...body, ...o.parameters.map((p) => renderParameter(p, 'swagger-2.0'))],
+    // Omitted when empty, as kube-apiserver does (and protobuf cannot tell `[]` from absent).
+    ...(parameters.length > 0 ? { parameters } : {}),
     responses: Object.fromEntries(
       o.responses.map((code) => [code, { description: RESPONSE_TEXT[code], schema: ref(o.responseSchema) }]),
     ),
@@ -113,33 +126,71 @@ function renderPaths(api: GroupVersionDescription, opts: RenderOptions): JsonObj
   return paths;
 }
 
-function schemas(opts: RenderOptions): JsonObject {
-  return { ...fooOpenAPISchemas(opts), ...metaOpenAPISchemas(opts.refPrefix) };
+function refsOf(node: unknown, found: Set<string>): Set<string> {
+  if (Array.isArray(node)) node.forEach((n) => refsOf(n, found));
+  else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') found.add(value);
+      else refsOf(value, found);
+    }
+  }
+  return found;
+}
+
+/**
+ * Foo's schemas and the Kubernetes schemas the paths reach, as kube-openapi's builder emits
+ * only the definitions its routes reference (no watch paths here, so no WatchEvent).
+ */
+function schemas(opts: RenderOptions, paths: JsonObject): JsonObject {
+  const available: Record<string, unknown> = {
+    ...kubeOpenAPISchemas(opts.dialect),
+    ...fooOpenAPISchemas(opts),
+  };
+  const out: JsonObject = {};
+  const visit = (ref: string): void => {
+    const name = ref.slice(opts.refPrefix.length);
+    if (name in out) return;
+    const schema = available[name];
+    if (schema === undefined) throw new Error(`OpenAPI: nothing defines ${ref}`);
+    out[name] = schema;
+    refsOf(schema, new Set()).forEach(visit);
+  };
+  refsOf(paths, new Set()).forEach(visit);
+  return Object.fromEntries(
+    Object.keys(available)
+      .filter((n) => n in out)
+      .map((n) => [n, out[n]]),
+  );
 }
 
 /** The OpenAPI 3.0 document of one group version, built afresh (serve `openAPIV3Document()`). */
 export function buildOpenAPIV3Document(api: GroupVersionDescription = SERVED_API): JsonObject {
+  const paths = renderPaths(api, V3);
   return {
     openapi: '3.0.0',
     info: { title: 'pwk', version: api.version },
-    paths: renderPaths(api, V3),
-    components: { schemas: schemas(V3) },
+    paths,
+    components: { schemas: schemas(V3, paths) },
   };
 }
 
 /** The Swagger 2.0 document (what the aggregator merges), built afresh (serve `openAPIV2Document()`). */
 export function buildOpenAPIV2Document(api: GroupVersionDescription = SERVED_API): JsonObject {
+  const paths = renderPaths(api, V2);
   return {
     swagger: '2.0',
     info: { title: 'pwk', version: api.version },
-    paths: renderPaths(api, V2),
-    definitions: schemas(V2),
+    paths,
+    definitions: schemas(V2, paths),
   };
 }
 
+const hashOfText = (text: string): string =>
+  createHash('sha256').update(text).digest('hex').slice(0, 32).toUpperCase();
+
 /** Uppercase hex like kube's `?hash=`: a 128-bit prefix of the SHA-256 of the JSON body. */
 export function documentHash(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32).toUpperCase();
+  return hashOfText(JSON.stringify(body));
 }
 
 function deepFreeze<T>(value: T): T {
@@ -152,11 +203,17 @@ function deepFreeze<T>(value: T): T {
 
 /** Frozen, so no caller can change a body after its hash was taken. */
 function serve(body: JsonObject): ServedDocument {
-  return { body: deepFreeze(body), etag: `"${documentHash(body)}"` };
+  const text = JSON.stringify(body);
+  return {
+    body: deepFreeze(body),
+    json: Buffer.from(text),
+    etag: `"${hashOfText(text)}"`,
+    lastModified: new Date(),
+  };
 }
 
-function memoise(build: () => ServedDocument): () => ServedDocument {
-  let cached: ServedDocument | undefined;
+function memoise<T>(build: () => T): () => T {
+  let cached: T | undefined;
   return () => (cached ??= build());
 }
 
@@ -165,6 +222,12 @@ export const openAPIV3Document: () => ServedDocument = memoise(() => serve(build
 
 /** `GET /openapi/v2`. */
 export const openAPIV2Document: () => ServedDocument = memoise(() => serve(buildOpenAPIV2Document()));
+
+/** `GET /openapi/v2` in protobuf: encoded once, from the served JSON document. */
+export const openAPIV2Protobuf: () => ServedBytes = memoise(() => {
+  const { body, etag, lastModified } = openAPIV2Document();
+  return { bytes: encodeOpenAPIV2(body), etag, lastModified };
+});
 
 /** The v3 document's `?hash=`: its ETag without the quotes. */
 export function openAPIV3Hash(): string {

@@ -1,6 +1,11 @@
-/** DELETE a collection: every object matching the selectors, answered as the list of what was deleted. */
+/**
+ * DELETE a collection: every object matching the selectors, with the request's DeleteOptions
+ * (the namespace controller sends one per resource when a namespace goes), answered as the list
+ * of what was deleted or marked.
+ */
 import { NotFoundError } from '../storage/errors';
 import { StatusError } from '../errors/status-error';
+import type { DeletionOptions } from '../registry/deletion';
 import type { KubeObject } from '../storage/interface';
 import type { RegistryStore } from '../registry/store';
 import type { ListParams } from './params';
@@ -9,7 +14,7 @@ import type { ListResultBody } from './result';
 
 export async function deleteCollection(
   store: RegistryStore,
-  request: { namespace?: string; params: ListParams; dryRun: boolean },
+  request: { namespace?: string; params: ListParams; options: DeletionOptions },
 ): Promise<ListResultBody> {
   const { group, version, listKind } = store.strategy;
   const listed = await store.list({
@@ -20,7 +25,8 @@ export async function deleteCollection(
   for (const item of listed.items) {
     const target = { namespace: String(item.metadata.namespace ?? ''), name: String(item.metadata.name) };
     try {
-      const { object } = await store.delete(target, { dryRun: request.dryRun });
+      // The same options for every object, preconditions included, as the generic registry does.
+      const { object } = await store.delete(target, request.options);
       deleted.push(object);
     } catch (err) {
       // Deleted by someone else meanwhile: that is the outcome we wanted.

@@ -1,24 +1,28 @@
 /**
- * DELETE one object. Gone at once → a Success Status naming it (what a CRD answers); still
- * held by finalizers → the object with its deletionTimestamp.
+ * DELETE one object. Gone at once → a Success Status naming it (what a CRD answers); still there
+ * (finalizers, or the garbage collector's Orphan / Foreground work) → the object with its
+ * deletionTimestamp: 200, or 202 when the deprecated `orphanDependents: false` asked for the
+ * cascade, as the k8s delete handler answers.
  */
-import type { Preconditions } from '../storage/interface';
+import type { DeletionOptions } from '../registry/deletion';
 import type { RegistryStore } from '../registry/store';
 import type { ObjectResult, StatusResult } from './result';
 
 export interface DeleteRequest {
   namespace: string;
   name: string;
-  preconditions?: Preconditions;
-  dryRun: boolean;
+  options: DeletionOptions;
 }
 
 export async function deleteObject(
   store: RegistryStore,
   request: DeleteRequest,
 ): Promise<ObjectResult | StatusResult> {
-  const { pending, object } = await store.delete(request, request);
-  if (pending) return { type: 'object', code: 200, object, warnings: [] };
+  const { pending, object } = await store.delete(request, request.options);
+  if (pending) {
+    const code = request.options.orphanDependents === false ? 202 : 200;
+    return { type: 'object', code, object, warnings: [] };
+  }
   return {
     type: 'status',
     code: 200,

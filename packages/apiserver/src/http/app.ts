@@ -29,6 +29,8 @@ import { directRoutes } from './direct-routes';
 import { requestUrl } from './exchange';
 import type { ApiHandler, ApiRequest, ApiResponse } from './exchange';
 import { runHandlers } from './handler-chain';
+import type { ShutdownGate } from './shutdown-gate';
+import type { BodyDecoder } from './body';
 import { resourceRoutes } from './resource-routes';
 import { subresourceRoutes } from './subresource-routes';
 import { isServerFault, sendStatusError } from './status';
@@ -52,12 +54,15 @@ export interface AppOptions {
   minRequestTimeoutMs: number;
   bookmarkIntervalMs: number;
   maxRequestBytes: number;
-  trackWatch?: (done: Promise<void>) => void;
+  decoder: BodyDecoder;
+  /** Graceful shutdown: the first filter, and the signal that ends open watches. */
+  shutdown?: ShutdownGate;
 }
 
-/** Filters in k8s' order: audit id, log, deadline, authentication, in-flight limit, authorization. */
+/** Filters in k8s' order: shutdown gate, audit id, log, deadline, authentication, in-flight limit, authorization. */
 function requestFilters(options: AppOptions): ApiHandler[] {
   const filters: ApiHandler[] = [
+    ...(options.shutdown ? [options.shutdown.filter] : []),
     auditId(),
     accessLog(options.logger, options.accessLogLevel),
     rejectMalformedPaths(),
@@ -109,7 +114,8 @@ export function createApp(options: AppOptions): RequestListener {
     minRequestTimeoutMs: options.minRequestTimeoutMs,
     bookmarkIntervalMs: options.bookmarkIntervalMs,
     maxRequestBytes: options.maxRequestBytes,
-    trackWatch: options.trackWatch,
+    decoder: options.decoder,
+    watchesEnd: options.shutdown?.watchesEnd,
   });
 
   const router = express();
@@ -123,6 +129,7 @@ export function createApp(options: AppOptions): RequestListener {
       store: options.store,
       statusStore: options.statusStore,
       maxRequestBytes: options.maxRequestBytes,
+      decoder: options.decoder,
     }),
   );
   router.use(resources.router);

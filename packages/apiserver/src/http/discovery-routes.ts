@@ -1,7 +1,7 @@
 /**
- * Discovery (/api, /apis, /apis/<group>[/<version>]) and OpenAPI (/openapi/v2, /openapi/v3).
- * Documents are built once (discovery/); here they are negotiated and served with ETags, so the
- * aggregator's If-None-Match polling costs a 304.
+ * Discovery (/api, /apis, /apis/<group>[/<version>]) and OpenAPI (/openapi/v2 in JSON and
+ * protobuf, /openapi/v3). Documents are built once (discovery/); here they are negotiated and
+ * served with ETags, so the aggregator's If-None-Match polling costs a 304.
  */
 import { createHash } from 'node:crypto';
 import express from 'express';
@@ -16,13 +16,18 @@ import {
 import type { AggregatedDiscoveryVersion } from '../discovery/discovery-documents';
 import {
   openAPIV2Document,
+  openAPIV2Protobuf,
   openAPIV3Document,
   openAPIV3Hash,
   openAPIV3Index,
 } from '../discovery/openapi-document';
+import type { ServedDocument } from '../discovery/openapi-document';
+import { OPENAPI_V2_PROTOBUF } from '../discovery/openapi-v2-protobuf';
 import { SERVED_API } from '../discovery/resources';
 import { StatusError } from '../errors/status-error';
-import { negotiateResponse } from './negotiation';
+import { sendCachedDocument } from './cached-document';
+import { JSON_MEDIA_TYPE, negotiateResponse } from './negotiation';
+import { negotiateOpenAPIV2 } from './openapi-v2-negotiation';
 import { checkTimeoutParam, queryValue } from './query';
 import { sendBody } from './respond';
 
@@ -46,6 +51,11 @@ function sendCached(
   res.status(200).setHeader('Content-Type', opts.contentType);
   // A Buffer keeps the Content-Type exact: client-go picks its discovery parser from it.
   res.send(Buffer.from(text));
+}
+
+function sendJSONDocument(req: Request, res: Response, doc: ServedDocument): void {
+  const { json: bytes, etag, lastModified } = doc;
+  sendCachedDocument(req, res, { bytes, contentType: JSON_MEDIA_TYPE, etag, lastModified });
 }
 
 export function discoveryRoutes(): Router {
@@ -85,16 +95,18 @@ export function discoveryRoutes(): Router {
   });
 
   router.get('/openapi/v2', (req, res) => {
-    // kubectl asks v2 only in protobuf, which we do not serve: 406 lets it fall back to v3.
-    negotiateResponse(req.get('accept'), { yaml: false });
-    const doc = openAPIV2Document();
-    sendCached(req, res, { body: doc.body, contentType: 'application/json', etag: doc.etag });
+    // kubectl ≤ 1.26 and `explain --output=plaintext-openapiv2` ask for protobuf only.
+    if (negotiateOpenAPIV2(req.get('accept')) === 'protobuf') {
+      const { bytes, etag, lastModified } = openAPIV2Protobuf();
+      sendCachedDocument(req, res, { bytes, contentType: OPENAPI_V2_PROTOBUF, etag, lastModified });
+      return;
+    }
+    sendJSONDocument(req, res, openAPIV2Document());
   });
 
   router.get('/openapi/v3', (req, res) => {
     negotiateResponse(req.get('accept'), { yaml: false });
-    const doc = openAPIV3Index();
-    sendCached(req, res, { body: doc.body, contentType: 'application/json', etag: doc.etag });
+    sendJSONDocument(req, res, openAPIV3Index());
   });
 
   router.get(`/openapi/v3/apis/${group}/${version}`, (req, res) => {
@@ -111,7 +123,7 @@ export function discoveryRoutes(): Router {
       res.setHeader('Cache-Control', 'public, immutable');
       res.setHeader('Expires', new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString());
     }
-    sendCached(req, res, { body: doc.body, contentType: 'application/json', etag: doc.etag });
+    sendJSONDocument(req, res, doc);
   });
 
   return router;

@@ -20,14 +20,14 @@ export function queryValue(query: Query, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function boolParam(query: Query, name: string): boolean {
+export function boolParam(query: Query, name: string): boolean {
   const v = queryValue(query, name);
   if (v === undefined || v === '' || v === 'false' || v === '0') return false;
   if (v === 'true' || v === '1') return true;
   throw StatusError.badRequest(`invalid value for ${name}: "${v}" (want true or false)`);
 }
 
-function intParam(query: Query, name: string): number | undefined {
+export function intParam(query: Query, name: string): number | undefined {
   const v = queryValue(query, name);
   if (v === undefined || v === '') return undefined;
   if (!/^-?[0-9]+$/.test(v) || !Number.isSafeInteger(Number(v))) {

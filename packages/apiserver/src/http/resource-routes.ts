@@ -6,7 +6,6 @@
 import express from 'express';
 import type { Router } from 'express';
 import { StatusError } from '../errors/status-error';
-import type { StatusCause } from '../errors/status-error';
 import { createObject } from '../handlers/create';
 import { deleteCollection } from '../handlers/delete-collection';
 import { deleteObject } from '../handlers/delete';
@@ -19,8 +18,9 @@ import { updateObject } from '../handlers/update';
 import { openWatch } from '../handlers/watch';
 import type { RegistryStore, WriteOptions } from '../registry/store';
 import { parseIncludeObject } from '../registry/table';
-import type { Preconditions } from '../storage/interface';
-import { decodeObject, decodeOptional } from './body';
+import { applyDuplicateWarnings } from './body';
+import { parseDeleteOptions } from './delete-options';
+import type { BodyDecoder } from './body';
 import { header, requestQuery, routeParam } from './exchange';
 import type { ApiHandler, ApiRequest, ApiResponse } from './exchange';
 import { bodyFormat, negotiator } from './negotiation';
@@ -36,8 +36,9 @@ export interface ResourceRoutesOptions {
   minRequestTimeoutMs: number;
   bookmarkIntervalMs: number;
   maxRequestBytes: number;
-  /** Called when a watch starts and ends (for graceful shutdown). */
-  trackWatch?: (done: Promise<void>) => void;
+  decoder: BodyDecoder;
+  /** Aborted on shutdown: every open watch ends then. */
+  watchesEnd?: AbortSignal;
 }
 
 type Handler = (req: ApiRequest, res: ApiResponse) => Promise<void>;
@@ -86,56 +87,6 @@ function writeOptions(req: ApiRequest): WriteOptions {
   return { ...parseWriteOptions(requestQuery(req)), userAgent: header(req, 'user-agent') };
 }
 
-const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'];
-
-/** ValidateDeleteOptions: the garbage collector's policies or none; not beside orphanDependents. */
-function checkPropagationPolicy(policy: unknown, orphanDependents: unknown): void {
-  if (policy === undefined || policy === null) return;
-  const invalid = (cause: StatusCause) =>
-    StatusError.invalid({ group: 'meta.k8s.io', kind: 'DeleteOptions' }, '', [cause]);
-  if (orphanDependents !== undefined && orphanDependents !== null) {
-    throw invalid({
-      reason: 'FieldValueInvalid',
-      field: 'propagationPolicy',
-      message: `Invalid value: ${JSON.stringify(policy)}: orphanDependents and deletionPropagation cannot be both set`,
-    });
-  }
-  if (typeof policy === 'string' && PROPAGATION_POLICIES.includes(policy)) return;
-  throw invalid({
-    reason: 'FieldValueNotSupported',
-    field: 'propagationPolicy',
-    message: `Unsupported value: ${JSON.stringify(policy)}: supported values: ${[...PROPAGATION_POLICIES, 'nil'].map((v) => `"${v}"`).join(', ')}`,
-  });
-}
-
-function deleteOptionsFrom(req: ApiRequest): { preconditions?: Preconditions; dryRun: boolean } {
-  const format =
-    req.body && (req.body as Buffer).length
-      ? bodyFormat(header(req, 'content-type'), ['json', 'yaml'])
-      : 'json';
-  const body = decodeOptional(req.body as Buffer | undefined, format as 'json' | 'yaml') as
-    | {
-        preconditions?: Preconditions;
-        dryRun?: string[];
-        propagationPolicy?: unknown;
-        orphanDependents?: unknown;
-      }
-    | undefined;
-  // A body replaces the query's options, as the delete handler decodes them.
-  if (body !== undefined && body !== null)
-    checkPropagationPolicy(body.propagationPolicy, body.orphanDependents);
-  else {
-    checkPropagationPolicy(
-      queryValue(requestQuery(req), 'propagationPolicy') || undefined,
-      queryValue(requestQuery(req), 'orphanDependents') || undefined,
-    );
-  }
-  const dryRunQuery = parseWriteOptions(requestQuery(req)).dryRun;
-  const dryRun = dryRunQuery || (Array.isArray(body?.dryRun) && body.dryRun.includes('All'));
-  const preconditions = body?.preconditions ?? undefined;
-  return { preconditions: preconditions ?? undefined, dryRun };
-}
-
 function wrap(handler: Handler): ApiHandler {
   return (req, res, next): void => {
     handler(req, res).catch(next);
@@ -150,7 +101,7 @@ export interface DirectRoutes {
 
 /** The router of the resource endpoints, and its plain routes' handlers for direct dispatch. */
 export function resourceRoutes(options: ResourceRoutesOptions): { router: Router; direct: DirectRoutes } {
-  const { store } = options;
+  const { store, decoder } = options;
   const { group, version, resource } = store.strategy;
   const base = `/apis/${group}/${version}`;
   const router = express.Router();
@@ -171,16 +122,15 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
           params.timeoutSeconds !== undefined && params.timeoutSeconds > 0
             ? params.timeoutSeconds * 1000
             : options.minRequestTimeoutMs * (1 + Math.random());
-        const done = streamWatch(res, stream, {
+        await streamWatch(res, stream, {
           store,
           form,
           includeObject,
           timeoutMs,
           bookmarkIntervalMs: params.allowWatchBookmarks ? options.bookmarkIntervalMs : undefined,
           now: options.now,
+          end: options.watchesEnd,
         });
-        options.trackWatch?.(done);
-        await done;
         return;
       }
       const form = negotiate(req, 'list');
@@ -190,12 +140,12 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
   const create: Handler = async (req, res) => {
     const form = negotiate(req, 'object');
     const format = bodyFormat(header(req, 'content-type'), ['json', 'yaml']);
-    const body = decodeObject(req.body as Buffer, format as 'json' | 'yaml');
+    const { value: body, duplicates } = await decoder.object(req.body as Buffer, format as 'json' | 'yaml');
     const requested = writeOptions(req);
     const result = await createObject(store, {
       namespace: routeParam(req, 'namespace'),
       body,
-      options: requested,
+      options: { ...requested, duplicateFields: duplicates },
     });
     if (requested.dryRun) result.code = 201;
     send(req, res, { result, form, now: options.now });
@@ -204,12 +154,12 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
   const update: Handler = async (req, res) => {
     const form = negotiate(req, 'object');
     const format = bodyFormat(header(req, 'content-type'), ['json', 'yaml']);
-    const body = decodeObject(req.body as Buffer, format as 'json' | 'yaml');
+    const { value: body, duplicates } = await decoder.object(req.body as Buffer, format as 'json' | 'yaml');
     const result = await updateObject(store, {
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
       body,
-      options: writeOptions(req),
+      options: { ...writeOptions(req), duplicateFields: duplicates },
     });
     send(req, res, { result, form, now: options.now });
   };
@@ -224,15 +174,18 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     ]);
     const force = queryValue(requestQuery(req), 'force');
     if (type === 'apply-patch') {
-      const applied = decodeOptional(req.body as Buffer | undefined, 'yaml');
+      const { value: applied, duplicates } = await decoder.optional(req.body as Buffer | undefined, 'yaml');
       if (applied === undefined) throw StatusError.badRequest('the apply configuration is empty');
+      const requested = writeOptions(req);
+      const warnings = applyDuplicateWarnings(duplicates, requested.fieldValidation);
       const result = await applyObject(store, {
         namespace: routeParam(req, 'namespace'),
         name: routeParam(req, 'name'),
         applied,
         force: force === 'true' || force === '1',
-        options: writeOptions(req),
+        options: requested,
       });
+      result.warnings = [...warnings, ...result.warnings];
       send(req, res, { result, form, now: options.now });
       return;
     }
@@ -245,14 +198,16 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
         },
       ]);
     }
-    const body = decodeOptional(req.body as Buffer | undefined, 'json');
+    const { value: body, duplicates } = await decoder.optional(req.body as Buffer | undefined, 'json', {
+      jsonPatch: type === 'json-patch',
+    });
     if (body === undefined) throw StatusError.badRequest('the patch is empty');
     const result = await patchObject(store, {
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
       patch: body,
       type: type as 'json-patch' | 'merge-patch' | 'strategic-merge-patch',
-      options: writeOptions(req),
+      options: { ...writeOptions(req), duplicateFields: duplicates },
     });
     send(req, res, { result, form, now: options.now });
   };
@@ -271,7 +226,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     const result = await deleteObject(store, {
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
-      ...deleteOptionsFrom(req),
+      options: await parseDeleteOptions(req, decoder),
     });
     send(req, res, { result, form, now: options.now });
   };
@@ -282,7 +237,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     const result = await deleteCollection(store, {
       namespace: routeParam(req, 'namespace'),
       params,
-      dryRun: deleteOptionsFrom(req).dryRun,
+      options: await parseDeleteOptions(req, decoder),
     });
     send(req, res, { result, form, now: options.now });
   };

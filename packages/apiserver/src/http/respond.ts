@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { stringify as toYaml } from 'yaml';
 import type { ListResultBody, ObjectResult } from '../handlers/result';
 import type { KubeObject } from '../storage/interface';
+import { asPartialObjectMetadata, asPartialObjectMetadataList } from '../registry/partial-object-metadata';
 import { fooTable } from '../registry/table';
 import type { IncludeObject } from '../registry/table';
 import { sendBytes } from './exchange';
@@ -24,10 +25,6 @@ export interface TransformOptions {
   now: Date;
 }
 
-function partialMetadata(obj: KubeObject, version: string): KubeObject {
-  return { apiVersion: `meta.k8s.io/${version}`, kind: 'PartialObjectMetadata', metadata: obj.metadata };
-}
-
 /** The body to send for one object. */
 export function transformObject(obj: KubeObject, options: TransformOptions): unknown {
   const { form } = options;
@@ -43,7 +40,7 @@ export function transformObject(obj: KubeObject, options: TransformOptions): unk
         },
       );
     case 'PartialObjectMetadata':
-      return partialMetadata(obj, form.version ?? 'v1');
+      return asPartialObjectMetadata(obj, form.version ?? 'v1');
     default:
       return obj;
   }
@@ -59,15 +56,8 @@ export function transformList(list: ListBody, options: TransformOptions): unknow
         now: options.now,
         tableVersion: form.version === 'v1beta1' ? 'v1beta1' : 'v1',
       });
-    case 'PartialObjectMetadataList': {
-      const version = form.version ?? 'v1';
-      return {
-        apiVersion: `meta.k8s.io/${version}`,
-        kind: 'PartialObjectMetadataList',
-        metadata: list.metadata,
-        items: list.items.map((o) => partialMetadata(o, version)),
-      };
-    }
+    case 'PartialObjectMetadataList':
+      return asPartialObjectMetadataList(list, form.version ?? 'v1');
     default:
       return list;
   }

@@ -11,8 +11,9 @@ import { getObject } from '../handlers/get';
 import { patchObject } from '../handlers/patch';
 import { getScale, patchScale, updateScale } from '../handlers/scale';
 import { updateObject } from '../handlers/update';
-import type { RegistryStore } from '../registry/store';
-import { decodeObject, decodeOptional } from './body';
+import type { DuplicateFields, RegistryStore } from '../registry/store';
+import { applyDuplicateWarnings } from './body';
+import type { BodyDecoder } from './body';
 import { bodyFormat, negotiateResponse } from './negotiation';
 import type { ResponseForm } from './negotiation';
 import { parseWriteOptions, queryValue } from './query';
@@ -24,6 +25,7 @@ export interface SubresourceRoutesOptions {
   /** The same objects under the status strategy. */
   statusStore: RegistryStore;
   maxRequestBytes: number;
+  decoder: BodyDecoder;
 }
 
 type Handler = (req: Request, res: Response) => Promise<void>;
@@ -42,15 +44,20 @@ function reply(
   sendBody(res, { status: answer.code, body: answer.body, form: { ...answer.form, kind: 'object' } });
 }
 
-function patchBody(req: Request): { patch: unknown; type: PatchKind } {
+async function patchBody(
+  req: Request,
+  decoder: BodyDecoder,
+): Promise<{ patch: unknown; type: PatchKind; duplicates?: DuplicateFields }> {
   const type = bodyFormat(req.get('content-type'), [
     'json-patch',
     'merge-patch',
     'strategic-merge-patch',
   ]) as PatchKind;
-  const patch = decodeOptional(req.body as Buffer | undefined, 'json');
-  if (patch === undefined) throw StatusError.badRequest('the patch is empty');
-  return { patch, type };
+  const decoded = await decoder.optional(req.body as Buffer | undefined, 'json', {
+    jsonPatch: type === 'json-patch',
+  });
+  if (decoded.value === undefined) throw StatusError.badRequest('the patch is empty');
+  return { patch: decoded.value, type, duplicates: decoded.duplicates };
 }
 
 /** Whether a status PATCH is server-side apply (415 for a type no status patch takes). */
@@ -72,7 +79,7 @@ function checkNoForce(req: Request): void {
 }
 
 export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
-  const { store, statusStore } = options;
+  const { store, statusStore, decoder } = options;
   const { group, version, resource } = store.strategy;
   const object = `/apis/${group}/${version}/namespaces/:namespace/${resource}/:name`;
   const router = express.Router();
@@ -86,11 +93,15 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
   const statusPut: Handler = async (req, res) => {
     const f = form(req);
     const format = bodyFormat(req.get('content-type'), ['json', 'yaml']) as 'json' | 'yaml';
-    const body = decodeObject(req.body as Buffer, format);
+    const { value: body, duplicates } = await decoder.object(req.body as Buffer, format);
     const result = await updateObject(statusStore, {
       ...target(req),
       body,
-      options: { ...parseWriteOptions(req.query), userAgent: req.get('user-agent') },
+      options: {
+        ...parseWriteOptions(req.query),
+        userAgent: req.get('user-agent'),
+        duplicateFields: duplicates,
+      },
     });
     reply(res, { code: 200, body: result.object, warnings: result.warnings, form: f });
   };
@@ -99,8 +110,9 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
     const options = { ...parseWriteOptions(req.query), userAgent: req.get('user-agent') };
     // Server-side apply to status (controllers' Status().Patch(..., client.Apply)); never creates.
     if (isApply(req)) {
-      const applied = decodeOptional(req.body as Buffer | undefined, 'yaml');
+      const { value: applied, duplicates } = await decoder.optional(req.body as Buffer | undefined, 'yaml');
       if (applied === undefined) throw StatusError.badRequest('the apply configuration is empty');
+      const warnings = applyDuplicateWarnings(duplicates, options.fieldValidation);
       const force = queryValue(req.query, 'force');
       const result = await applyObject(statusStore, {
         ...target(req),
@@ -108,11 +120,21 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
         force: force === 'true' || force === '1',
         options,
       });
-      reply(res, { code: result.code, body: result.object, warnings: result.warnings, form: f });
+      reply(res, {
+        code: result.code,
+        body: result.object,
+        warnings: [...warnings, ...result.warnings],
+        form: f,
+      });
       return;
     }
     checkNoForce(req);
-    const result = await patchObject(statusStore, { ...target(req), ...patchBody(req), options });
+    const { duplicates, ...patch } = await patchBody(req, decoder);
+    const result = await patchObject(statusStore, {
+      ...target(req),
+      ...patch,
+      options: { ...options, duplicateFields: duplicates },
+    });
     reply(res, { code: 200, body: result.object, warnings: result.warnings, form: f });
   };
   const scaleGet: Handler = async (req, res) => {
@@ -122,20 +144,29 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
   const scalePut: Handler = async (req, res) => {
     const f = form(req);
     const format = bodyFormat(req.get('content-type'), ['json', 'yaml']) as 'json' | 'yaml';
-    const body = decodeOptional(req.body as Buffer | undefined, format);
+    const { value: body, duplicates } = await decoder.optional(req.body as Buffer | undefined, format);
     const result = await updateScale(store, {
       ...target(req),
       body,
-      options: { ...parseWriteOptions(req.query), userAgent: req.get('user-agent') },
+      options: {
+        ...parseWriteOptions(req.query),
+        userAgent: req.get('user-agent'),
+        duplicateFields: duplicates,
+      },
     });
     reply(res, { code: 200, body: result.scale, warnings: result.warnings, form: f });
   };
   const scalePatch: Handler = async (req, res) => {
     const f = form(req);
+    const { duplicates, ...patch } = await patchBody(req, decoder);
     const result = await patchScale(store, {
       ...target(req),
-      ...patchBody(req),
-      options: { ...parseWriteOptions(req.query), userAgent: req.get('user-agent') },
+      ...patch,
+      options: {
+        ...parseWriteOptions(req.query),
+        userAgent: req.get('user-agent'),
+        duplicateFields: duplicates,
+      },
     });
     reply(res, { code: 200, body: result.scale, warnings: result.warnings, form: f });
   };

@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http';
 import type { WatchStream, WireEvent } from '../handlers/watch';
 import { bookmark } from '../handlers/watch';
 import type { RegistryStore } from '../registry/store';
+import { asPartialObjectMetadata } from '../registry/partial-object-metadata';
 import { fooTable } from '../registry/table';
 import type { IncludeObject } from '../registry/table';
 import type { KubeObject } from '../storage/interface';
@@ -21,6 +22,8 @@ export interface WatchStreamOptions {
   /** Undefined: no bookmarks (the client did not ask for them). */
   bookmarkIntervalMs?: number;
   now: () => Date;
+  /** Ends the stream when aborted (server shutdown). */
+  end?: AbortSignal;
 }
 
 /** Resolves when the stream has ended for any reason. */
@@ -30,10 +33,8 @@ export async function streamWatch(
   options: WatchStreamOptions,
 ): Promise<void> {
   res.statusCode = 200;
-  res.setHeader(
-    'Content-Type',
-    options.form.kind === 'Table' ? options.form.contentType : 'application/json',
-  );
+  // The negotiated media type: application/json, or its Table / PartialObjectMetadata form.
+  res.setHeader('Content-Type', options.form.contentType);
   res.setHeader('Cache-Control', 'no-cache, private');
   res.setHeader('Transfer-Encoding', 'chunked');
   res.flushHeaders();
@@ -45,34 +46,16 @@ export async function streamWatch(
     stream.close();
   };
   res.on('close', end);
+  options.end?.addEventListener('abort', end);
+  if (options.end?.aborted) end();
+  const render = eventRenderer(options);
   const timeout = setTimeout(end, options.timeoutMs);
   const bookmarks =
     options.bookmarkIntervalMs !== undefined
       ? setInterval(() => {
-          if (!ended) res.write(`${JSON.stringify(bookmark(options.store, stream.revision))}\n`);
+          if (!ended) res.write(render(bookmark(options.store, stream.revision)));
         }, options.bookmarkIntervalMs)
       : undefined;
-
-  let headersSent = false;
-  const render = (event: WireEvent): string | Buffer => {
-    if (options.form.kind !== 'Table' || event.type === 'ERROR' || event.type === 'BOOKMARK') {
-      if (event.serialized !== undefined) return storedEventLine(event.type, event.serialized);
-      return `${JSON.stringify({ type: event.type, object: event.object })}\n`;
-    }
-    // Over a watch each event is a one-row Table; only the first carries the column definitions.
-    const table = fooTable(
-      [event.object as KubeObject],
-      { resourceVersion: String(event.revision ?? '') },
-      {
-        includeObject: options.includeObject,
-        now: options.now(),
-        noHeaders: headersSent,
-        tableVersion: options.form.version === 'v1beta1' ? 'v1beta1' : 'v1',
-      },
-    );
-    headersSent = true;
-    return `${JSON.stringify({ type: event.type, object: table })}\n`;
-  };
 
   try {
     for await (const event of stream) {
@@ -87,15 +70,52 @@ export async function streamWatch(
   } finally {
     clearTimeout(timeout);
     if (bookmarks) clearInterval(bookmarks);
+    options.end?.removeEventListener('abort', end);
     end();
     if (!res.writableEnded) res.end();
   }
 }
 
 /**
+ * How each event is encoded for the negotiated form, as k8s.io/apiserver's watch encoder does: the
+ * object itself (the stored bytes when storage has them), one PartialObjectMetadata per event
+ * (bookmarks included) for metadata clients, or a one-row Table for kubectl get -w (only the first
+ * carrying column definitions). ERROR events carry their Status unchanged in every form.
+ */
+function eventRenderer(options: WatchStreamOptions): (event: WireEvent) => string | Buffer {
+  const { form } = options;
+  if (form.kind === 'PartialObjectMetadata') {
+    const version = form.version ?? 'v1';
+    return (event) => (event.type === 'ERROR' ? plainEventLine(event) : metadataEventLine(event, version));
+  }
+  if (form.kind !== 'Table') return plainEventLine;
+  let headersSent = false;
+  return (event) => {
+    if (event.type === 'ERROR' || event.type === 'BOOKMARK') return plainEventLine(event);
+    const table = fooTable(
+      [event.object as KubeObject],
+      { resourceVersion: String(event.revision ?? '') },
+      {
+        includeObject: options.includeObject,
+        now: options.now(),
+        noHeaders: headersSent,
+        tableVersion: form.version === 'v1beta1' ? 'v1beta1' : 'v1',
+      },
+    );
+    headersSent = true;
+    return `${JSON.stringify({ type: event.type, object: table })}\n`;
+  };
+}
+
+function plainEventLine(event: WireEvent): string | Buffer {
+  if (event.serialized !== undefined) return storedEventLine(event.type, event.serialized);
+  return `${JSON.stringify({ type: event.type, object: event.object })}\n`;
+}
+
+/**
  * A change usually reaches every watcher one after another, each time with the same stored text:
- * a one-entry cache encodes the line once and writes the same bytes to every stream (a watcher
- * that lags behind just misses the cache). The text is what JSON.stringify({ type, object })
+ * one-entry caches encode the line once per form and write the same bytes to every stream (a
+ * watcher that lags behind just misses the cache). The text is what JSON.stringify({ type, object })
  * gives.
  */
 let lastLine: { type: string; serialized: string; bytes: Buffer } | undefined;
@@ -105,4 +125,18 @@ function storedEventLine(type: string, serialized: string): Buffer {
     lastLine = { type, serialized, bytes: Buffer.from(`{"type":"${type}","object":${serialized}}\n`) };
   }
   return lastLine.bytes;
+}
+
+let lastMetadataLine: { type: string; serialized: string; version: string; bytes: Buffer } | undefined;
+
+function metadataEventLine(event: WireEvent, version: string): string | Buffer {
+  const encode = () =>
+    `${JSON.stringify({ type: event.type, object: asPartialObjectMetadata(event.object as KubeObject, version) })}\n`;
+  const { serialized } = event;
+  if (serialized === undefined) return encode();
+  const last = lastMetadataLine;
+  if (last?.type !== event.type || last.serialized !== serialized || last.version !== version) {
+    lastMetadataLine = { type: event.type, serialized, version, bytes: Buffer.from(encode()) };
+  }
+  return lastMetadataLine!.bytes;
 }

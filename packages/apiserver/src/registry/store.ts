@@ -6,18 +6,37 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { FieldError } from '@pwk/api';
+import type { AdmissionAttributes, AdmissionChain } from '../admission/attributes';
 import { StatusError } from '../errors/status-error';
 import type { StatusCause } from '../errors/status-error';
 import { InvalidKeyError, NotFoundError } from '../storage/errors';
 import type { KubeObject, ListResult, ObjectKey, Preconditions, Storage, Watch } from '../storage/interface';
+import {
+  checkDeletePreconditions,
+  finalizersOf,
+  garbageCollectionFinalizers,
+  markAsDeleting,
+} from './deletion';
+import type { DeletionOptions } from './deletion';
 import { applyConfiguration, defaultManagerName, recordUpdate } from './managed-fields';
 import type { ResourceStrategy } from './strategy';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
+/**
+ * Keys the body gave twice (the last one won), as the decoder words them: `duplicate field
+ * "spec.replicas"` (JSON) or `line 7: key "replicas" already set in map` (YAML, go-yaml's words).
+ */
+export interface DuplicateFields {
+  yaml: boolean;
+  messages: string[];
+}
+
 export interface WriteOptions {
   dryRun: boolean;
   fieldValidation: FieldValidation;
+  /** Found while decoding the body; fieldValidation treats them with the unknown fields. */
+  duplicateFields?: DuplicateFields;
   /** `?fieldManager=`; else the User-Agent's program name is the manager, as in Kubernetes. */
   fieldManager?: string;
   userAgent?: string;
@@ -49,6 +68,9 @@ export interface DeleteResult {
 /** generateName suffixes use the alphabet of k8s.io/apimachinery/pkg/util/rand (no vowels, no confusables). */
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
+/** names.SimpleNameGenerator: a longer generateName is cut so that prefix and suffix fit in 63. */
+const MAX_GENERATED_NAME_PREFIX = 63 - 5;
+
 function randomSuffix(): string {
   let out = '';
   for (let i = 0; i < 5; i++) out += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
@@ -68,15 +90,36 @@ function rfc3339Seconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Thrown inside a deletion's update when no finalizer is left: remove the object instead. */
+const DELETE_NOW = Symbol('delete now');
+
+export interface RegistryStoreOptions {
+  now?: () => Date;
+  /**
+   * Whether a garbage collector serves this API (kube-apiserver's --enable-garbage-collector):
+   * only then do Orphan and Foreground deletions set the GC's finalizers, which nobody else would
+   * remove. Default true.
+   */
+  garbageCollection?: boolean;
+  /** Admission plugins run on writes (namespace lifecycle, quota, …); none standalone. */
+  admission?: AdmissionChain;
+}
+
 export class RegistryStore {
   private readonly ref: { group: string; resource: string };
+  private readonly now: () => Date;
+  private readonly garbageCollection: boolean;
+  private readonly admission?: AdmissionChain;
 
   constructor(
     private readonly storage: Storage,
     readonly strategy: ResourceStrategy,
-    private readonly now: () => Date = () => new Date(),
+    options: RegistryStoreOptions = {},
   ) {
     this.ref = { group: strategy.group, resource: strategy.resource };
+    this.now = options.now ?? (() => new Date());
+    this.garbageCollection = options.garbageCollection ?? true;
+    this.admission = options.admission;
   }
 
   private key(namespace: string, name: string): ObjectKey {
@@ -164,6 +207,23 @@ export class RegistryStore {
     return this.storage.currentRevision();
   }
 
+  private createAttributes(object: KubeObject, options: WriteOptions): AdmissionAttributes {
+    const { group, version, kind, resource } = this.strategy;
+    const namespace = String(object.metadata.namespace ?? '');
+    const name = String(object.metadata.name ?? '');
+    return {
+      operation: 'CREATE',
+      group,
+      version,
+      kind,
+      resource,
+      namespace,
+      name,
+      object,
+      dryRun: options.dryRun,
+    };
+  }
+
   private manager(options: WriteOptions): string {
     return options.fieldManager ?? defaultManagerName(options.userAgent);
   }
@@ -186,8 +246,10 @@ export class RegistryStore {
     if (meta.resourceVersion) {
       throw StatusError.badRequest('resourceVersion should not be set on objects to be created');
     }
+    // Mutating admission sees the object as sent, before the registry fills in names and system fields.
+    if (this.admission) await this.admission.admit(this.createAttributes(obj, options));
     if (!meta.name && typeof meta.generateName === 'string' && meta.generateName) {
-      meta.name = `${meta.generateName}${randomSuffix()}`;
+      meta.name = `${meta.generateName.slice(0, MAX_GENERATED_NAME_PREFIX)}${randomSuffix()}`;
     }
     // Server-owned fields (rest.FillObjectMetaSystemFields); client values are ignored.
     meta.uid = randomUUID();
@@ -202,6 +264,8 @@ export class RegistryStore {
     this.strategy.prepareForCreate(tracked);
     const admitted = this.admit(tracked, options);
     const name = String(admitted.object.metadata.name);
+    // Validating admission (quota last) on exactly what is about to be stored, never after.
+    if (this.admission) await this.admission.validate(this.createAttributes(admitted.object, options));
     if (options.dryRun) {
       // A dry run goes as far as storage would: a taken name is still a conflict.
       if (await this.exists(namespace, name)) throw StatusError.alreadyExists(this.ref, name);
@@ -237,6 +301,8 @@ export class RegistryStore {
       );
     }
     if (!meta.resourceVersion) {
+      // A CRD does not create on update: a missing object is 404 whether or not a version is given.
+      if (!(await this.exists(namespace, name))) throw StatusError.notFound(this.ref, name);
       throw StatusError.invalid({ group: this.strategy.group, kind: this.strategy.kind }, name, [
         {
           reason: 'FieldValueInvalid',
@@ -357,51 +423,82 @@ export class RegistryStore {
     return { ...updated, warnings: [...warnings, ...updated.warnings], created: false };
   }
 
-  async delete(
-    target: { namespace: string; name: string },
-    opts: { preconditions?: Preconditions; dryRun: boolean },
-  ): Promise<DeleteResult> {
+  /**
+   * DELETE, as the generic registry runs it for a kind without graceful deletion: preconditions
+   * first; then, when the object has finalizers or the options give the garbage collector work
+   * (Orphan, Foreground), it is only marked (its GC finalizers set, deletionTimestamp) and the
+   * finalizers' owners remove it later; otherwise it is removed at once.
+   */
+  async delete(target: { namespace: string; name: string }, options: DeletionOptions): Promise<DeleteResult> {
     const key = this.key(target.namespace, target.name);
     try {
       const current = await this.storage.get(key);
-      checkPreconditions(this.ref, current, opts.preconditions);
-      if (opts.dryRun) return { pending: hasFinalizers(current), object: current };
-      if (hasFinalizers(current)) {
-        // Graceful deletion: mark it; whoever owns the finalizers removes them, then it goes.
-        const marked = await this.storage.guaranteedUpdate(
-          key,
-          (cur) => {
-            if (cur.metadata.deletionTimestamp) return cur;
-            return {
-              ...cur,
-              metadata: {
-                ...cur.metadata,
-                deletionTimestamp: rfc3339Seconds(this.now()),
-                deletionGracePeriodSeconds: 0,
-              },
-            };
-          },
-          { preconditions: opts.preconditions },
-        );
-        return { pending: true, object: marked };
+      checkDeletePreconditions(this.strategy, current, options.preconditions);
+      if (finalizersOf(current).length > 0 || this.finalizersOnDelete(current, options)) {
+        // DELETE_NOW wrote nothing, so the preconditions still hold for the removal.
+        const marked = await this.markForDeletion(key, current, options);
+        if (marked !== DELETE_NOW) return { pending: true, object: marked };
       }
-      const deleted = await this.storage.delete(key, { preconditions: opts.preconditions });
+      if (options.dryRun) return { pending: false, object: current };
+      const deleted = await this.storage.delete(key, { preconditions: options.preconditions });
       return { pending: false, object: deleted };
     } catch (err) {
       if (isMissing(err)) throw StatusError.notFound(this.ref, target.name);
       throw err;
     }
   }
+
+  /** The finalizers the garbage collector needs for these options, when they differ from the object's. */
+  private finalizersOnDelete(obj: KubeObject, options: DeletionOptions): string[] | undefined {
+    if (!this.garbageCollection) return undefined;
+    return garbageCollectionFinalizers(obj, options, this.strategy.garbageCollectionPolicy);
+  }
+
+  /**
+   * updateForGracefulDeletionAndFinalizers: sets the GC finalizers and deletionTimestamp in one
+   * guaranteed update. DELETE_NOW when no finalizer is left (say an orphan finalizer removed by a
+   * Background delete): the object is then removed at once.
+   */
+  private async markForDeletion(
+    key: ObjectKey,
+    current: KubeObject,
+    options: DeletionOptions,
+  ): Promise<KubeObject | typeof DELETE_NOW> {
+    const mark = (cur: KubeObject): KubeObject => {
+      checkDeletePreconditions(this.strategy, cur, options.preconditions);
+      const finalizers = this.finalizersOnDelete(cur, options);
+      const next = finalizers ? { ...cur, metadata: { ...cur.metadata, finalizers } } : cur;
+      if (finalizersOf(next).length === 0) throw DELETE_NOW;
+      return markAsDeleting(next, rfc3339Seconds(this.now()));
+    };
+    try {
+      if (options.dryRun) return mark(structuredClone(current));
+      return await this.storage.guaranteedUpdate(key, mark, { preconditions: options.preconditions });
+    } catch (err) {
+      if (err === DELETE_NOW) return DELETE_NOW;
+      throw err;
+    }
+  }
 }
 
-/** fieldValidation on unknown fields: Strict refuses them (400), Warn warns, Ignore says nothing. */
+/**
+ * fieldValidation on duplicate and unknown fields (Kubernetes' strict decoding errors, duplicates
+ * first as a CRD's decoder finds them): Strict refuses them (400), Warn warns, Ignore says nothing.
+ */
 function unknownFieldWarnings(unknownFields: string[], options: WriteOptions): string[] {
-  if (unknownFields.length === 0 || options.fieldValidation === 'Ignore') return [];
-  const messages = unknownFields.map((f) => `unknown field "${f}"`);
+  const duplicates = options.duplicateFields?.messages ?? [];
+  if ((unknownFields.length === 0 && duplicates.length === 0) || options.fieldValidation === 'Ignore')
+    return [];
+  const unknown = unknownFields.map((f) => `unknown field "${f}"`);
   if (options.fieldValidation === 'Strict') {
-    throw StatusError.badRequest(`strict decoding error: ${messages.join(', ')}`);
+    // go-yaml reports all of a document's duplicates as one error, a line each.
+    const decoding =
+      options.duplicateFields?.yaml && duplicates.length > 0
+        ? [`yaml: unmarshal errors:\n  ${duplicates.join('\n  ')}`]
+        : duplicates;
+    throw StatusError.badRequest(`strict decoding error: ${[...decoding, ...unknown].join(', ')}`);
   }
-  return messages;
+  return [...duplicates, ...unknown];
 }
 
 function isPlainObject(value: unknown): value is KubeObject {

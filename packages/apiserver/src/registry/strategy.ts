@@ -5,6 +5,7 @@
  */
 import type { FieldError } from '@pwk/api';
 import type { KubeObject } from '../storage/interface';
+import type { GarbageCollectionPolicy } from './deletion';
 
 export interface KindInfo {
   group: string;
@@ -34,6 +35,8 @@ export interface ResourceStrategy extends KindInfo {
   validateUpdate(next: KubeObject, old: KubeObject): ValidationResult;
   /** A copy without unknown fields (what is stored whatever the fieldValidation). */
   pruneUnknownFields(obj: KubeObject): KubeObject;
+  /** What a DELETE without a propagation policy does to dependents; unset = Background (as for CRDs). */
+  garbageCollectionPolicy?: GarbageCollectionPolicy;
   /** Whether the change from old to next bumps metadata.generation. */
   generationChanged(next: KubeObject, old: KubeObject): boolean;
 }

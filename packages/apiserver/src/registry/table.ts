@@ -5,6 +5,8 @@
  */
 import { StatusError } from '../errors/status-error';
 import { humanDuration } from './human-duration';
+import { asPartialObjectMetadata } from './partial-object-metadata';
+import type { KubeObject } from '../storage/interface';
 
 export interface KubeObjectLike {
   apiVersion?: string;
@@ -111,7 +113,7 @@ function ageCell(value: unknown, now: Date): string | null {
 function rowObject(
   obj: KubeObjectLike,
   include: IncludeObject,
-  metaVersion: string,
+  tableVersion: 'v1' | 'v1beta1',
 ): KubeObjectLike | undefined {
   switch (include) {
     case 'None':
@@ -119,11 +121,11 @@ function rowObject(
     case 'Object':
       return obj;
     case 'Metadata':
-      return { kind: 'PartialObjectMetadata', apiVersion: metaVersion, metadata: obj.metadata };
+      return asPartialObjectMetadata(obj as KubeObject, tableVersion);
   }
 }
 
-function toRow(obj: KubeObjectLike, options: TableOptions, metaVersion: string): Record<string, unknown> {
+function toRow(obj: KubeObjectLike, options: TableOptions): Record<string, unknown> {
   const name = obj.metadata['name'];
   const cells = [
     typeof name === 'string' ? name : '',
@@ -131,7 +133,7 @@ function toRow(obj: KubeObjectLike, options: TableOptions, metaVersion: string):
     stringCell(specField(obj, 'location')),
     ageCell(obj.metadata['creationTimestamp'], options.now),
   ];
-  const object = rowObject(obj, options.includeObject, metaVersion);
+  const object = rowObject(obj, options.includeObject, options.tableVersion ?? 'v1');
   return object === undefined ? { cells } : { cells, object };
 }
 
@@ -155,6 +157,6 @@ export function fooTable(
     apiVersion: metaVersion,
     metadata,
     ...(options.noHeaders ? {} : { columnDefinitions: COLUMNS.map((c) => ({ ...c })) }),
-    rows: objects.map((obj) => toRow(obj, options, metaVersion)),
+    rows: objects.map((obj) => toRow(obj, options)),
   };
 }

@@ -1,14 +1,17 @@
 /**
- * Assembles and runs the apiserver: storage, registry, authentication, the Express app on
- * HTTPS, and graceful shutdown. On SIGTERM: /readyz fails at once, requests are still served
- * for --shutdown-delay-duration (the aggregator and load balancers notice), then the listener
- * closes, open watches end cleanly, in-flight writes finish, and the store is closed.
+ * Assembles and runs the apiserver: storage, registry, admission, authentication, the request
+ * listener on HTTPS, and graceful shutdown. On SIGTERM: /readyz fails at once and requests are
+ * still served for --shutdown-delay-duration (the aggregator and load balancers notice); then new
+ * requests get 503 with Retry-After, open watches end cleanly, the requests in flight finish (at
+ * most --shutdown-timeout), and the store is closed, releasing the data dir.
  */
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type { ServerConfig } from '../config/flags';
 import { createApp } from '../http/app';
+import { createBodyDecoder } from '../http/body';
+import { createShutdownGate } from '../http/shutdown-gate';
 import type { Logger } from '../logging/logger';
 import { fooStatusStrategy } from '../registry/foo-status-strategy';
 import { fooStrategy } from '../registry/foo-strategy';
@@ -19,6 +22,7 @@ import type { Storage } from '../storage/interface';
 import { loadServingCertificate } from './certificates';
 import { loadedObjectCheck } from './loaded-object-check';
 import type { ServingCertificate } from './certificates';
+import { setUpClusterAdmission } from './cluster-admission';
 import { setUpDelegatedAuth } from './delegated-auth';
 import { watchFileChanges } from './file-change-watcher';
 import type { FileChangeWatcher } from './file-change-watcher';
@@ -52,6 +56,8 @@ export interface StartOptions {
   /** Slow-client protection; defaults: 32 s for the headers (k8s' ReadHeaderTimeout), checked every 1 s. */
   headersTimeoutMs?: number;
   connectionsCheckingIntervalMs?: number;
+  /** How long an admission check waits for the core API's first list (default 10 s). */
+  admissionSyncTimeoutMs?: number;
 }
 
 /** k8s' ReadHeaderTimeout: a client that has not sent its headers by then is cut off. */
@@ -97,10 +103,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           eventWindow: config.eventWindow,
           checkLoaded: loadedObjectCheck,
         });
-  const store = new RegistryStore(storage, fooStrategy);
+  const admission = await setUpClusterAdmission({
+    config,
+    logger,
+    env: options.env ?? process.env,
+    serviceAccountDir: options.serviceAccountDir,
+    syncTimeoutMs: options.admissionSyncTimeoutMs,
+  });
+  const store = new RegistryStore(storage, fooStrategy, { admission: admission.chain });
   const statusStore = new RegistryStore(storage, fooStatusStrategy);
   let shuttingDown = false;
-  const watches = new Set<Promise<void>>();
+  const gate = createShutdownGate();
+  const decoder = createBodyDecoder();
 
   const app = createApp({
     store,
@@ -121,10 +135,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     minRequestTimeoutMs: config.minRequestTimeoutMs,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
     maxRequestBytes: config.maxRequestBytes,
-    trackWatch: (done) => {
-      watches.add(done);
-      void done.finally(() => watches.delete(done));
-    },
+    decoder,
+    shutdown: gate,
   });
 
   const material: TlsMaterial = {
@@ -175,19 +187,27 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     (stopping ??= (async () => {
       shuttingDown = true;
       certWatcher?.stop();
-      auth.close();
       logger.info('shutting down: /readyz fails now', { delayMs: config.shutdownDelayMs });
+      // Requests are still served (and authenticated, and admitted) while the aggregator and load
+      // balancers notice.
       await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
+      // Then: no new connections, no new requests on open ones (503 + Retry-After), open watches
+      // end cleanly, and only what is in flight is waited for — at most --shutdown-timeout.
+      gate.closeGate();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Watches end cleanly (the stream's last chunk is written) once storage closes them;
-      // storage.close() first waits for in-flight writes.
-      await storage.close();
-      await Promise.allSettled([...watches]);
       server.closeIdleConnections();
+      logger.info('no longer serving new requests; waiting for those in flight', { inFlight: gate.inFlight });
       const forced = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       forced.unref();
+      await Promise.race([gate.drained(), closed]);
+      // Every answer is out: connections kept alive by clients are of no more use.
+      server.closeAllConnections();
       await closed;
       clearTimeout(forced);
+      await storage.close();
+      await decoder.close();
+      auth.close();
+      admission.close();
       logger.info('stopped');
     })());
 

@@ -195,16 +195,11 @@ describe.each(DIALECTS)('the OpenAPI $name document', ({ doc, schemasOf }) => {
     expect(schemas['io.educative.pwk.bar.v1beta1.Foo']).toMatchObject({
       'x-kubernetes-group-version-kind': [FOO_GVK],
     });
-    for (const name of [
-      'DeleteOptions',
-      'Patch',
-      'WatchEvent',
-      'StatusDetails',
-      'StatusCause',
-      'Preconditions',
-    ]) {
+    for (const name of ['DeleteOptions', 'Patch', 'StatusDetails', 'StatusCause', 'Preconditions']) {
       expect(schemas).toHaveProperty([`io.k8s.apimachinery.pkg.apis.meta.v1.${name}`, 'type'], 'object');
     }
+    // Only what the paths reach, as kube-openapi's builder emits: no watch path, no WatchEvent.
+    expect(schemas).not.toHaveProperty(['io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent']);
   });
 });
 
@@ -300,6 +295,40 @@ describe('Swagger 2.0 operations', () => {
       name: 'body',
       schema: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions' },
     });
+  });
+
+  it('never wraps a $ref in allOf, so kubectl explain can follow every reference', () => {
+    const wrapped: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${path}[${i}]`));
+      else if (node !== null && typeof node === 'object') {
+        if ('allOf' in node) wrapped.push(path);
+        for (const [k, v] of Object.entries(node)) walk(v, `${path}/${k}`);
+      }
+    };
+    walk(openAPIV2Document().body, '');
+    expect(wrapped).toEqual([]);
+    const foo = (openAPIV2Document().body.definitions as Record<string, Json>)[
+      'io.educative.pwk.bar.v1beta1.Foo'
+    ];
+    expect(foo).toHaveProperty(['properties', 'spec'], {
+      $ref: '#/definitions/io.educative.pwk.bar.v1beta1.FooSpec',
+    });
+  });
+
+  it('keeps a description beside a $ref, as kube-apiserver’s v2 does (Scale.metadata)', () => {
+    const scale = (openAPIV2Document().body.definitions as Record<string, Json>)[
+      'io.k8s.api.autoscaling.v1.Scale'
+    ];
+    expect(scale).toHaveProperty(['properties', 'metadata'], {
+      $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
+      description:
+        'Standard object metadata; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata.',
+    });
+  });
+
+  it('omits an operation’s parameters when it has none, as kube-apiserver does', () => {
+    expect(v2Op(`${NS}/{name}`, 'get')).not.toHaveProperty('parameters');
   });
 
   it('is a Swagger 2.0 document with definitions', () => {

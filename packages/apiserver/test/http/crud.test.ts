@@ -137,6 +137,19 @@ describe('create, get, update and delete', () => {
       expect((await send('GET', item(a.name))).status).toBe(200);
     });
 
+    it('truncates a generateName longer than 58 characters before the suffix, as Kubernetes does', async () => {
+      const generateName = `${'long'.repeat(17)}-`;
+      const res = await send('POST', collection(), {
+        body: { apiVersion: `${GROUP}/v1beta1`, kind: 'Foo', metadata: { generateName }, spec: {} },
+      });
+      expect(res.status).toBe(201);
+      const meta = res.json<Foo>().metadata;
+      expect(meta.name).toHaveLength(63);
+      expect(meta.name.slice(0, 58)).toBe(generateName.slice(0, 58));
+      expect(meta.name.slice(58)).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+      expect(meta.generateName).toBe(generateName);
+    });
+
     it('ignores status on create (written only through the status subresource)', async () => {
       const name = uniqueName('status');
       const res = await send('POST', collection(), {
@@ -478,6 +491,17 @@ describe('create, get, update and delete', () => {
       expect((await send('GET', item(name))).json<Foo>().spec?.replicas).toBe(4);
     });
 
+    it('answers a PUT of a missing object without resourceVersion with 404 NotFound (no create on update)', async () => {
+      const name = uniqueName('missing-norv');
+      const res = await expectNothingWritten('PUT', item(name), { body: fooBody(name) });
+      expect(res.status).toBe(404);
+      expect(res.json()).toMatchObject({
+        reason: 'NotFound',
+        message: `foos.${GROUP} "${name}" not found`,
+        details: { name, group: GROUP, kind: 'foos' },
+      });
+    });
+
     it('answers 422 when the body has no resourceVersion', async () => {
       const name = uniqueName('norv');
       const foo = await create(name);
@@ -581,7 +605,9 @@ describe('create, get, update and delete', () => {
       expect(res.status).toBe(409);
       expect(res.json()).toMatchObject({
         reason: 'Conflict',
-        message: expect.stringContaining('Precondition failed: UID in precondition: someone-else'),
+        message: expect.stringContaining(
+          'the UID in the precondition (someone-else) does not match the UID in record',
+        ),
       });
       expect((await send('GET', item(name))).status).toBe(200);
     });
@@ -595,7 +621,9 @@ describe('create, get, update and delete', () => {
       expect(res.status).toBe(409);
       expect(res.json()).toMatchObject({
         reason: 'Conflict',
-        message: expect.stringContaining('Precondition failed: ResourceVersion in precondition: 1'),
+        message: expect.stringContaining(
+          'the ResourceVersion in the precondition (1) does not match the ResourceVersion in record',
+        ),
       });
       const ok = await send('DELETE', item(name), {
         body: { preconditions: { uid: foo.metadata.uid, resourceVersion: foo.metadata.resourceVersion } },

@@ -1,7 +1,9 @@
 /**
- * OpenAPI over HTTP: /openapi/v2 in JSON (406 to a protobuf-only Accept, so kubectl falls back to
- * v3), the /openapi/v3 index, and the group-version document with its hash-keyed caching.
+ * OpenAPI over HTTP: /openapi/v2 in JSON and in gnostic protobuf (negotiated as kube-openapi's
+ * handler does, one ETag for both forms), the /openapi/v3 index, and the group-version document
+ * with its hash-keyed caching.
  */
+import { decodeOpenAPIV2 } from '../support/gnostic-v2';
 import { startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 
@@ -12,6 +14,8 @@ const FOO_SCHEMA = 'io.educative.pwk.bar.v1beta1.Foo';
 const NAMESPACED_FOO = '/apis/bar.pwk.educative.io/v1beta1/namespaces/{namespace}/foos/{name}';
 /** What kubectl sends for /openapi/v2. */
 const PROTOBUF_V2 = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+/** What kube-openapi answers with (and also accepts). */
+const PROTOBUF_V2_ANSWER = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
 function queryParameterNames(operation: Json): string[] {
   return ((operation.parameters as Json[] | undefined) ?? [])
@@ -44,18 +48,36 @@ describe('OpenAPI', () => {
       expect(doc.paths[NAMESPACED_FOO]).toBeDefined();
     });
 
-    it('serves JSON to the aggregator’s Accept that prefers protobuf but allows JSON', async () => {
-      const res = await server.request('GET', '/openapi/v2', {
-        headers: { accept: `${PROTOBUF_V2}, application/json;q=0.9` },
-      });
+    it('answers kubectl’s protobuf Accept with gnostic protobuf that decodes to the JSON document', async () => {
+      const json = await server.request('GET', '/openapi/v2', { headers: { accept: 'application/json' } });
+      const res = await server.request('GET', '/openapi/v2', { headers: { accept: PROTOBUF_V2 } });
       expect(res.status).toBe(200);
-      expect(res.json()).toMatchObject({ swagger: '2.0' });
+      expect(res.headers['content-type']).toBe(PROTOBUF_V2_ANSWER);
+      expect(res.headers.vary).toBe('Accept');
+      expect(decodeOpenAPIV2(res.bytes)).toEqual(json.json());
     });
 
-    it('answers a protobuf-only Accept with 406 NotAcceptable', async () => {
-      const res = await server.request('GET', '/openapi/v2', { headers: { accept: PROTOBUF_V2 } });
+    it.each([
+      [PROTOBUF_V2, PROTOBUF_V2_ANSWER],
+      [PROTOBUF_V2_ANSWER, PROTOBUF_V2_ANSWER],
+      [`${PROTOBUF_V2}, application/json;q=0.9`, PROTOBUF_V2_ANSWER],
+      [`application/json;q=0.5, ${PROTOBUF_V2}`, PROTOBUF_V2_ANSWER],
+      ['application/json', 'application/json'],
+      [`application/json, ${PROTOBUF_V2}`, 'application/json'],
+      ['*/*', 'application/json'],
+      ['application/*', 'application/json'],
+      ['text/html, */*;q=0.1', 'application/json'],
+    ])('answers Accept %s with %s, as kube-openapi’s handler does', async (accept, contentType) => {
+      const res = await server.request('GET', '/openapi/v2', { headers: { accept } });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe(contentType);
+    });
+
+    it('answers an Accept it can serve in neither form with 406 NotAcceptable naming both', async () => {
+      const res = await server.request('GET', '/openapi/v2', { headers: { accept: 'text/html' } });
       expect(res.status).toBe(406);
       expect(res.json()).toMatchObject({ kind: 'Status', reason: 'NotAcceptable', code: 406 });
+      expect(res.json<{ message: string }>().message).toContain(PROTOBUF_V2_ANSWER);
     });
 
     it('answers 304 to If-None-Match with the current ETag', async () => {
@@ -65,6 +87,43 @@ describe('OpenAPI', () => {
       });
       expect(again.status).toBe(304);
       expect(again.text).toBe('');
+    });
+
+    it('tags both forms with one ETag and answers 304 to it in either form', async () => {
+      const json = await server.request('GET', '/openapi/v2', { headers: { accept: 'application/json' } });
+      const proto = await server.request('GET', '/openapi/v2', { headers: { accept: PROTOBUF_V2 } });
+      expect(proto.headers.etag).toBe(json.headers.etag);
+      const etag = String(proto.headers.etag);
+      for (const accept of [PROTOBUF_V2, 'application/json']) {
+        const again = await server.request('GET', '/openapi/v2', {
+          headers: { accept, 'if-none-match': etag },
+        });
+        expect([accept, again.status, again.bytes.length]).toEqual([accept, 304, 0]);
+        expect(again.headers.etag).toBe(etag);
+      }
+    });
+
+    it('sends the whole document again to a stale If-None-Match', async () => {
+      const res = await server.request('GET', '/openapi/v2', {
+        headers: { accept: PROTOBUF_V2, 'if-none-match': '"0000STALE", W/"ALSO-STALE"' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.bytes.length).toBeGreaterThan(1000);
+    });
+
+    it('sends Last-Modified and answers 304 to If-Modified-Since of it when no ETag is offered', async () => {
+      const first = await server.request('GET', '/openapi/v2', { headers: { accept: PROTOBUF_V2 } });
+      const lastModified = String(first.headers['last-modified']);
+      expect(new Date(lastModified).getTime()).toBeLessThanOrEqual(Date.now());
+      const again = await server.request('GET', '/openapi/v2', {
+        headers: { accept: PROTOBUF_V2, 'if-modified-since': lastModified },
+      });
+      expect(again.status).toBe(304);
+      const older = new Date(new Date(lastModified).getTime() - 3600_000).toUTCString();
+      const stale = await server.request('GET', '/openapi/v2', {
+        headers: { accept: PROTOBUF_V2, 'if-modified-since': older },
+      });
+      expect(stale.status).toBe(200);
     });
   });
 

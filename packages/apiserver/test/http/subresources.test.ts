@@ -549,11 +549,12 @@ describe('status and scale subresources, and deletion options', () => {
 
       expect(wrongUid.json()).toMatchObject({
         code: 409,
-        message: `Operation cannot be fulfilled on foos.${GROUP} "${name}": Precondition failed: UID in precondition: not-it, UID in object meta: ${foo.metadata.uid}`,
+        // rest.BeforeDelete's wording: it names the kind (Foo.<group>), not the resource.
+        message: `Operation cannot be fulfilled on Foo.${GROUP} "${name}": the UID in the precondition (not-it) does not match the UID in record (${foo.metadata.uid}). The object might have been deleted and then recreated`,
       });
       expect(staleRv.json()).toMatchObject({
         code: 409,
-        message: `Operation cannot be fulfilled on foos.${GROUP} "${name}": Precondition failed: ResourceVersion in precondition: 1, ResourceVersion in object meta: ${foo.metadata.resourceVersion}`,
+        message: `Operation cannot be fulfilled on Foo.${GROUP} "${name}": the ResourceVersion in the precondition (1) does not match the ResourceVersion in record (${foo.metadata.resourceVersion}). The object might have been modified`,
       });
       expect(ok.json()).toMatchObject({ status: 'Success', details: { name, uid: foo.metadata.uid } });
     });

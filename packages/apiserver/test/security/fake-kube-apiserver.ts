@@ -1,8 +1,9 @@
 /**
- * A local HTTPS server playing the kube-apiserver for delegated auth, on the real paths with the
- * real JSON bodies: TokenReview, SubjectAccessReview and the extension-apiserver-authentication
- * ConfigMap. It insists on pwk's own service-account token, records every review it answers, and
- * can be told to fail.
+ * A local HTTPS server playing the kube-apiserver, on the real paths with the real JSON bodies:
+ * TokenReview, SubjectAccessReview and the extension-apiserver-authentication ConfigMap for
+ * delegated auth, and the namespaces and ResourceQuotas admission reads (support/fake-core-api.ts).
+ * It insists on pwk's own service-account token, records every review it answers, and can be told
+ * to fail.
  */
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,6 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createCA, issueCertificate } from '../support/certificates';
+import { FakeCoreApi } from '../support/fake-core-api';
 
 export const SERVICE_ACCOUNT_TOKEN = 'pwk-service-account-token';
 
@@ -36,6 +38,8 @@ export interface FakeKubeApiserver {
   tokenReviews: Array<Record<string, unknown>>;
   accessReviews: Array<Record<string, unknown>>;
   configMapReads: number;
+  /** Namespaces and ResourceQuotas, with lists, watches and status updates. */
+  core: FakeCoreApi;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,14 @@ export async function startFakeKubeApiserver(): Promise<FakeKubeApiserver> {
   const serving = issueCertificate(ca, { cn: 'kube-apiserver' });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pwk-fake-kube-'));
 
+  const readText = (req: IncomingMessage) =>
+    new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('error', reject);
+    });
+
   const readBody = (req: IncomingMessage) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -75,6 +87,7 @@ export async function startFakeKubeApiserver(): Promise<FakeKubeApiserver> {
     if (req.headers.authorization !== `Bearer ${SERVICE_ACCOUNT_TOKEN}`) {
       return json(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
     }
+    if (fake.core.handle(req, res, req.method === 'PUT' ? await readText(req) : '')) return;
     if (req.method === 'POST' && req.url === '/apis/authentication.k8s.io/v1/tokenreviews') {
       const review = await readBody(req);
       fake.tokenReviews.push(review);
@@ -174,7 +187,9 @@ export async function startFakeKubeApiserver(): Promise<FakeKubeApiserver> {
     tokenReviews: [],
     accessReviews: [],
     configMapReads: 0,
+    core: new FakeCoreApi(),
     async close() {
+      fake.core.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(dir, { recursive: true, force: true });

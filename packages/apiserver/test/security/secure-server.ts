@@ -71,6 +71,8 @@ export async function startSecureServer(
         body =
           typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
         headers['content-type'] ??= 'application/json';
+        // Node frames a DELETE's body only with an explicit length.
+        headers['content-length'] = String(Buffer.byteLength(body));
       }
       const req = https.request(
         `${server.url}${urlPath}`,

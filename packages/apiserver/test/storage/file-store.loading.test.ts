@@ -154,7 +154,8 @@ describe('file store start-up', () => {
     await store.close();
     const again = await openStore();
     expect((await again.list(FOOS)).items).toEqual(served);
-  });
+    // Thousands of fsynced writes and two restarts: seconds on a busy 2-core machine.
+  }, 30_000);
 
   it('scans in a worker thread when built, with the same result', async () => {
     if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run "npm run build" first`);

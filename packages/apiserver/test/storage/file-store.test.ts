@@ -37,11 +37,35 @@ describe('file store', () => {
       expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(await store.get(keyOf('demo-foo')));
     });
 
-    it('removes the file on delete', async () => {
+    it('removes the file on delete, and the namespace directory with its last object', async () => {
       const store = await openStore();
+      const foos = path.join(stores.dataDir, 'bar.pwk.educative.io', 'foos');
       await store.create(keyOf('demo-foo'), foo('demo-foo'));
+      await store.create(keyOf('other-foo'), foo('other-foo'));
       await store.delete(keyOf('demo-foo'));
-      expect(await readdir(path.join(stores.dataDir, 'bar.pwk.educative.io', 'foos', 'default'))).toEqual([]);
+      expect(await readdir(path.join(foos, 'default'))).toEqual(['other-foo.json']);
+      await store.delete(keyOf('other-foo'));
+      expect(await readdir(foos)).toEqual([]);
+      // The namespace can be written again at once.
+      await store.create(keyOf('demo-foo'), foo('demo-foo'));
+      expect(await readdir(path.join(foos, 'default'))).toEqual(['demo-foo.json']);
+    });
+
+    it('never loses a create that races the deletion of its namespace’s last object', async () => {
+      const store = await openStore();
+      for (let round = 0; round < 30; round++) {
+        await store.create(keyOf(`last-${round}`, 'racing'), foo(`last-${round}`, 'racing'));
+        const [, created] = await Promise.all([
+          store.delete(keyOf(`last-${round}`, 'racing')),
+          store.create(keyOf(`new-${round}`, 'racing'), foo(`new-${round}`, 'racing')),
+        ]);
+        const file = path.join(stores.dataDir, 'bar.pwk.educative.io', 'foos', 'racing', `new-${round}.json`);
+        expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(created);
+        await store.delete(keyOf(`new-${round}`, 'racing'));
+      }
+      await store.close();
+      const again = await openStore();
+      expect((await again.list({ ...FOOS, namespace: 'racing' })).items).toEqual([]);
     });
 
     it('shortens names too long for a file name and loads them back', async () => {

@@ -40,6 +40,8 @@ export interface TestResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body as received, for binary answers (protobuf). */
+  bytes: Buffer;
   json<T = Record<string, unknown>>(): T;
 }
 
@@ -49,11 +51,13 @@ export function readResponse(res: IncomingMessage): Promise<TestResponse> {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
     res.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      const text = bytes.toString('utf8');
       resolve({
         status: res.statusCode ?? 0,
         headers: res.headers,
         text,
+        bytes,
         json: <T>() => JSON.parse(text) as T,
       });
     });
@@ -165,6 +169,8 @@ export function openWatchStream(
   status: number;
   headers: Record<string, unknown>;
   events: Array<Record<string, unknown>>;
+  /** Each event line exactly as it came (without its newline). */
+  lines: string[];
   ended: Promise<void>;
   close(): void;
 }> {
@@ -175,6 +181,7 @@ export function openWatchStream(
       { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers }, ca },
       (res) => {
         const events: Array<Record<string, unknown>> = [];
+        const lines: string[] = [];
         let buffer = '';
         const ended = new Promise<void>((done) => {
           res.on('end', done);
@@ -186,13 +193,16 @@ export function openWatchStream(
           while ((nl = buffer.indexOf('\n')) >= 0) {
             const line = buffer.slice(0, nl);
             buffer = buffer.slice(nl + 1);
-            if (line.trim()) events.push(JSON.parse(line) as Record<string, unknown>);
+            if (!line.trim()) continue;
+            lines.push(line);
+            events.push(JSON.parse(line) as Record<string, unknown>);
           }
         });
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers,
           events,
+          lines,
           ended,
           close: () => req.destroy(),
         });

@@ -6,7 +6,7 @@
  * concurrent writes to a directory cost far fewer than N directory fsyncs — and none is
  * acknowledged before a directory fsync that started after its rename has completed.
  */
-import { closeSync, fsync, open, rename, unlink, writeFileSync } from 'node:fs';
+import { closeSync, fsync, open, rename, rmdir, unlink, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -27,6 +27,7 @@ export interface DiskOps {
   rename(from: string, to: string): Promise<void>;
   unlink(target: string): Promise<void>;
   mkdir(target: string): Promise<void>;
+  rmdir(target: string): Promise<void>;
 }
 
 // The callback API on plain descriptors: fs/promises' FileHandle costs about three times the CPU
@@ -46,6 +47,7 @@ export const realDiskOps: DiskOps = {
   mkdir: async (target) => {
     await mkdir(target);
   },
+  rmdir: promisify(rmdir),
 };
 
 interface DirState {
@@ -60,6 +62,10 @@ export class DirectorySyncer {
   /** Directories known to exist durably (their entry in the parent was fsynced). */
   private readonly durableDirs = new Set<string>();
   private readonly ensuring = new Map<string, Promise<void>>();
+  /** Writes under way into each directory (an empty directory is removed only when none is). */
+  private readonly writers = new Map<string, number>();
+  /** Directories being removed; a write into one waits, then creates it again. */
+  private readonly removing = new Map<string, Promise<void>>();
 
   /** Resolves once a directory fsync that began after this call has completed. */
   sync(dir: string): Promise<void> {
@@ -115,6 +121,7 @@ export class DirectorySyncer {
   }
 
   private async createDurably(dir: string, root: string): Promise<void> {
+    await this.removing.get(dir);
     const parent = path.dirname(dir);
     await this.ensureDir(parent, root);
     try {
@@ -151,20 +158,59 @@ export class DirectorySyncer {
     await this.syncChanged(dir);
   }
 
-  /** Removes dir/fileName durably (NotDurableError as for writeFile). */
-  async removeFile(dir: string, fileName: string): Promise<void> {
-    await this.ops.unlink(path.join(dir, fileName));
-    await this.syncChanged(dir);
+  /** Writes dir/fileName durably, first making dir (below root) exist durably. */
+  async writeFileIn(root: string, dir: string, fileName: string, data: string): Promise<void> {
+    this.writers.set(dir, (this.writers.get(dir) ?? 0) + 1);
+    try {
+      await this.ensureDir(dir, root);
+      await this.writeFile(dir, fileName, data);
+    } finally {
+      const left = (this.writers.get(dir) ?? 1) - 1;
+      if (left > 0) this.writers.set(dir, left);
+      else this.writers.delete(dir);
+    }
   }
 
-  /** Removes dir/fileName durably if it is there. */
+  /**
+   * Removes dir/fileName durably (NotDurableError as for writeFile). With `removeEmptyDir`, dir
+   * itself goes too when nothing is left in it and no write into it is under way (a namespace
+   * emptied by the namespace controller leaves no directory behind). rmdir never removes a
+   * file, so a racing write is never lost: at worst the directory stays.
+   */
+  async removeFile(dir: string, fileName: string, options: { removeEmptyDir?: boolean } = {}): Promise<void> {
+    await this.ops.unlink(path.join(dir, fileName));
+    await this.syncChanged(dir);
+    if (options.removeEmptyDir && !this.writers.has(dir) && !this.removing.has(dir)) {
+      await this.removeDirIfEmpty(dir);
+    }
+  }
+
+  /** Removes dir/fileName durably if it is there (nothing to do when dir is gone too). */
   async removeFileIfPresent(dir: string, fileName: string): Promise<void> {
     try {
       await this.ops.unlink(path.join(dir, fileName));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
-    await this.syncChanged(dir);
+    try {
+      await this.sync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw new NotDurableError(err);
+    }
+  }
+
+  private async removeDirIfEmpty(dir: string): Promise<void> {
+    // From here on a write into dir must create it again (after this removal settles).
+    this.durableDirs.delete(dir);
+    const removal = this.ops
+      .rmdir(dir)
+      .then(() => this.sync(path.dirname(dir)))
+      // Cleanup only: the deletion is already durable, and a directory that stays is harmless.
+      .catch(() => {})
+      .finally(() => this.removing.delete(dir));
+    this.removing.set(dir, removal);
+    await removal;
   }
 
   private async syncChanged(dir: string): Promise<void> {

@@ -200,9 +200,12 @@ class FileStorage implements Storage {
       checkPreconditions(key, currentObj, options.preconditions);
       await options.validateDeletion?.(JSON.parse(current.json) as KubeObject);
       const dir = objectDir(this.dataDir, key);
+      // The last object of a namespace: its directory goes with it.
+      const removeEmptyDir =
+        key.namespace !== '' && this.parts.index.namespaceSize(collectionId(key), key.namespace) === 1;
       return this.guard.commit(key, lockKeyOf(key), false, () =>
         this.pipeline.commit(
-          () => this.parts.syncer.removeFile(dir, fileNameFor(key.name)),
+          () => this.parts.syncer.removeFile(dir, fileNameFor(key.name), { removeEmptyDir }),
           (rev) => {
             const tombstone = withRevision(currentObj, rev);
             const entry = { ...current, json: JSON.stringify(tombstone) };
@@ -253,8 +256,7 @@ class FileStorage implements Storage {
         async (rev) => {
           stored = withRevision(obj, rev);
           json = JSON.stringify(stored);
-          await this.parts.syncer.ensureDir(dir, this.dataDir);
-          await this.parts.syncer.writeFile(dir, fileNameFor(key.name), json);
+          await this.parts.syncer.writeFileIn(this.dataDir, dir, fileNameFor(key.name), json);
         },
         (rev) => {
           const entry: StoredEntry = { namespace: key.namespace, id, json };
@@ -277,7 +279,7 @@ class FileStorage implements Storage {
     const dir = objectDir(this.dataDir, key);
     const json = this.parts.index.json(collectionId(key), objectId(key.namespace, key.name));
     if (json === undefined) await this.parts.syncer.removeFileIfPresent(dir, fileNameFor(key.name));
-    else await this.parts.syncer.writeFile(dir, fileNameFor(key.name), json);
+    else await this.parts.syncer.writeFileIn(this.dataDir, dir, fileNameFor(key.name), json);
   }
 
   private publish(change: LoggedChange): void {

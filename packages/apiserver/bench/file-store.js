@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Benchmark of the file store (built dist/): acknowledged creates/s and updates/s under
-// 16-way concurrency, then start-up time and RSS of a store holding 100k objects.
+// 16-way concurrency, then start-up time and RSS of a store holding 100k objects, loaded as the
+// server loads it (every object checked against its schema) and without that check.
 //   npm run build && node packages/apiserver/bench/file-store.js [--objects 100000] [--writes 5000] [--dir /tmp/x]
 // Every figure is for fsynced, acknowledged writes on the disk that holds --dir (default: the OS temp dir).
 'use strict';
@@ -9,6 +10,7 @@ const { mkdtempSync, rmSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { createFileStorage } = require('../dist/storage/file/file-storage.js');
+const { loadedObjectCheck } = require('../dist/server/loaded-object-check.js');
 
 const GROUP = 'bar.pwk.educative.io';
 const arg = (name, fallback) => {
@@ -40,19 +42,25 @@ async function concurrently(total, width, fn) {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-async function load(dir) {
+async function load(dir, checked) {
   const started = process.hrtime.bigint();
-  const store = await createFileStorage({ dataDir: dir });
+  const cpu = process.cpuUsage();
+  const store = await createFileStorage({
+    dataDir: dir,
+    checkLoaded: checked ? loadedObjectCheck : undefined,
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const { user, system } = process.cpuUsage(cpu);
+  const cpuMs = (user + system) / 1000;
   global.gc?.();
   const rssMiB = process.memoryUsage().rss / 2 ** 20;
   const { items } = await store.list({ group: GROUP, resource: 'foos', limit: 1 });
   await store.close();
-  process.stdout.write(JSON.stringify({ ms, rssMiB, sample: items.length }));
+  process.stdout.write(JSON.stringify({ ms, cpuMs, rssMiB, sample: items.length }));
 }
 
 async function main() {
-  if (process.argv[2] === '--load') return load(process.argv[3]);
+  if (process.argv[2] === '--load') return load(process.argv[3], process.argv[4] !== 'unchecked');
   const objects = Number(arg('objects', 100000));
   const writes = Number(arg('writes', 5000));
   const base = arg('dir', os.tmpdir());
@@ -72,17 +80,26 @@ async function main() {
       '-e',
       'process.stdout.write(String(process.memoryUsage().rss / 2 ** 20))',
     ]);
-    const loaded = spawnSync(process.execPath, ['--expose-gc', __filename, '--load', dir], {
-      encoding: 'utf8',
-    });
-    if (loaded.status !== 0) throw new Error(loaded.stderr);
-    const { ms, rssMiB } = JSON.parse(loaded.stdout);
+    const loadIn = (mode) => {
+      const loaded = spawnSync(process.execPath, ['--expose-gc', __filename, '--load', dir, mode], {
+        encoding: 'utf8',
+      });
+      if (loaded.status !== 0) throw new Error(loaded.stderr);
+      return JSON.parse(loaded.stdout);
+    };
+    loadIn('unchecked'); // warms the page cache, so both measured loads read from memory
+    const unchecked = loadIn('unchecked');
+    const { ms, cpuMs, rssMiB, sample } = loadIn('checked');
+    if (sample !== 1) throw new Error('the schema check refused the benchmark objects');
 
     const rows = [
       ['acknowledged creates/s, 16-way', (writes / createS).toFixed(0)],
       ['acknowledged updates/s, 16-way', (writes / updateS).toFixed(0)],
       [`fill to ${objects} objects, 64-way (s)`, fillS.toFixed(1)],
       [`start-up with ${objects} objects (ms)`, ms.toFixed(0)],
+      [`  CPU time of it, all threads (ms)`, cpuMs.toFixed(0)],
+      [`start-up without the schema check (ms)`, unchecked.ms.toFixed(0)],
+      [`  CPU time of it, all threads (ms)`, unchecked.cpuMs.toFixed(0)],
       [`RSS after start-up with ${objects} objects (MiB)`, rssMiB.toFixed(0)],
       ['RSS of a bare node process (MiB)', Number(bare.stdout).toFixed(0)],
     ];

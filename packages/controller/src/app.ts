@@ -22,6 +22,7 @@ import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import type { ControllerMetrics } from './metrics';
 import { WorkQueue } from './queue';
+import { OwnWrites } from './own-writes';
 import { createReconciler } from './reconciler';
 
 export interface StartOptions {
@@ -62,7 +63,7 @@ export async function startController(options: StartOptions): Promise<RunningCon
   const informer = new ResilientInformer<Foo>({
     listWatch: createFooListWatch(kc, { requestTimeoutMs, watchTimeoutSeconds: options.watchTimeoutSeconds }),
     // The informer starts from controller.start(), so `controller` exists by the first event.
-    onEvent: (_type, foo) => controller.enqueue(foo),
+    onEvent: (type, foo) => controller.onEvent(type, foo),
     log: logger,
     resyncPeriodMs: config.resyncPeriodMs,
     onRestart: () => metrics.informerRestarts.inc(),
@@ -70,7 +71,9 @@ export async function startController(options: StartOptions): Promise<RunningCon
   const writer = createFooWriter(kc, { requestTimeoutMs });
   const sendEvent = createEventSink(kc, { requestTimeoutMs });
   const source = { reportingInstance: `pwk-controller-${os.hostname()}` };
+  const ownWrites = new OwnWrites();
   const reconcile = createReconciler({
+    ownWrites,
     client: {
       get: ({ namespace, name }) => informer.get(name, namespace),
       updateSpec: writer.updateSpec,
@@ -86,6 +89,7 @@ export async function startController(options: StartOptions): Promise<RunningCon
     concurrency: config.concurrency,
     log: logger,
     metrics,
+    ownWrites,
   });
 
   let shuttingDown = false;

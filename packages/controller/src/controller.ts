@@ -8,8 +8,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Foo } from '@pwk/api';
 import { describeError } from './api-error';
+import type { InformerEventType } from './kube/informer';
 import type { ControllerMetrics } from './metrics';
 import { keyOf, parseKey } from './object-key';
+import type { OwnWrites } from './own-writes';
 import { runWorkers } from './queue';
 import type { WorkQueue } from './queue';
 import type { Reconcile } from './reconciler';
@@ -32,6 +34,8 @@ export interface ControllerOptions {
   concurrency: number;
   log: ControllerLog;
   metrics: ControllerMetrics;
+  /** The versions our own writes made (shared with the reconciler): their events are dropped. */
+  ownWrites?: OwnWrites;
 }
 
 export class Controller {
@@ -40,7 +44,20 @@ export class Controller {
 
   constructor(private readonly options: ControllerOptions) {}
 
-  /** The informer's event handler: every add, update, delete and resync queues the key. */
+  /**
+   * The informer's event handler: every add, update, delete and resync queues the key, except
+   * an add or update that only shows one of our own writes (own-writes.ts).
+   */
+  onEvent(type: InformerEventType, obj: Foo): void {
+    const key = keyOf(obj);
+    const version = obj.metadata.resourceVersion ?? '';
+    if ((type === 'add' || type === 'update') && this.options.ownWrites?.covers(key, version)) {
+      this.options.metrics.ownWriteEventsSkipped.inc();
+      return;
+    }
+    this.options.queue.add(key);
+  }
+
   enqueue(obj: Foo): void {
     this.options.queue.add(keyOf(obj));
   }
@@ -95,6 +112,7 @@ export class Controller {
     const { queue, metrics, log } = this.options;
     const { namespace, name } = parseKey(key);
     const started = performance.now();
+    metrics.activeWorkers.inc();
     try {
       const outcome = await this.options.reconcile(key);
       const durationMs = round(performance.now() - started);
@@ -124,6 +142,8 @@ export class Controller {
         attempt: queue.numRequeues(key),
         error: describeError(err),
       });
+    } finally {
+      metrics.activeWorkers.dec();
     }
   }
 }

@@ -12,7 +12,9 @@ export interface ControllerMetrics {
   reconcileErrors: Counter;
   reconcileDuration: Histogram;
   queueDepth: Gauge;
+  activeWorkers: Gauge;
   informerRestarts: Counter;
+  ownWriteEventsSkipped: Counter;
   isLeader: Gauge;
 }
 
@@ -54,9 +56,19 @@ export function createMetrics(options: MetricsOptions): ControllerMetrics {
         this.set(options.queueDepth());
       },
     }),
+    activeWorkers: new Gauge({
+      name: 'pwk_controller_active_workers',
+      help: 'Workers reconciling a key right now (controller-runtime: active_workers).',
+      registers,
+    }),
     informerRestarts: new Counter({
       name: 'pwk_controller_informer_restarts_total',
       help: 'Times the Foo informer stopped on an error and was restarted.',
+      registers,
+    }),
+    ownWriteEventsSkipped: new Counter({
+      name: 'pwk_controller_own_write_events_skipped_total',
+      help: 'Watch events that only showed one of our own writes, and so queued no reconcile.',
       registers,
     }),
     isLeader: new Gauge({

@@ -11,6 +11,7 @@ import { describeError, isConflict, isNotFound } from './api-error';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
 import { parseKey } from './object-key';
+import { OwnWrites } from './own-writes';
 import type { ObjectKey } from './object-key';
 
 export const TARGET_LOCATION = 'Los Angeles';
@@ -57,6 +58,8 @@ export interface ReconcilerOptions {
   client: FooClient;
   log: DebugLog;
   clock?: Clock;
+  /** Shared with the controller, which drops the watch events of our own writes (own-writes.ts). */
+  ownWrites?: OwnWrites;
 }
 
 export type Reconcile = (key: string) => Promise<ReconcileOutcome>;
@@ -65,6 +68,7 @@ export type Reconcile = (key: string) => Promise<ReconcileOutcome>;
 export function createReconciler(options: ReconcilerOptions): Reconcile {
   const { client, log } = options;
   const clock = options.clock ?? systemClock;
+  const own = options.ownWrites ?? new OwnWrites();
 
   const emit = (event: FooEvent): void => {
     // Best effort, off the reconcile's path: a cluster without the Events API (pwk alone)
@@ -78,30 +82,25 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
     });
   };
 
-  // Per key, the resourceVersions our own writes replaced. Each write's watch event requeues
-  // the key, so a cache still showing one of them is merely behind: skip it instead of
-  // writing over a stale version and collecting a Conflict (client-go's "expectations").
-  const superseded = new Map<string, Set<string>>();
-
   return async (key) => {
     const cached = client.get(parseKey(key));
     if (!cached) {
-      superseded.delete(key);
+      own.forget(key);
       return { result: 'unchanged', writes: [], detail: 'not found' };
     }
-    const seen = cached.metadata.resourceVersion ?? '';
-    if (superseded.get(key)?.has(seen))
+    // A cache still showing a version our own write replaced is merely behind: skip it instead
+    // of writing over a stale version and collecting a Conflict.
+    if (own.isStale(key, versionOf(cached)))
       return { result: 'unchanged', writes: [], detail: 'cache behind our write' };
-    superseded.delete(key);
+    own.forget(key);
     if (cached.metadata.deletionTimestamp)
       return { result: 'unchanged', writes: [], detail: 'being deleted' };
     const writes: ReconcileOutcome['writes'] = [];
-    const replaced = new Set<string>();
     let current = cached;
     const write = async (update: () => Promise<Foo>): Promise<void> => {
-      replaced.add(current.metadata.resourceVersion ?? '');
+      const replaced = versionOf(current);
       current = await update();
-      superseded.set(key, replaced);
+      own.wrote(key, replaced, versionOf(current));
     };
 
     const previous = cached.spec?.location;
@@ -139,6 +138,10 @@ function settle(err: unknown, writes: ReconcileOutcome['writes']): ReconcileOutc
   if (isConflict(err)) return { result: 'requeued', writes, detail: 'conflict' };
   if (isNotFound(err)) return { result: writes.length > 0 ? 'changed' : 'unchanged', writes, detail: 'gone' };
   throw err;
+}
+
+function versionOf(foo: Foo): string {
+  return foo.metadata.resourceVersion ?? '';
 }
 
 /** A copy with the target location; the cache's object is never mutated. */

@@ -2,12 +2,17 @@
 import type { Foo } from '@pwk/api';
 import { Controller } from '../src/controller';
 import { createMetrics } from '../src/metrics';
+import { OwnWrites } from '../src/own-writes';
 import { WorkQueue } from '../src/queue';
 import type { ReconcileOutcome } from '../src/reconciler';
 import { FakeClock, settle } from './support/fake-clock';
 import { newFoo } from './support/fake-foo-client';
 
-function setup(reconcile: (key: string) => Promise<ReconcileOutcome>, concurrency = 2) {
+function setup(
+  reconcile: (key: string) => Promise<ReconcileOutcome>,
+  concurrency = 2,
+  ownWrites?: OwnWrites,
+) {
   const clock = new FakeClock();
   const queue = new WorkQueue<string>({ clock });
   const metrics = createMetrics({ queueDepth: () => queue.len() });
@@ -22,7 +27,7 @@ function setup(reconcile: (key: string) => Promise<ReconcileOutcome>, concurrenc
     stop: async () => undefined,
     hasSynced: () => synced,
   };
-  const controller = new Controller({ informer, queue, reconcile, concurrency, log, metrics });
+  const controller = new Controller({ informer, queue, reconcile, concurrency, log, metrics, ownWrites });
   return { clock, queue, metrics, lines, controller };
 }
 
@@ -140,6 +145,35 @@ describe('Controller', () => {
     controller.enqueue(foo('d'));
     await settle();
     expect(started).toEqual(['default/a']);
+  });
+
+  it('queues no reconcile for an add or update that only shows our own write, but always for deletes and resyncs', async () => {
+    const seen: string[] = [];
+    const ownWrites = new OwnWrites();
+    const { controller, metrics } = setup(
+      async (key) => {
+        seen.push(key);
+        return { result: 'unchanged', writes: [] };
+      },
+      1,
+      ownWrites,
+    );
+    await controller.start();
+    ownWrites.wrote('default/a', '1', '2');
+    const at = (rv: string): Foo => ({
+      ...foo('a'),
+      metadata: { ...foo('a').metadata, resourceVersion: rv },
+    });
+    controller.onEvent('update', at('2'));
+    controller.onEvent('add', at('1'));
+    await settle();
+    expect(seen).toEqual([]);
+    expect((await metrics.ownWriteEventsSkipped.get()).values[0]!.value).toBe(2);
+    for (const type of ['delete', 'resync', 'update'] as const) {
+      controller.onEvent(type, type === 'update' ? at('3') : at('2'));
+      await settle();
+    }
+    expect(seen).toEqual(['default/a', 'default/a', 'default/a']);
   });
 
   it('exposes queue depth to the metrics scrape', async () => {

@@ -1,6 +1,7 @@
 /** The reconcile rule against a fake API with real resourceVersion/generation rules. */
 import type { Foo } from '@pwk/api';
 import { ApiError } from '../src/api-error';
+import { OwnWrites } from '../src/own-writes';
 import { createReconciler, desiredStatus, sameJson } from '../src/reconciler';
 import { FakeClock, settle } from './support/fake-clock';
 import { FakeFooClient, newFoo } from './support/fake-foo-client';
@@ -11,12 +12,14 @@ function setup() {
   const client = new FakeFooClient();
   const clock = new FakeClock(T0);
   const debug: Array<{ message: string; meta?: Record<string, unknown> }> = [];
+  const ownWrites = new OwnWrites();
   const reconcile = createReconciler({
     client,
     clock,
+    ownWrites,
     log: { debug: (message, meta) => debug.push({ message, meta }) },
   });
-  return { client, clock, debug, reconcile };
+  return { client, clock, debug, reconcile, ownWrites };
 }
 
 const conflict = () =>
@@ -164,6 +167,43 @@ describe('reconcile', () => {
     expect(client.calls.length).toBe(calls);
     client.syncCache();
     expect(await reconcile('default/a')).toEqual({ result: 'unchanged', writes: [] });
+  });
+
+  it('recognises the versions its own writes made, so their watch events need no reconcile', async () => {
+    const { client, reconcile, ownWrites } = setup();
+    const created = client.put(newFoo('a'));
+    const versions = [created.metadata.resourceVersion!];
+    await reconcile('default/a');
+    // The spec write's version (what the status write was sent on), then the status write's.
+    versions.push(client.writes('updateStatus')[0]!.body.metadata.resourceVersion!);
+    const written = client.read('a')!.metadata.resourceVersion!;
+    versions.push(written);
+    expect(new Set(versions).size).toBe(3);
+    for (const version of versions) expect(ownWrites.covers('default/a', version)).toBe(true);
+
+    // Someone else writes: theirs is not ours, and once reconciled nothing of ours is kept.
+    const theirs = client.put({ ...client.read('a')!, spec: { replicas: 4, location: 'Los Angeles' } });
+    expect(ownWrites.covers('default/a', theirs.metadata.resourceVersion!)).toBe(false);
+    await reconcile('default/a');
+    expect(ownWrites.covers('default/a', written)).toBe(false);
+    client.delete('a');
+    await reconcile('default/a');
+    expect(ownWrites.size).toBe(0);
+  });
+
+  it('reconciles the version of its own spec write when the status write after it failed', async () => {
+    const { client, reconcile, ownWrites } = setup();
+    client.put(newFoo('a'));
+    client.failNext(
+      'updateStatus',
+      new ApiError({ code: 500, reason: 'InternalError', message: 'disk full' }),
+    );
+    await expect(reconcile('default/a')).rejects.toThrow('disk full');
+    const afterSpec = client.read('a')!.metadata.resourceVersion!;
+    // Its event is dropped (the queue retries the failed key anyway) ...
+    expect(ownWrites.covers('default/a', afterSpec)).toBe(true);
+    // ... and the retry, seeing that version, does write the status.
+    expect(await reconcile('default/a')).toEqual({ result: 'changed', writes: ['status'] });
   });
 
   it('treats a Foo that vanished mid-reconcile (404) as done', async () => {

@@ -1,14 +1,20 @@
 /**
  * Health and version, reachable without credentials: /livez (the process serves), /readyz
- * (storage loaded and not shutting down), /healthz (both), /version (kubectl's dispatcher asks
- * it first to pick a client version).
+ * (storage can serve and write, and the server is not shutting down), /healthz (storage), and
+ * /version (kubectl's dispatcher asks it first to pick a client version).
+ *
+ * The answers are k8s.io/apiserver's (pkg/server/healthz): `ok`; with `?verbose` one line per
+ * check (`[+]ping ok`) and `readyz check passed`; on failure always the list, with the reason
+ * withheld (these paths are public) and `readyz check failed`, as a 500. The reason itself is
+ * served by the check's own path (`/readyz/storage` → `internal server error: <reason>`), as
+ * Kubernetes does. `?exclude=<check>` skips a check.
  */
 import express from 'express';
-import type { Router } from 'express';
+import type { Request, Response, Router } from 'express';
 
 export interface Health {
-  /** Storage loaded and able to serve. */
-  storageReady(): boolean;
+  /** Why storage cannot serve or write right now; undefined when it can. */
+  storageProblem(): string | undefined;
   /** Set on SIGTERM: /readyz fails at once so load balancers and the aggregator move away. */
   shuttingDown(): boolean;
 }
@@ -25,43 +31,71 @@ export const VERSION_INFO = {
   platform: `${process.platform}/${process.arch}`,
 };
 
+interface Check {
+  name: string;
+  /** Undefined when healthy, else why not. */
+  problem(): string | undefined;
+}
+
+function checksFor(health: Health): Record<'livez' | 'readyz' | 'healthz', Check[]> {
+  const ping: Check = { name: 'ping', problem: () => undefined };
+  const storage: Check = { name: 'storage', problem: () => health.storageProblem() };
+  const shutdown: Check = {
+    name: 'shutdown',
+    problem: () => (health.shuttingDown() ? 'process is shutting down' : undefined),
+  };
+  return { livez: [ping], readyz: [ping, storage, shutdown], healthz: [ping, storage] };
+}
+
+const TEXT = 'text/plain; charset=utf-8';
+
+function send(res: Response, code: number, body: string): void {
+  res.status(code).set({ 'Content-Type': TEXT, 'X-Content-Type-Options': 'nosniff' }).send(body);
+}
+
+function queryValues(req: Request, name: string): string[] {
+  const value = req.query[name];
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+/** handleRootHealth: every check, in order, minus the excluded ones. */
+function answerAll(req: Request, res: Response, endpoint: string, checks: Check[]): void {
+  const excluded = new Set(queryValues(req, 'exclude'));
+  let lines = '';
+  const failed: string[] = [];
+  for (const check of checks) {
+    if (excluded.delete(check.name)) {
+      lines += `[+]${check.name} excluded: ok\n`;
+    } else if (check.problem() !== undefined) {
+      lines += `[-]${check.name} failed: reason withheld\n`;
+      failed.push(check.name);
+    } else {
+      lines += `[+]${check.name} ok\n`;
+    }
+  }
+  if (excluded.size > 0) {
+    const names = [...excluded].map((n) => JSON.stringify(n)).join(',');
+    lines += `warn: some health checks cannot be excluded: no matches for ${names}\n`;
+  }
+  // Go's http.Error adds the final newline.
+  if (failed.length > 0) return send(res, 500, `${lines}${endpoint} check failed\n`);
+  if (req.query.verbose === undefined) return send(res, 200, 'ok');
+  send(res, 200, `${lines}${endpoint} check passed\n`);
+}
+
 export function healthRoutes(health: Health): Router {
   const router = express.Router();
-  /** `ok`, or k8s' failure text: `[-]<check> failed: <why>` and `<endpoint> check failed`. */
-  const answer = (
-    res: express.Response,
-    check: { endpoint: string; name: string; ok: boolean; why: string },
-  ) => {
-    res.status(check.ok ? 200 : 500).type('text/plain');
-    res.send(check.ok ? 'ok' : `[-]${check.name} failed: ${check.why}\n${check.endpoint} check failed\n`);
-  };
-  router.get(['/livez', '/livez/ping'], (_req, res) =>
-    answer(res, { endpoint: 'livez', name: 'ping', ok: true, why: '' }),
-  );
-  router.get('/readyz', (_req, res) => {
-    if (health.shuttingDown()) {
-      return answer(res, {
-        endpoint: 'readyz',
-        name: 'shutdown',
-        ok: false,
-        why: 'the server is shutting down',
+  for (const [endpoint, checks] of Object.entries(checksFor(health))) {
+    router.get(`/${endpoint}`, (req, res) => answerAll(req, res, endpoint, checks));
+    for (const check of checks) {
+      router.get(`/${endpoint}/${check.name}`, (_req, res) => {
+        const problem = check.problem();
+        if (problem === undefined) send(res, 200, 'ok');
+        else send(res, 500, `internal server error: ${problem}\n`);
       });
     }
-    answer(res, {
-      endpoint: 'readyz',
-      name: 'storage',
-      ok: health.storageReady(),
-      why: 'storage is not ready',
-    });
-  });
-  router.get('/healthz', (_req, res) =>
-    answer(res, {
-      endpoint: 'healthz',
-      name: 'storage',
-      ok: health.storageReady(),
-      why: 'storage is not ready',
-    }),
-  );
+  }
   router.get('/version', (_req, res) => {
     res.status(200).type('application/json').send(JSON.stringify(VERSION_INFO));
   });

@@ -43,6 +43,10 @@ function fromStorageError(err: StorageError): StatusError {
       return StatusError.badRequest(err.message);
     case 'StorageUnavailable':
       return StatusError.serviceUnavailable('storage is unavailable, please try again later');
+    case 'WriteFailed':
+      // What Kubernetes answers when etcd refuses a write (NewInternalError): a 500 that says
+      // what failed. The message is built from an error code, never from a path.
+      return StatusError.internal(err.message);
     case 'InvalidObject':
     case 'Corrupt':
     case 'WatchTooSlow':

@@ -20,6 +20,7 @@ import type { createEtcdStorage } from '../storage/etcd/etcd-storage';
 import { createFileStorage } from '../storage/file/file-storage';
 import type { Storage } from '../storage/interface';
 import { loadServingCertificate } from './certificates';
+import { loadedObjectCheck } from './loaded-object-check';
 import type { ServingCertificate } from './certificates';
 import { setUpClusterAdmission } from './cluster-admission';
 import { setUpDelegatedAuth } from './delegated-auth';
@@ -96,7 +97,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           logger,
           eventWindow: config.eventWindow,
         })
-      : await createFileStorage({ dataDir: config.dataDir, logger, eventWindow: config.eventWindow });
+      : await createFileStorage({
+          dataDir: config.dataDir,
+          logger,
+          eventWindow: config.eventWindow,
+          checkLoaded: loadedObjectCheck,
+        });
   const admission = await setUpClusterAdmission({
     config,
     logger,
@@ -120,7 +126,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     authorize: auth.authorize,
     maxInFlight: { readOnly: config.maxRequestsInflight, mutating: config.maxMutatingRequestsInflight },
     requestTimeoutMs: config.requestTimeoutMs,
-    health: { storageReady: () => storage.ready(), shuttingDown: () => shuttingDown },
+    health: {
+      storageProblem: () =>
+        storage.ready() ? undefined : (storage.notReadyReason?.() ?? 'storage is not ready'),
+      shuttingDown: () => shuttingDown,
+    },
     now: () => new Date(),
     minRequestTimeoutMs: config.minRequestTimeoutMs,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,

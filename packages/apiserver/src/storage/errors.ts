@@ -10,6 +10,7 @@ export type StorageErrorCode =
   | 'Conflict'
   | 'Expired'
   | 'StorageUnavailable'
+  | 'WriteFailed'
   | 'Corrupt'
   | 'InvalidKey'
   | 'InvalidObject'
@@ -71,6 +72,20 @@ export class TooLargeResourceVersionError extends StorageError {
 export class StorageUnavailableError extends StorageError {
   constructor(message: string) {
     super('StorageUnavailable', message);
+  }
+}
+
+/**
+ * The backend refused or failed a write (a full or read-only disk, an I/O error, an etcd over
+ * its quota). Nothing was stored. The reason is safe to show a client: it names what failed,
+ * never a path (`storage write failed: no space left on device`).
+ */
+export class StorageWriteFailedError extends StorageError {
+  constructor(
+    readonly reason: string,
+    key?: ObjectKey,
+  ) {
+    super('WriteFailed', `storage write failed: ${reason}`, key);
   }
 }
 

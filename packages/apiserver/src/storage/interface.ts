@@ -148,8 +148,13 @@ export interface Storage {
   watch(options: WatchOptions): Promise<Watch>;
   /** The newest revision the store has committed (or reserved at start-up): what an unfiltered list would report. */
   currentRevision(): Promise<number>;
-  /** True once the store has loaded and can serve (backs /readyz). */
+  /** True once the store has loaded and can serve and write (backs /readyz). */
   ready(): boolean;
+  /**
+   * Optional: while not ready, why not, in words fit for a client (no paths): served by
+   * /readyz/storage, e.g. `storage write failed: no space left on device`.
+   */
+  notReadyReason?(): string | undefined;
   /** Ends every watch, waits for in-flight writes, releases locks. */
   close(): Promise<void>;
 }

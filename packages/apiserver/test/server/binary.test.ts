@@ -76,6 +76,8 @@ describe('pwk-apiserver binary', () => {
     const ca = readFileSync(path.join(dir, 'certs', 'apiserver.crt'));
 
     // An open watch must end with a clean end of stream, not a reset.
+    let watchOpened!: () => void;
+    const watchOpen = new Promise<void>((resolve) => (watchOpened = resolve));
     const watchEnded = new Promise<string>((resolve, reject) => {
       https
         .get(
@@ -83,6 +85,7 @@ describe('pwk-apiserver binary', () => {
           { ca, headers: { authorization: 'Bearer t0ken' } },
           (res) => {
             expect(res.statusCode).toBe(200);
+            watchOpened();
             res.resume();
             res.on('end', () => resolve('end'));
             res.on('error', reject);
@@ -90,7 +93,7 @@ describe('pwk-apiserver binary', () => {
         )
         .on('error', reject);
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await watchOpen;
     child.kill('SIGTERM');
     expect(await watchEnded).toBe('end');
     expect(await exited).toBe(0);

@@ -8,6 +8,8 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileIndex } from '../../src/storage/file/file-index';
 import type { FileStorageOptions, createFileStorage } from '../../src/storage/file/file-storage';
+import type { LoadMessage } from '../../src/storage/file/load-messages';
+import { scanDataDir } from '../../src/storage/file/load-scan';
 import { LoadedTexts } from '../../src/storage/file/loaded-texts';
 import type { KubeObject } from '../../src/storage/interface';
 import { foo, keyOf } from './contract';
@@ -16,6 +18,7 @@ import { tempFileStores } from './temp-file-stores';
 const GROUP = 'bar.pwk.educative.io';
 const FOOS = { group: GROUP, resource: 'foos' };
 const BUILT = path.join(__dirname, '..', '..', 'dist', 'storage', 'file', 'file-storage.js');
+const BUILT_CHECK = path.join(__dirname, '..', '..', 'dist', 'server', 'loaded-object-check.js');
 
 /** A batch of ids `ns/<name>` whose texts are `text:<name>` (one collection). */
 function addBatch(texts: LoadedTexts, entries: Map<string, string | number>, names: string[]): void {
@@ -85,6 +88,8 @@ describe('loaded texts', () => {
 });
 
 describe('file store start-up', () => {
+  // Thousands of fsynced files per test: on a loaded two-core machine that outlasts jest's 5 s.
+  jest.setTimeout(60_000);
   const stores = tempFileStores('pwk-loading-');
   const openStore = (options?: Partial<FileStorageOptions>) => stores.open(options);
 
@@ -185,5 +190,68 @@ describe('file store start-up', () => {
     expect((await readdir(nsDir)).filter((f) => !f.startsWith('foo-'))).toEqual([]);
     expect((await store.list(FOOS)).serializedItems).toEqual(expected.map((o) => JSON.stringify(o)));
     expect(await store.get(keyOf('wide', 'ns-0'))).toEqual(expected.find((o) => o.metadata.name === 'wide'));
+  });
+  it('checks loaded objects against their schema in the worker thread too', async () => {
+    if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run "npm run build" first`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const built = require(BUILT) as { createFileStorage: typeof createFileStorage };
+    // The check the built server hands its store (server.ts).
+    const check = { module: BUILT_CHECK, exportName: 'checkLoadedObject' };
+    const stored = (name: string, rev: number) => {
+      const obj = foo(name, 'ns-1');
+      return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } };
+    };
+    const expected = await writeStored([stored('a', 1), stored('b', 2), stored('c', 3)]);
+    const nsDir = path.join(stores.dataDir, GROUP, 'foos', 'ns-1');
+    const bad = { ...stored('lots', 99), spec: { replicas: 'lots' } };
+    await writeFile(path.join(nsDir, 'lots.json'), JSON.stringify(bad));
+
+    const logged: Array<{ message: string; meta?: Record<string, unknown> }> = [];
+    const record = (message: string, meta?: Record<string, unknown>) => logged.push({ message, meta });
+    const store = await built.createFileStorage({
+      dataDir: stores.dataDir,
+      logger: { info: record, warn: record, error: record },
+      checkLoaded: check,
+    });
+    stores.adopt(store);
+    expect(logged.find((l) => l.message === 'file store loaded')?.meta).toMatchObject({
+      scannedIn: 'worker',
+      objects: expected.length,
+      quarantined: 1,
+    });
+    expect(logged.find((l) => l.message.includes('quarantined'))?.meta).toEqual({
+      path: path.join(nsDir, 'lots.json'),
+      reason: 'does not match its schema: spec.replicas: Invalid value: "lots": must be of type integer',
+    });
+    expect((await store.list(FOOS)).items).toEqual(expected);
+  });
+  it('shares the files out between scans running at once: each object read by exactly one, each warning given once', async () => {
+    const expected = await writeStored(manyFoos(300));
+    const nsDir = path.join(stores.dataDir, GROUP, 'foos', 'ns-1');
+    await writeFile(path.join(nsDir, 'torn.json'), '{"apiVersion":"bar.pwk.educ');
+    await writeFile(path.join(stores.dataDir, '.tmp-0123456789abcdef'), '{"reserved":');
+    await mkdir(path.join(stores.dataDir, 'Not_A_Group'));
+    const messages: LoadMessage[] = [];
+    // Both at once, as the worker threads run them (each pauses so the other gets going).
+    await Promise.all(
+      [0, 1].map((index) =>
+        scanDataDir({
+          dataDir: stores.dataDir,
+          stamp: 'now',
+          shard: { index, count: 2 },
+          emit: (m) => messages.push(m),
+          pause: () => new Promise((r) => setImmediate(r)),
+        }),
+      ),
+    );
+    const ids = messages.flatMap((m) => (m.kind === 'batch' ? m.ids : m.kind === 'object' ? [m.id] : []));
+    expect(ids.sort()).toEqual(expected.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort());
+    const done = messages.filter((m) => m.kind === 'done');
+    expect(done.map((d) => d.quarantined).sort()).toEqual([0, 1]);
+    expect(done.map((d) => d.tempFilesRemoved).sort()).toEqual([0, 1]);
+    expect(messages.filter((m) => m.kind === 'warn').map((m) => m.fields.path)).toEqual(
+      expect.arrayContaining([path.join(nsDir, 'torn.json'), path.join(stores.dataDir, 'Not_A_Group')]),
+    );
+    expect(messages.filter((m) => m.kind === 'warn')).toHaveLength(2);
   });
 });

@@ -1,6 +1,7 @@
 /** What only the file backend promises: its layout on disk, restarts, the lock, and recovery. */
 import { mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadedObjectCheck } from '../../src/server/loaded-object-check';
 import { CorruptError, ExpiredError, InvalidKeyError } from '../../src/storage/errors';
 import { DataDirLockedError } from '../../src/storage/file/data-dir-lock';
 import { createFileStorage } from '../../src/storage/file/file-storage';
@@ -196,6 +197,36 @@ describe('file store', () => {
       expect(warnings.map((w) => String(w.meta?.path))).toEqual(
         expect.arrayContaining([path.join(nsDir(), 'torn.json')]),
       );
+    });
+
+    it('quarantines objects that fail their schema (hand-edited), with the reason, and serves the rest', async () => {
+      const store = await openStore();
+      const good = await store.create(keyOf('good'), foo('good'));
+      const lots = await store.create(keyOf('lots'), foo('lots'));
+      const colour = await store.create(keyOf('colour'), foo('colour'));
+      await store.close();
+      await writeFile(
+        path.join(nsDir(), 'lots.json'),
+        JSON.stringify({ ...lots, spec: { replicas: 'lots' } }),
+      );
+      await writeFile(
+        path.join(nsDir(), 'colour.json'),
+        JSON.stringify({ ...colour, spec: { replicas: 1, colour: 'red' } }),
+      );
+
+      const { warnings, logger } = recordingLogger();
+      const again = await openStore({ logger, checkLoaded: loadedObjectCheck });
+      expect((await again.list(FOOS)).items).toEqual([good]);
+      expect(
+        await readdir(path.join(stores.dataDir, 'quarantine', 'bar.pwk.educative.io', 'foos', 'default')),
+      ).toEqual([expect.stringMatching(/^colour\.json\./), expect.stringMatching(/^lots\.json\./)]);
+      expect(warnings.map((w) => w.meta?.reason).sort()).toEqual([
+        'does not match its schema: spec.replicas: Invalid value: "lots": must be of type integer',
+        'does not match its schema: unknown field "spec.colour"',
+      ]);
+      // What is served is what was checked: a restart serves the same.
+      await stores.closeAll();
+      expect((await (await openStore({ checkLoaded: loadedObjectCheck })).list(FOOS)).items).toEqual([good]);
     });
 
     it('keeps the quarantined bytes for the operator', async () => {

@@ -44,7 +44,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startTestEtcd(options: { tls?: EtcdTls } = {}): Promise<TestEtcd> {
+export async function startTestEtcd(options: { tls?: EtcdTls; args?: string[] } = {}): Promise<TestEtcd> {
   const base = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
   const dir = await mkdtemp(path.join(base, 'pwk-etcd-'));
   const dataDir = path.join(dir, 'data');
@@ -62,6 +62,7 @@ export async function startTestEtcd(options: { tls?: EtcdTls } = {}): Promise<Te
     `--initial-cluster=test=${peer}`,
     '--logger=zap',
     '--log-level=error',
+    ...(options.args ?? []),
   ];
   let files: TestEtcd['files'];
   if (options.tls) {

@@ -3,6 +3,7 @@ import { EventsV1Api, V1MicroTime } from '@kubernetes/client-node';
 import type { EventsV1Event, KubeConfig } from '@kubernetes/client-node';
 import type { EventObject } from '../events';
 import { apiCall } from './errors';
+import { FIELD_MANAGER } from './identity';
 import { makeApi } from './kubeconfig';
 
 export type EventSink = (event: EventObject) => Promise<void>;
@@ -12,6 +13,8 @@ export function createEventSink(kc: KubeConfig, options: { requestTimeoutMs: num
   return async (event) => {
     // V1MicroTime serialises with the six fractional digits the API server insists on.
     const body: EventsV1Event = { ...event, eventTime: new V1MicroTime(Date.parse(event.eventTime)) };
-    await apiCall(() => api.createNamespacedEvent({ namespace: event.metadata.namespace, body }));
+    await apiCall(() =>
+      api.createNamespacedEvent({ namespace: event.metadata.namespace, body, fieldManager: FIELD_MANAGER }),
+    );
   };
 }

@@ -10,6 +10,7 @@ import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubern
 import { GROUP, RESOURCE, VERSION } from '@pwk/api';
 import type { Foo } from '@pwk/api';
 import { apiCall } from './errors';
+import { FIELD_MANAGER, userAgent, withUserAgent } from './identity';
 import type { ListWatchLike } from './informer';
 import { makeApi } from './kubeconfig';
 
@@ -26,6 +27,7 @@ function target(foo: Foo) {
     namespace: foo.metadata.namespace ?? 'default',
     name: foo.metadata.name ?? '',
     body: foo,
+    fieldManager: FIELD_MANAGER,
   };
 }
 
@@ -76,7 +78,7 @@ export function createFooListWatch(kc: KubeConfig, options: FooListWatchOptions)
   const timeout = options.watchTimeoutSeconds ?? (() => 300 + Math.floor(Math.random() * 300));
   const listWatch = new ListWatch<KubernetesObject>(
     `/apis/${GROUP}/${VERSION}/${RESOURCE}`,
-    new BoundedWatch(kc, timeout),
+    new BoundedWatch(withUserAgent(kc, userAgent()), timeout),
     list,
     false,
   );

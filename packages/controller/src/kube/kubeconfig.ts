@@ -6,6 +6,7 @@
  */
 import { KubeConfig, ServerConfiguration, createConfiguration } from '@kubernetes/client-node';
 import type { Configuration, Middleware, RequestContext, ResponseContext } from '@kubernetes/client-node';
+import { userAgent } from './identity';
 
 export interface KubeConfigOptions {
   kubeconfig?: string;
@@ -39,14 +40,24 @@ function timeoutMiddleware(timeoutMs: number): Middleware {
   };
 }
 
-/** A generated API client (CustomObjectsApi, EventsV1Api, …) with a request timeout. */
+function userAgentMiddleware(agent: string): Middleware {
+  return {
+    pre: (context: RequestContext) => {
+      context.setHeaderParam('User-Agent', agent);
+      return Promise.resolve(context);
+    },
+    post: (context: ResponseContext) => Promise.resolve(context),
+  };
+}
+
+/** A generated API client (CustomObjectsApi, EventsV1Api, …) with a request timeout and our User-Agent. */
 export function makeApi<A>(kc: KubeConfig, api: new (config: Configuration) => A, timeoutMs: number): A {
   const server = serverOf(kc);
   return new api(
     createConfiguration({
       baseServer: new ServerConfiguration(server, {}),
       authMethods: { default: kc },
-      promiseMiddleware: [timeoutMiddleware(timeoutMs)],
+      promiseMiddleware: [timeoutMiddleware(timeoutMs), userAgentMiddleware(userAgent())],
     }),
   );
 }

@@ -8,6 +8,7 @@ import type { KubeConfig, V1Lease } from '@kubernetes/client-node';
 import { isNotFound } from '../api-error';
 import type { LeaseRecord, LeaseStore, StoredLease } from '../leader-election';
 import { apiCall } from './errors';
+import { FIELD_MANAGER } from './identity';
 import { makeApi } from './kubeconfig';
 
 function toMs(value: unknown): number {
@@ -59,11 +60,20 @@ export function createLeaseStore(
       }
     },
     create: async (record) =>
-      toStored(await apiCall(() => api.createNamespacedLease({ namespace, body: body(record) }))),
+      toStored(
+        await apiCall(() =>
+          api.createNamespacedLease({ namespace, body: body(record), fieldManager: FIELD_MANAGER }),
+        ),
+      ),
     update: async (record, resourceVersion) =>
       toStored(
         await apiCall(() =>
-          api.replaceNamespacedLease({ name, namespace, body: body(record, resourceVersion) }),
+          api.replaceNamespacedLease({
+            name,
+            namespace,
+            body: body(record, resourceVersion),
+            fieldManager: FIELD_MANAGER,
+          }),
         ),
       ),
   };

@@ -2,7 +2,8 @@
  * The client-node adapters against a small HTTP stand-in for the Lease and Event APIs that
  * checks what the real API server checks and client-node gets wrong by default: MicroTime
  * fields must carry exactly six fractional digits, and a Lease update needs the current
- * resourceVersion. Also: ApiException → ApiError.
+ * resourceVersion. Every write names the controller: its User-Agent and fieldManager.
+ * Also: ApiException → ApiError.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -14,6 +15,7 @@ import { ApiError } from '../../src/api-error';
 import { buildEvent } from '../../src/events';
 import { toApiError } from '../../src/kube/errors';
 import { createEventSink } from '../../src/kube/events';
+import { userAgent } from '../../src/kube/identity';
 import { loadKubeConfig } from '../../src/kube/kubeconfig';
 import { createLeaseStore } from '../../src/kube/leases';
 import { newFoo } from '../support/fake-foo-client';
@@ -28,6 +30,7 @@ let kubeconfig: string;
 let lease: Json | undefined;
 let version = 0;
 const events: Json[] = [];
+const requests: Array<{ method: string; url: string; userAgent: string }> = [];
 
 function reply(res: http.ServerResponse, code: number, body: Json): void {
   res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -49,7 +52,8 @@ function badMicroTime(obj: Json, fields: string[]): string | undefined {
 }
 
 function handle(req: http.IncomingMessage, body: Json, res: http.ServerResponse): void {
-  const url = req.url ?? '';
+  requests.push({ method: req.method ?? '', url: req.url ?? '', userAgent: req.headers['user-agent'] ?? '' });
+  const url = new URL(req.url ?? '', 'http://x').pathname;
   if (url.startsWith('/apis/events.k8s.io/v1/namespaces/team-a/events') && req.method === 'POST') {
     const bad = badMicroTime(body, ['eventTime']);
     if (bad) return reply(res, 400, status(400, 'BadRequest', bad));
@@ -191,6 +195,54 @@ describe('createEventSink', () => {
       { source: { reportingInstance: 'i' }, nowMs: 0 },
     );
     await expect(send(event)).rejects.toMatchObject({ code: 404, reason: 'NotFound' });
+  });
+});
+
+describe('the identity of every write', () => {
+  it('is User-Agent pwk-controller/<version> (<os>/<arch>) kubernetes-client-node, with Go names', () => {
+    expect(userAgent('linux', 'x64', '1.2.3')).toBe(
+      'pwk-controller/1.2.3 (linux/amd64) kubernetes-client-node',
+    );
+    expect(userAgent('darwin', 'arm64', '1.2.3')).toBe(
+      'pwk-controller/1.2.3 (darwin/arm64) kubernetes-client-node',
+    );
+    expect(userAgent()).toBe(
+      `pwk-controller/0.1.0 (${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}) kubernetes-client-node`,
+    );
+  });
+
+  it('names the controller on every request, and fieldManager=pwk-controller on every Lease and Event write', async () => {
+    requests.length = 0;
+    const kc = loadKubeConfig({ kubeconfig, inCluster: false });
+    const leases = createLeaseStore(kc, {
+      namespace: 'kube-system',
+      name: 'pwk-controller',
+      requestTimeoutMs: 2000,
+    });
+    const current = await leases.get();
+    if (current) await leases.update(current.record, current.resourceVersion);
+    else
+      await leases.create({
+        holderIdentity: 'a',
+        leaseDurationSeconds: 15,
+        acquireTime: 0,
+        renewTime: 0,
+        leaseTransitions: 0,
+      });
+    const send = createEventSink(kc, { requestTimeoutMs: 2000 });
+    const regarding = newFoo('demo-foo', {}, 'team-a');
+    await send(
+      buildEvent(
+        { regarding, type: 'Normal', reason: 'R', action: 'A', note: '' },
+        { source: { reportingInstance: 'i' }, nowMs: 0 },
+      ),
+    );
+
+    const writes = requests.filter((r) => r.method !== 'GET');
+    expect(writes).toHaveLength(2);
+    for (const { url } of writes)
+      expect(new URL(url, 'http://x').searchParams.get('fieldManager')).toBe('pwk-controller');
+    expect(requests.map((r) => r.userAgent)).toEqual(requests.map(() => userAgent()));
   });
 });
 

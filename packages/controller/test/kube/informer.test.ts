@@ -6,6 +6,7 @@
  */
 import type { Foo } from '@pwk/api';
 import { createFooListWatch } from '../../src/kube/foos';
+import { userAgent } from '../../src/kube/identity';
 import type { InformerEventType } from '../../src/kube/informer';
 import { ResilientInformer } from '../../src/kube/informer';
 import { loadKubeConfig } from '../../src/kube/kubeconfig';
@@ -70,6 +71,16 @@ describe('ResilientInformer over client-node', () => {
     server.send(modified('a', '11', 'Paris'));
     await eventually(() => events.length === 3, 'the MODIFIED event');
     expect(events[2]).toEqual({ type: 'update', name: 'a', rv: '11' });
+  });
+
+  it("lists and watches with the controller's User-Agent, not client-node's HTTP library's", async () => {
+    const { server, informer } = await setup();
+    await informer.start();
+    await eventually(() => server.watches().length === 1, 'the watch');
+    expect(server.requests.map((r) => `${r.watch ? 'watch' : 'list'} ${r.userAgent}`)).toEqual([
+      `list ${userAgent()}`,
+      `watch ${userAgent()}`,
+    ]);
   });
 
   it('restarts after the library stops on a 500 from the watch, and resumes from the last version without relisting', async () => {

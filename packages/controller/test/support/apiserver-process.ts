@@ -38,19 +38,23 @@ export class ApiserverProcess {
   private ca: Buffer | undefined;
   private agent = new https.Agent({ keepAlive: true, maxSockets: 32 });
 
-  private constructor(readonly dir: string) {
+  private constructor(
+    readonly dir: string,
+    private readonly extraArgs: string[],
+  ) {
     this.dataDir = path.join(dir, 'data');
     this.certFile = path.join(dir, 'certs', 'apiserver.crt');
     this.kubeconfig = path.join(dir, 'kubeconfig');
   }
 
-  static async start(): Promise<ApiserverProcess> {
+  /** `args`: more flags, e.g. `--access-log-level=info` to log every request (with its User-Agent). */
+  static async start(options: { args?: string[] } = {}): Promise<ApiserverProcess> {
     if (!existsSync(APISERVER_MAIN)) {
       throw new Error(`${APISERVER_MAIN} is missing: run \`npm run build\` at the repo root first`);
     }
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pwk-controller-it-'));
     await writeFile(path.join(dir, 'tokens.csv'), `${TOKEN},admin,admin-uid,"system:masters"\n`);
-    const server = new ApiserverProcess(dir);
+    const server = new ApiserverProcess(dir, options.args ?? []);
     await server.launch(0);
     await writeFile(
       server.kubeconfig,
@@ -174,6 +178,7 @@ export class ApiserverProcess {
         '--logging-format=json',
         '--v=info',
         '--access-log-level=debug',
+        ...this.extraArgs,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -50,6 +50,12 @@ export class FakeFooClient implements FooClient {
     return structuredClone(next);
   }
 
+  /** Deletes an object (as another client would). */
+  delete(name: string, namespace = 'default'): void {
+    this.stored.delete(`${namespace}/${name}`);
+    if (!this.frozen) this.cache.delete(`${namespace}/${name}`);
+  }
+
   read(name: string, namespace = 'default'): Foo | undefined {
     return structuredClone(this.stored.get(`${namespace}/${name}`));
   }

@@ -1,9 +1,10 @@
 /**
  * An independent observer of every Foo write: a watch on all foos that reconnects from the
  * last resourceVersion when the apiserver restarts (relisting when that version has expired),
- * and counts per Foo the writes that changed spec, plus any write that changed spec without
- * bumping generation (a status write must never do that). Writes hidden by a relist are not
- * counted: `relists` says whether that happened.
+ * and counts per Foo its writes (MODIFIED events) and those that changed spec, plus any write
+ * that changed spec without bumping generation (a status write must never do that). Writes
+ * hidden by a relist are not counted: `relists` says whether that happened. `resourceVersion`
+ * is the newest version seen.
  */
 import type { Foo } from '@pwk/api';
 import type { ApiserverProcess } from './apiserver-process';
@@ -13,9 +14,10 @@ const FOOS = '/apis/bar.pwk.educative.io/v1beta1/foos';
 export class FooWatchLog {
   readonly latest = new Map<string, Foo>();
   readonly specWrites = new Map<string, number>();
+  readonly writes = new Map<string, number>();
   readonly specChangesWithoutGeneration: string[] = [];
   relists = 0;
-  private resourceVersion = '0';
+  resourceVersion = '0';
   private expired = false;
   private closed = false;
   private current: { close(): void } | undefined;
@@ -37,6 +39,11 @@ export class FooWatchLog {
   /** Total spec-changing writes seen for `namespace/name`. */
   specWritesOf(key: string): number {
     return this.specWrites.get(key) ?? 0;
+  }
+
+  /** Total writes (any MODIFIED) seen for `namespace/name`. */
+  writesOf(key: string): number {
+    return this.writes.get(key) ?? 0;
   }
 
   private async run(): Promise<void> {
@@ -77,6 +84,7 @@ export class FooWatchLog {
     const before = this.latest.get(key);
     this.latest.set(key, foo);
     if (type !== 'MODIFIED' || !before) return;
+    this.writes.set(key, this.writesOf(key) + 1);
     if (JSON.stringify(before.spec) === JSON.stringify(foo.spec)) return;
     this.specWrites.set(key, this.specWritesOf(key) + 1);
     if (before.metadata.generation === foo.metadata.generation) this.specChangesWithoutGeneration.push(key);

@@ -28,6 +28,7 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   watch: boolean;
+  userAgent: string;
 }
 
 export function foo(name: string, resourceVersion: string, location?: string): Foo {
@@ -120,7 +121,7 @@ export class ScriptedApiserver {
     const url = new URL(req.url ?? '/', 'http://x');
     const query = Object.fromEntries(url.searchParams);
     const watch = query.watch === 'true' || query.watch === '1';
-    this.requests.push({ path: url.pathname, query, watch });
+    this.requests.push({ path: url.pathname, query, watch, userAgent: req.headers['user-agent'] ?? '' });
     if (url.pathname !== FOOS_PATH) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"kind":"Status","code":404}');
       return;

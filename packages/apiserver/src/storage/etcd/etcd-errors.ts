@@ -8,6 +8,8 @@ import { ClientClosedError, GRPCCancelledError, GRPCDeadlineExceededError, isRec
 
 const COMPACTED = 'required revision has been compacted';
 const FUTURE = 'required revision is a future revision';
+/** rpctypes.ErrGRPCNoSpace: over --quota-backend-bytes, etcd raises NOSPACE and refuses writes. */
+export const NO_SPACE = 'etcdserver: mvcc: database space exceeded';
 /** Server-side answers that mean the cluster cannot serve right now. */
 const UNAVAILABLE_TEXTS = [
   'etcdserver: no leader',
@@ -21,6 +23,10 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
 
 export function isCompacted(err: unknown): boolean {
   return messageOf(err).includes(COMPACTED);
+}
+
+export function isNoSpace(err: unknown): boolean {
+  return messageOf(err).includes(NO_SPACE);
 }
 
 export function isFutureRevision(err: unknown): boolean {

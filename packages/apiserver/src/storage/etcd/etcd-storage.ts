@@ -5,7 +5,9 @@
  * transactions on the mod_revision that was read (retried in guaranteedUpdate, as Kubernetes'
  * etcd3 store does), lists read at one revision and watches are etcd watches with prev_kv.
  * When etcd cannot be reached, calls fail with StorageUnavailableError (503) and ready() is
- * false until it answers again; nothing crashes.
+ * false until it answers again; nothing crashes. When etcd is over its space quota, writes fail
+ * with StorageWriteFailedError (`storage write failed: etcdserver: mvcc: database space
+ * exceeded`, a 500 as in Kubernetes) and ready() is false until etcd takes writes again.
  */
 import type { Etcd3, IKeyValue, KVClient } from 'etcd3';
 import {
@@ -14,6 +16,7 @@ import {
   InvalidObjectError,
   NotFoundError,
   StorageUnavailableError,
+  StorageWriteFailedError,
   TooLargeResourceVersionError,
 } from '../errors';
 import type {
@@ -36,7 +39,14 @@ import { RevisionWindowCompactor } from './compactor';
 import { openEtcdClient } from './etcd-client';
 import type { EtcdTlsFiles } from './etcd-client';
 import { decodeObject, encodeObject } from './etcd-codec';
-import { describeError, isCompacted, isFutureRevision, isUnavailable } from './etcd-errors';
+import {
+  NO_SPACE,
+  describeError,
+  isCompacted,
+  isFutureRevision,
+  isNoSpace,
+  isUnavailable,
+} from './etcd-errors';
 import { EtcdKeys } from './etcd-keys';
 import { listEtcd } from './etcd-list';
 import { openEtcdWatch } from './etcd-watch';
@@ -93,6 +103,10 @@ class EtcdStorage implements Storage {
     this.availability = new Availability({
       probe: async () => {
         await this.client.kv.range({ key: Buffer.from(this.keys.healthKey), keys_only: true });
+      },
+      refusesWrites: async () => {
+        const { alarms } = await this.client.maintenance.alarm({ action: 'Get', memberID: 0, alarm: 'None' });
+        return alarms.some((a) => a.alarm === 'Nospace');
       },
       intervalMs: options.healthCheckIntervalMs ?? 2000,
       logger: this.logger,
@@ -244,7 +258,12 @@ class EtcdStorage implements Storage {
   }
 
   ready(): boolean {
-    return !this.closed && this.availability.isAvailable;
+    return !this.closed && this.availability.problem === undefined;
+  }
+
+  notReadyReason(): string | undefined {
+    if (this.closed) return 'the etcd store is closed';
+    return this.availability.problem;
   }
 
   async close(): Promise<void> {
@@ -264,6 +283,11 @@ class EtcdStorage implements Storage {
       this.availability.markAvailable();
       return result;
     } catch (err) {
+      if (isNoSpace(err)) {
+        const refused = new StorageWriteFailedError(NO_SPACE);
+        this.availability.markWritesRefused(refused.message);
+        throw refused;
+      }
       if (!isUnavailable(err)) throw err;
       this.availability.markUnavailable(err);
       throw new StorageUnavailableError(`etcd is unavailable: ${describeError(err)}`);
@@ -289,6 +313,7 @@ class EtcdStorage implements Storage {
 
   /** The stored object as a read would return it; keeps the compaction window. */
   private async written(value: string, revision: string, key: ObjectKey): Promise<KubeObject> {
+    this.availability.markWritesAccepted();
     await this.compactor?.afterWrite(Number(revision));
     return decodeObject(value, revision, key);
   }

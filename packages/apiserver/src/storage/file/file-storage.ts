@@ -3,6 +3,8 @@
  * from an in-memory index of those files' bytes, and every write is durable before it is
  * acknowledged (see durable-fs.ts). One global revision orders all changes (revision-counter.ts,
  * commit-pipeline.ts); recent changes are kept in an event window for watches and paged lists.
+ * A write the disk refuses (full, read-only, failing) is not applied at all, is answered with
+ * what failed, and makes the store not ready until it can write again (write-guard.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import { assertMatchesKey, checkPreconditions, unchanged } from '../write-checks';
@@ -27,14 +29,17 @@ import { CommitPipeline } from './commit-pipeline';
 import { acquireDataDirLock } from './data-dir-lock';
 import type { DataDirLock, LockOptions } from './data-dir-lock';
 import { DirectorySyncer } from './durable-fs';
+import type { DiskOps } from './durable-fs';
 import { EventWindow } from './event-window';
 import type { LoggedChange, StoredEntry } from './event-window';
 import { FileIndex } from './file-index';
 import { listCollection } from './list';
 import { loadDataDir } from './loader';
-import { fileNameFor, objectDir } from './paths';
+import type { StoredObjectCheckRef } from './object-check';
+import { PROBE_FILE, fileNameFor, objectDir } from './paths';
 import { RevisionCounter } from './revision-counter';
 import { WatchHub } from './watch-hub';
+import { WriteGuard } from './write-guard';
 
 export interface FileStorageOptions {
   dataDir: string;
@@ -46,6 +51,15 @@ export interface FileStorageOptions {
   watchBuffer?: number;
   revisionBlock?: number;
   lock?: LockOptions;
+  /**
+   * The schema check of the objects loaded at start-up (object-check.ts): an object it refuses
+   * is quarantined, not served. Server assembly passes the kinds' validation.
+   */
+  checkLoaded?: StoredObjectCheckRef;
+  /** While writes fail, how often a small probe write checks whether they can succeed (default 1 s). */
+  writeProbeIntervalMs?: number;
+  /** Tests only: the file system calls of durable writes (see durable-fs.ts). */
+  diskOps?: DiskOps;
 }
 
 export async function createFileStorage(options: FileStorageOptions): Promise<Storage> {
@@ -55,8 +69,8 @@ export async function createFileStorage(options: FileStorageOptions): Promise<St
   const lock = await acquireDataDirLock(options.dataDir, options.lock);
   try {
     const started = Date.now();
-    const loaded = await loadDataDir(options.dataDir, { logger, now });
-    const syncer = new DirectorySyncer();
+    const loaded = await loadDataDir(options.dataDir, { logger, now, check: options.checkLoaded });
+    const syncer = new DirectorySyncer(options.diskOps);
     const counter = await RevisionCounter.open({
       dataDir: options.dataDir,
       syncer,
@@ -95,11 +109,21 @@ class FileStorage implements Storage {
   private readonly window: EventWindow;
   private readonly hub: WatchHub;
   private readonly keyLocks = new Map<string, Promise<void>>();
+  private readonly guard: WriteGuard;
   private closed = false;
 
   constructor(private readonly parts: Parts) {
     this.dataDir = parts.options.dataDir;
     this.pipeline = new CommitPipeline(parts.counter);
+    this.guard = new WriteGuard({
+      logger: parts.logger,
+      probeIntervalMs: parts.options.writeProbeIntervalMs ?? 1000,
+      repair: (key) => this.withKeyLock(lockKeyOf(key), () => this.rewriteFromIndex(key)),
+      probeWrite: async () => {
+        await parts.syncer.writeFile(this.dataDir, PROBE_FILE, PROBE_DATA);
+        await parts.syncer.removeFile(this.dataDir, PROBE_FILE);
+      },
+    });
     this.window = new EventWindow(parts.options.eventWindow ?? 10_000, parts.counter.bootRevision);
     this.hub = new WatchHub(this.window, parts.options.watchBuffer ?? 10_000);
   }
@@ -137,7 +161,7 @@ class FileStorage implements Storage {
     }
     assertMatchesKey(key, obj);
     const id = objectId(key.namespace, key.name);
-    return this.withKeyLock(`${collectionId(key)}/${id}`, async () => {
+    return this.withKeyLock(lockKeyOf(key), async () => {
       if (this.parts.index.json(collectionId(key), id) !== undefined) throw new AlreadyExistsError(key);
       return this.write(key, obj, undefined);
     });
@@ -153,7 +177,7 @@ class FileStorage implements Storage {
     const id = objectId(key.namespace, key.name);
     // Writes to one key are serialised, so the state read here cannot change before the write:
     // no retry loop is needed.
-    return this.withKeyLock(`${collectionId(key)}/${id}`, async () => {
+    return this.withKeyLock(lockKeyOf(key), async () => {
       const current = this.parts.index.get(collectionId(key), id);
       if (!current) throw new NotFoundError(key);
       const currentObj = JSON.parse(current.json) as KubeObject;
@@ -169,7 +193,7 @@ class FileStorage implements Storage {
     this.assertOpen();
     assertValidObjectKey(key);
     const id = objectId(key.namespace, key.name);
-    return this.withKeyLock(`${collectionId(key)}/${id}`, async () => {
+    return this.withKeyLock(lockKeyOf(key), async () => {
       const current = this.parts.index.get(collectionId(key), id);
       if (!current) throw new NotFoundError(key);
       const currentObj = JSON.parse(current.json) as KubeObject;
@@ -179,15 +203,17 @@ class FileStorage implements Storage {
       // The last object of a namespace: its directory goes with it.
       const removeEmptyDir =
         key.namespace !== '' && this.parts.index.namespaceSize(collectionId(key), key.namespace) === 1;
-      return this.pipeline.commit(
-        () => this.parts.syncer.removeFile(dir, fileNameFor(key.name), { removeEmptyDir }),
-        (rev) => {
-          const tombstone = withRevision(currentObj, rev);
-          const entry = { ...current, json: JSON.stringify(tombstone) };
-          this.parts.index.remove(collectionId(key), id);
-          this.publish({ rev, type: 'DELETED', collection: collectionId(key), entry, previous: current });
-          return tombstone;
-        },
+      return this.guard.commit(key, lockKeyOf(key), false, () =>
+        this.pipeline.commit(
+          () => this.parts.syncer.removeFile(dir, fileNameFor(key.name), { removeEmptyDir }),
+          (rev) => {
+            const tombstone = withRevision(currentObj, rev);
+            const entry = { ...current, json: JSON.stringify(tombstone) };
+            this.parts.index.remove(collectionId(key), id);
+            this.publish({ rev, type: 'DELETED', collection: collectionId(key), entry, previous: current });
+            return tombstone;
+          },
+        ),
       );
     });
   }
@@ -202,12 +228,18 @@ class FileStorage implements Storage {
   }
 
   ready(): boolean {
-    return !this.closed;
+    return !this.closed && this.guard.problem === undefined;
+  }
+
+  notReadyReason(): string | undefined {
+    if (this.closed) return 'the file store is closed';
+    return this.guard.problem;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.guard.stop();
     await this.pipeline.drainAll();
     this.hub.closeAll();
     await this.parts.lock.release();
@@ -219,25 +251,35 @@ class FileStorage implements Storage {
     const id = objectId(key.namespace, key.name);
     let stored: KubeObject | undefined;
     let json = '';
-    return this.pipeline.commit(
-      async (rev) => {
-        stored = withRevision(obj, rev);
-        json = JSON.stringify(stored);
-        await this.parts.syncer.writeFileIn(this.dataDir, dir, fileNameFor(key.name), json);
-      },
-      (rev) => {
-        const entry: StoredEntry = { namespace: key.namespace, id, json };
-        this.parts.index.set(collectionId(key), entry);
-        this.publish({
-          rev,
-          type: previous ? 'MODIFIED' : 'ADDED',
-          collection: collectionId(key),
-          entry,
-          previous,
-        });
-        return stored!;
-      },
+    return this.guard.commit(key, lockKeyOf(key), true, () =>
+      this.pipeline.commit(
+        async (rev) => {
+          stored = withRevision(obj, rev);
+          json = JSON.stringify(stored);
+          await this.parts.syncer.writeFileIn(this.dataDir, dir, fileNameFor(key.name), json);
+        },
+        (rev) => {
+          const entry: StoredEntry = { namespace: key.namespace, id, json };
+          this.parts.index.set(collectionId(key), entry);
+          this.publish({
+            rev,
+            type: previous ? 'MODIFIED' : 'ADDED',
+            collection: collectionId(key),
+            entry,
+            previous,
+          });
+          return stored!;
+        },
+      ),
     );
+  }
+
+  /** Puts back on disk what the index serves for key (after a failed directory fsync). */
+  private async rewriteFromIndex(key: ObjectKey): Promise<void> {
+    const dir = objectDir(this.dataDir, key);
+    const json = this.parts.index.json(collectionId(key), objectId(key.namespace, key.name));
+    if (json === undefined) await this.parts.syncer.removeFileIfPresent(dir, fileNameFor(key.name));
+    else await this.parts.syncer.writeFileIn(this.dataDir, dir, fileNameFor(key.name), json);
   }
 
   private publish(change: LoggedChange): void {
@@ -263,6 +305,13 @@ class FileStorage implements Storage {
       if (this.keyLocks.get(lockKey) === tail) this.keyLocks.delete(lockKey);
     }
   }
+}
+
+/** The probe writes about as much as an object takes, so a nearly full disk does not pass it. */
+const PROBE_DATA = 'x'.repeat(4096);
+
+function lockKeyOf(key: ObjectKey): string {
+  return `${collectionId(key)}/${objectId(key.namespace, key.name)}`;
 }
 
 function withRevision(obj: KubeObject, rev: number): KubeObject {

@@ -1,7 +1,8 @@
 /**
  * The start-up scan of the data dir: every stored object is read and checked, leftovers of a
- * crash are handled, never served: temp files are removed; a file that cannot be parsed or does
- * not match its place (name, namespace, resourceVersion) is moved to `quarantine/` and logged.
+ * crash are handled, never served: temp files are removed; a file that cannot be parsed, does
+ * not match its place (name, namespace, resourceVersion) or fails its kind's schema (the check
+ * server assembly hands in, object-check.ts) is moved to `quarantine/` and logged.
  *
  * The scan reports what it found as plain messages (load-messages.ts), so that it can run in a
  * worker thread: all the garbage it makes (directory listings, parsed objects) then lives and
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { isDNS1123Label, isDNS1123Subdomain } from '@pwk/api';
 import { collectionId, objectId } from '../keys';
 import type { LoadMessage } from './load-messages';
+import type { StoredObjectCheck } from './object-check';
 import { LOCK_FILE, QUARANTINE_DIR, REVISION_FILE, TEMP_PREFIX, fileNameFor } from './paths';
 
 export interface ScanOptions {
@@ -21,6 +23,10 @@ export interface ScanOptions {
   /** Suffix of quarantined files' names (when the scan started). */
   stamp: string;
   emit: (message: LoadMessage) => void;
+  /** Refuses objects that fail their kind's schema (none are refused without it). */
+  check?: StoredObjectCheck;
+  /** This scan's share of the files, when several scan the data dir at once (default: all). */
+  shard?: Shard;
   /** Called every few hundred files: in-process, it lets the event loop run. */
   pause?: () => Promise<void>;
 }
@@ -35,7 +41,26 @@ interface FileDir {
   files: string[];
 }
 
+/**
+ * Scan k of n takes the files whose name hashes to k (stable: a file moved or removed by another
+ * scan cannot change which scan owns the rest, as a position in a listing would). Only scan 0
+ * removes top-level temp files and reports unexpected entries above the object directories.
+ */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** FNV-1a: cheap, and spreads similar names (`foo-1`, `foo-2`) evenly. */
+function shardOf(name: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % count;
+}
+
 interface FileTask {
+  /** `group/resource`. */
+  collection: string;
   namespace: string;
   fileName: string;
   fullPath: string;
@@ -76,11 +101,14 @@ function dirents(dir: string): Dirent[] {
  * The data dir, one directory of files at a time. Directories are read as they are loaded,
  * never all up front: a list of every file of a large store would be tens of MB at once.
  */
-function* fileDirs(dataDir: string, warn: (where: string) => void): Generator<FileDir> {
+function* fileDirs(dataDir: string, shard: Shard, report: (where: string) => void): Generator<FileDir> {
+  const first = shard.index === 0;
+  const warn = (where: string) => first && report(where);
+  const mine = (name: string) => shard.count === 1 || shardOf(name, shard.count) === shard.index;
   const top = dirents(dataDir);
   // A revision reservation or lock takeover cut short by a crash.
   const temps = top.filter((g) => g.isFile() && g.name.startsWith(TEMP_PREFIX)).map((g) => g.name);
-  if (temps.length > 0) yield { group: '', resource: '', namespace: '', dir: dataDir, files: temps };
+  if (temps.length > 0 && first) yield { group: '', resource: '', namespace: '', dir: dataDir, files: temps };
   for (const g of top) {
     if (g.isFile() && g.name.startsWith(TEMP_PREFIX)) continue;
     if (RESERVED_TOP_LEVEL.has(g.name) || g.name.startsWith('.')) continue;
@@ -98,8 +126,9 @@ function* fileDirs(dataDir: string, warn: (where: string) => void): Generator<Fi
       const clusterScoped: string[] = [];
       const namespaces: string[] = [];
       for (const entry of dirents(resourceDir)) {
-        if (entry.isFile()) clusterScoped.push(entry.name);
-        else if (entry.isDirectory() && !isDNS1123Label(entry.name).length) namespaces.push(entry.name);
+        if (entry.isFile()) {
+          if (mine(entry.name)) clusterScoped.push(entry.name);
+        } else if (entry.isDirectory() && !isDNS1123Label(entry.name).length) namespaces.push(entry.name);
         else warn(path.join(resourceDir, entry.name));
       }
       const base = { group: g.name, resource: r.name };
@@ -108,8 +137,9 @@ function* fileDirs(dataDir: string, warn: (where: string) => void): Generator<Fi
         const nsDir = path.join(resourceDir, namespace);
         const files: string[] = [];
         for (const f of dirents(nsDir)) {
+          if (!mine(f.name)) continue;
           if (f.isFile()) files.push(f.name);
-          else warn(path.join(nsDir, f.name));
+          else report(path.join(nsDir, f.name));
         }
         yield { ...base, namespace, dir: nsDir, files };
       }
@@ -125,7 +155,7 @@ interface ParsedFile {
 }
 
 /** Why the file cannot be served, or what it holds. */
-function parseFile(task: FileTask, json: string): ParsedFile | string {
+function parseFile(task: FileTask, json: string, check: StoredObjectCheck | undefined): ParsedFile | string {
   let obj: unknown;
   try {
     obj = JSON.parse(json);
@@ -145,6 +175,8 @@ function parseFile(task: FileTask, json: string): ParsedFile | string {
       ? Number(resourceVersion)
       : NaN;
   if (!Number.isSafeInteger(rev)) return 'metadata.resourceVersion is missing or invalid';
+  const problem = check?.(task.collection, obj);
+  if (problem !== undefined) return `does not match its schema: ${problem}`;
   // The store writes canonical JSON; keep the file's own string when it is that — a flat copy of
   // the bytes read, where the encoder's output is a string built from pieces.
   const canonical = JSON.stringify(obj);
@@ -210,7 +242,7 @@ export async function scanDataDir(options: ScanOptions): Promise<void> {
   let tempFilesRemoved = 0;
 
   /** Loads one file; returns a promise only when there is disk work beyond the read. */
-  const handle = (collection: string, task: FileTask): Promise<void> | undefined => {
+  const handle = (task: FileTask): Promise<void> | undefined => {
     if (task.fileName.startsWith(TEMP_PREFIX)) {
       tempFilesRemoved++;
       return unlink(task.fullPath).catch(() => {});
@@ -219,24 +251,28 @@ export async function scanDataDir(options: ScanOptions): Promise<void> {
       warn('file store: ignoring a file that is not an object', { path: task.fullPath });
       return undefined;
     }
-    const parsed = parseFile(task, readFileSync(task.fullPath, 'utf8'));
+    const parsed = parseFile(task, readFileSync(task.fullPath, 'utf8'), options.check);
     if (typeof parsed === 'string') {
       return quarantine(dataDir, task, stamp).then(() => {
         quarantined++;
-        warn('file store: quarantined an unreadable object file', { path: task.fullPath, reason: parsed });
+        warn('file store: quarantined an object file it cannot serve', {
+          path: task.fullPath,
+          reason: parsed,
+        });
       });
     }
-    batcher.add(collection, objectId(task.namespace, parsed.name), parsed.json);
+    batcher.add(task.collection, objectId(task.namespace, parsed.name), parsed.json);
     if (parsed.rev > highestRevision) highestRevision = parsed.rev;
     return undefined;
   };
 
   let handled = 0;
   const unexpected = (where: string) => warn('file store: ignoring an unexpected entry', { path: where });
-  for (const dir of fileDirs(dataDir, unexpected)) {
+  for (const dir of fileDirs(dataDir, options.shard ?? { index: 0, count: 1 }, unexpected)) {
     const collection = collectionId(dir);
     for (const fileName of dir.files) {
-      const pending = handle(collection, {
+      const pending = handle({
+        collection,
         namespace: dir.namespace,
         fileName,
         fullPath: path.join(dir.dir, fileName),

@@ -6,13 +6,16 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { LoadMessage } from './load-messages';
 import type { LoadWorkerData } from './loader';
 import { scanDataDir } from './load-scan';
+import { loadObjectCheck } from './object-check';
 
 const port = parentPort;
 if (!port) throw new Error('load-worker runs only as a worker thread (see loader.ts)');
 const post = (message: LoadMessage) => port.postMessage(message);
-const { dataDir, stamp } = workerData as LoadWorkerData;
+const { dataDir, stamp, check, shard } = workerData as LoadWorkerData;
 
-scanDataDir({ dataDir, stamp, emit: post }).catch((err: unknown) => {
-  const { message, code } = err as NodeJS.ErrnoException;
-  post({ kind: 'failed', message: message ?? String(err), ...(code ? { code } : {}) });
-});
+Promise.resolve()
+  .then(() => scanDataDir({ dataDir, stamp, shard, emit: post, check: check && loadObjectCheck(check) }))
+  .catch((err: unknown) => {
+    const { message, code } = err as NodeJS.ErrnoException;
+    post({ kind: 'failed', message: message ?? String(err), ...(code ? { code } : {}) });
+  });

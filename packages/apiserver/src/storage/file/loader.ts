@@ -10,15 +10,24 @@
  * freed when it exits. The server receives the texts in batch strings of a few hundred KB
  * (allocated outside the young generation) and one id string per object.
  *
+ * The files are shared out between up to SCAN_THREADS workers scanning at once (load-scan.ts,
+ * Shard): reading, parsing and checking objects against their schema is CPU work, and the cores
+ * are otherwise idle at start-up (measured with 100k Foos on 2 cores: 4.6–4.9 s with one
+ * worker, 3.0–3.8 s with two; RSS at /readyz +2 MB).
+ *
  * Run from TypeScript sources (ts-jest), a worker thread could not load the scan: it then runs
  * in this thread, as the same code reporting the same messages.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { StorageLogger } from '../logger';
 import type { LoadMessage } from './load-messages';
 import { scanDataDir } from './load-scan';
+import type { Shard } from './load-scan';
 import { LoadedTexts } from './loaded-texts';
+import { loadObjectCheck } from './object-check';
+import type { StoredObjectCheckRef } from './object-check';
 
 export interface LoadResult {
   /** `group/resource` → id → the object's JSON, or its slot in `texts`. */
@@ -34,12 +43,19 @@ export interface LoadResult {
 export interface LoadOptions {
   logger: StorageLogger;
   now: () => Date;
+  /** The schema check of loaded objects (object-check.ts); none: only the store's own checks. */
+  check?: StoredObjectCheckRef;
 }
 
 export interface LoadWorkerData {
   dataDir: string;
   stamp: string;
+  check?: StoredObjectCheckRef;
+  shard: Shard;
 }
+
+/** More threads would only add heaps: past two cores the scan waits on the disk. */
+const SCAN_THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
 
 const WORKER_FILE = path.join(__dirname, 'load-worker.js');
 const IN_WORKER = path.extname(__filename) === '.js';
@@ -48,9 +64,16 @@ const IN_WORKER = path.extname(__filename) === '.js';
 class Receiver {
   readonly collections = new Map<string, Map<string, string | number>>();
   readonly texts = new LoadedTexts();
+  /** The scans' totals, once every one of them is done. */
   done?: Extract<LoadMessage, { kind: 'done' }>;
+  private pending: number;
 
-  constructor(private readonly logger: StorageLogger) {}
+  constructor(
+    private readonly logger: StorageLogger,
+    scans: number,
+  ) {
+    this.pending = scans;
+  }
 
   accept(message: LoadMessage): void {
     switch (message.kind) {
@@ -66,13 +89,28 @@ class Receiver {
       case 'warn':
         this.logger.warn(message.message, message.fields);
         break;
-      case 'done':
-        this.done = message;
+      case 'done': {
+        const sum = this.totals;
+        this.totals = {
+          kind: 'done',
+          highestRevision: Math.max(sum.highestRevision, message.highestRevision),
+          quarantined: sum.quarantined + message.quarantined,
+          tempFilesRemoved: sum.tempFilesRemoved + message.tempFilesRemoved,
+        };
+        if (--this.pending === 0) this.done = this.totals;
         break;
+      }
       case 'failed':
         throw Object.assign(new Error(message.message), message.code ? { code: message.code } : {});
     }
   }
+
+  private totals: Extract<LoadMessage, { kind: 'done' }> = {
+    kind: 'done',
+    highestRevision: 0,
+    quarantined: 0,
+    tempFilesRemoved: 0,
+  };
 
   private entries(collection: string): Map<string, string | number> {
     let entries = this.collections.get(collection);
@@ -84,12 +122,14 @@ class Receiver {
   }
 }
 
-/** Runs the scan in a worker thread; resolves once the thread is gone (and its heap with it). */
+/** Runs one scan in a worker thread; resolves once the thread is gone (and its heap with it). */
 function scanInWorker(data: LoadWorkerData, receiver: Receiver): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_FILE, { workerData: data });
     let failure: unknown;
+    let finished = false;
     worker.on('message', (message: LoadMessage) => {
+      if (message.kind === 'done') finished = true;
       try {
         receiver.accept(message);
       } catch (err) {
@@ -99,7 +139,7 @@ function scanInWorker(data: LoadWorkerData, receiver: Receiver): Promise<void> {
     });
     worker.once('error', (err) => (failure ??= err));
     worker.once('exit', (code) => {
-      if (failure === undefined && receiver.done) resolve();
+      if (failure === undefined && finished) resolve();
       else reject(failure ?? new Error(`file store: the load worker exited (code ${code}) before finishing`));
     });
   });
@@ -107,13 +147,21 @@ function scanInWorker(data: LoadWorkerData, receiver: Receiver): Promise<void> {
 
 export async function loadDataDir(dataDir: string, opts: LoadOptions): Promise<LoadResult> {
   const stamp = opts.now().toISOString().replace(/[:.]/g, '-');
-  const receiver = new Receiver(opts.logger);
+  const scans = IN_WORKER ? SCAN_THREADS : 1;
+  const receiver = new Receiver(opts.logger, scans);
   if (IN_WORKER) {
-    await scanInWorker({ dataDir, stamp }, receiver);
+    const shards = Array.from({ length: scans }, (_, index) => ({ index, count: scans }));
+    // Every scan runs to its end (or failure) before this resolves: none is left running.
+    const results = await Promise.allSettled(
+      shards.map((shard) => scanInWorker({ dataDir, stamp, check: opts.check, shard }, receiver)),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } else {
     await scanDataDir({
       dataDir,
       stamp,
+      check: opts.check && loadObjectCheck(opts.check),
       emit: (message) => receiver.accept(message),
       // Let health probes and timers run while a large store loads.
       pause: () => new Promise((resolve) => setImmediate(resolve)),

@@ -25,6 +25,8 @@ export function tempSuffix(): string {
 }
 export const LOCK_FILE = '.lock';
 export const REVISION_FILE = '.revision';
+/** Written and removed by the write probe while writes fail (write-health.ts); never loaded. */
+export const PROBE_FILE = '.write-probe';
 
 /**
  * Names may be 253 characters but Linux file names stop at 255 bytes, so long names are

@@ -108,6 +108,15 @@ export const FLAGS: Record<string, FlagSpec> = {
     description: 'How long "denied" SubjectAccessReview answers are cached.',
     default: '10s',
   },
+  'authorization-policy-file': {
+    description:
+      'Local authorization grants, one Kubernetes ABAC policy per line ({"apiVersion":"abac.authorization.kubernetes.io/v1beta1","kind":"Policy","spec":{"group":"devs","namespace":"*","apiGroup":"*","resource":"*","readonly":true}}), allowed in addition to system:masters (and to the SubjectAccessReview when delegating).',
+  },
+  'authorization-always-allow': {
+    description:
+      "Allow every request of every authenticated user (Kubernetes' AlwaysAllow mode), for demos only; without it, standalone, only system:masters and --authorization-policy-file's grants are allowed.",
+    boolean: true,
+  },
   'authorization-always-allow-paths': {
     description:
       'Comma-separated non-resource paths every authenticated or anonymous caller may request without a SubjectAccessReview ("/p/*" matches the prefix).',
@@ -225,6 +234,7 @@ const configSchema = z
     'authentication-token-webhook-cache-ttl': duration('authentication-token-webhook-cache-ttl'),
     'authorization-webhook-cache-authorized-ttl': duration('authorization-webhook-cache-authorized-ttl'),
     'authorization-webhook-cache-unauthorized-ttl': duration('authorization-webhook-cache-unauthorized-ttl'),
+    'authorization-policy-file': z.string().optional(),
     'authorization-always-allow-paths': list,
     'shutdown-delay-duration': duration('shutdown-delay-duration'),
     'shutdown-timeout': duration('shutdown-timeout'),
@@ -295,6 +305,10 @@ export interface ServerConfig {
   authorizationAllowedCacheTtlMs: number;
   authorizationDeniedCacheTtlMs: number;
   authorizationAlwaysAllowPaths: string[];
+  /** --authorization-policy-file: ABAC policies granting more than system:masters. */
+  authorizationPolicyFile?: string;
+  /** --authorization-always-allow: k8s' AlwaysAllow mode. */
+  authorizationAlwaysAllow: boolean;
   maxRequestsInflight: number;
   maxMutatingRequestsInflight: number;
   /** --request-timeout; 0 disables it. */
@@ -378,6 +392,8 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       authorizationAllowedCacheTtlMs: c['authorization-webhook-cache-authorized-ttl'],
       authorizationDeniedCacheTtlMs: c['authorization-webhook-cache-unauthorized-ttl'],
       authorizationAlwaysAllowPaths: c['authorization-always-allow-paths'],
+      authorizationPolicyFile: c['authorization-policy-file'],
+      authorizationAlwaysAllow: values['authorization-always-allow'] === true,
       maxRequestsInflight: c['max-requests-inflight'],
       maxMutatingRequestsInflight: c['max-mutating-requests-inflight'],
       requestTimeoutMs: c['request-timeout'],

@@ -17,7 +17,7 @@ describe('pwk-apiserver binary', () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'pwk-bin-'));
-    await writeFile(path.join(dir, 'tokens.csv'), 't0ken,admin,1\n');
+    await writeFile(path.join(dir, 'tokens.csv'), 't0ken,admin,1,"system:masters"\n');
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 

@@ -1,8 +1,8 @@
 /**
  * Who may do what: k8s' delegating authorizer as a union — always-allowed non-resource paths,
  * always-allowed groups (system:masters, whom the kube-apiserver itself never refuses), the local
- * policy file, then the SubjectAccessReview. Standalone (no review) nobody else is allowed, as a
- * kube-apiserver without authorization webhook or RBAC bindings allows only system:masters;
+ * policy file, then the SubjectAccessReview. Standalone (no review) nobody else is allowed but to
+ * read the public info paths, as a kube-apiserver whose RBAC has only its bootstrap bindings;
  * `alwaysAllow` is k8s' AlwaysAllow mode, for demos. Also the 403 Status with k8s' message
  * (`User "alice" cannot get resource "foos" in API group ... in the namespace ...`).
  */
@@ -32,6 +32,19 @@ export interface AuthorizerOptions {
 
 export const PRIVILEGED_GROUP = 'system:masters';
 
+/**
+ * What kube-apiserver's bootstrap RBAC (ClusterRole system:public-info-viewer, bound to
+ * system:authenticated and system:unauthenticated) lets anyone GET. Delegated, the cluster's own
+ * SubjectAccessReview answers for these; standalone there is no cluster, so pwk grants them itself.
+ */
+export const PUBLIC_INFO_PATHS: ReadonlySet<string> = new Set([
+  '/healthz',
+  '/livez',
+  '/readyz',
+  '/version',
+  '/version/',
+]);
+
 const ALLOW: Decision = { allowed: true };
 // No reason, as k8s' RBAC authorizer gives none when simply no rule matched.
 const DENY: Decision = { allowed: false, reason: '' };
@@ -45,7 +58,10 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     if (!attributes.resourceRequest && pathAllowed(attributes.path)) return ALLOW;
     if (user.groups.some((g) => groups.includes(g))) return ALLOW;
     if (policies?.(user, attributes)) return ALLOW;
-    return review ? review(user, attributes) : DENY;
+    if (review) return review(user, attributes);
+    const publicInfo =
+      !attributes.resourceRequest && attributes.verb === 'get' && PUBLIC_INFO_PATHS.has(attributes.path);
+    return publicInfo ? ALLOW : DENY;
   };
 }
 

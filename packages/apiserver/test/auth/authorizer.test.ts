@@ -63,6 +63,20 @@ describe('createAuthorizer standalone (no review)', () => {
     expect(authorize(nobody, nonResource('/healthz'))).toEqual({ allowed: true });
   });
 
+  it('lets anyone get the public info paths (system:public-info-viewer), and nothing else on them', () => {
+    const authorize = createAuthorizer({ alwaysAllowPaths: [] });
+    const anonymous = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+
+    expect(authorize(anonymous, nonResource('/version'))).toEqual({ allowed: true });
+    expect(authorize(nobody, nonResource('/livez'))).toEqual({ allowed: true });
+    expect(authorize(nobody, { ...nonResource('/version'), verb: 'post' })).toEqual({
+      allowed: false,
+      reason: '',
+    });
+    expect(authorize(nobody, nonResource('/version/x'))).toEqual({ allowed: false, reason: '' });
+    expect(authorize(nobody, nonResource('/openapi/v2'))).toEqual({ allowed: false, reason: '' });
+  });
+
   it('allows what the policy file grants, and nothing more', () => {
     const authorize = createAuthorizer({
       alwaysAllowPaths: [],

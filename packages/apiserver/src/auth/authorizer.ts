@@ -7,6 +7,7 @@
  * (`User "alice" cannot get resource "foos" in API group ... in the namespace ...`).
  */
 import { StatusError } from '../errors/status-error';
+import { isAlwaysAllowed } from './authenticate';
 import type { PolicyMatcher } from './policy-file';
 import type { RequestAttributes } from './request-attributes';
 import type { UserInfo } from './user';
@@ -32,19 +33,6 @@ export interface AuthorizerOptions {
 
 export const PRIVILEGED_GROUP = 'system:masters';
 
-/**
- * What kube-apiserver's bootstrap RBAC (ClusterRole system:public-info-viewer, bound to
- * system:authenticated and system:unauthenticated) lets anyone GET. Delegated, the cluster's own
- * SubjectAccessReview answers for these; standalone there is no cluster, so pwk grants them itself.
- */
-export const PUBLIC_INFO_PATHS: ReadonlySet<string> = new Set([
-  '/healthz',
-  '/livez',
-  '/readyz',
-  '/version',
-  '/version/',
-]);
-
 const ALLOW: Decision = { allowed: true };
 // No reason, as k8s' RBAC authorizer gives none when simply no rule matched.
 const DENY: Decision = { allowed: false, reason: '' };
@@ -59,8 +47,11 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     if (user.groups.some((g) => groups.includes(g))) return ALLOW;
     if (policies?.(user, attributes)) return ALLOW;
     if (review) return review(user, attributes);
+    // kube-apiserver's bootstrap RBAC lets anyone GET the health and version paths
+    // (system:public-info-viewer); delegated, the cluster's review answers for them, standalone
+    // pwk does: the same paths, per-check subpaths included, that anyone may reach unauthenticated.
     const publicInfo =
-      !attributes.resourceRequest && attributes.verb === 'get' && PUBLIC_INFO_PATHS.has(attributes.path);
+      !attributes.resourceRequest && attributes.verb === 'get' && isAlwaysAllowed(attributes.path);
     return publicInfo ? ALLOW : DENY;
   };
 }

@@ -63,17 +63,18 @@ describe('createAuthorizer standalone (no review)', () => {
     expect(authorize(nobody, nonResource('/healthz'))).toEqual({ allowed: true });
   });
 
-  it('lets anyone get the public info paths (system:public-info-viewer), and nothing else on them', () => {
+  it('lets anyone get the health and version paths (system:public-info-viewer), and nothing else', () => {
     const authorize = createAuthorizer({ alwaysAllowPaths: [] });
     const anonymous = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
 
     expect(authorize(anonymous, nonResource('/version'))).toEqual({ allowed: true });
     expect(authorize(nobody, nonResource('/livez'))).toEqual({ allowed: true });
+    expect(authorize(anonymous, nonResource('/readyz/storage'))).toEqual({ allowed: true });
     expect(authorize(nobody, { ...nonResource('/version'), verb: 'post' })).toEqual({
       allowed: false,
       reason: '',
     });
-    expect(authorize(nobody, nonResource('/version/x'))).toEqual({ allowed: false, reason: '' });
+    expect(authorize(nobody, nonResource('/versions'))).toEqual({ allowed: false, reason: '' });
     expect(authorize(nobody, nonResource('/openapi/v2'))).toEqual({ allowed: false, reason: '' });
   });
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** `pwk-apiserver`: parse flags, start, shut down gracefully on SIGTERM / SIGINT. */
-import { ConfigError, helpText, parseCommandLine } from './config/flags';
+import { ConfigError, parseCommandLine } from './config/flags';
 import { createLogger } from './logging/logger';
 import { startServer } from './server/server';
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     throw err;
   }
   if (parsed.help) {
-    process.stdout.write(helpText());
+    process.stdout.write(parsed.text);
     return;
   }
   const { config } = parsed;

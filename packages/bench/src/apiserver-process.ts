@@ -74,8 +74,15 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
   mkdirSync(certDir, { recursive: true });
   const token = randomBytes(16).toString('hex');
   const tokenFile = path.join(options.workDir, 'tokens.csv');
-  // An ordinary user (not system:masters): requests take the same path as a controller's.
+  // An ordinary user (not system:masters), allowed by a policy: requests take the authorization
+  // path every user but system:masters takes.
   writeFileSync(tokenFile, `${token},bench,bench-uid,"bench"\n`);
+  const policyFile = path.join(options.workDir, 'policies.jsonl');
+  const policy = { user: 'bench', namespace: '*', apiGroup: 'bar.pwk.educative.io', resource: 'foos' };
+  writeFileSync(
+    policyFile,
+    `${JSON.stringify({ apiVersion: 'abac.authorization.kubernetes.io/v1beta1', kind: 'Policy', spec: policy })}\n`,
+  );
   const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const started = nowMs();
   const child = spawn(
@@ -88,6 +95,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
       `--data-dir=${options.dataDir}`,
       `--cert-dir=${certDir}`,
       `--token-auth-file=${tokenFile}`,
+      `--authorization-policy-file=${policyFile}`,
       '--logging-format=json',
       '--access-log-level=debug',
     ],

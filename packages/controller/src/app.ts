@@ -30,6 +30,8 @@ export interface StartOptions {
   logger: Logger;
   /** Running in a pod (decided by main.ts from the environment). */
   inCluster: boolean;
+  /** Where a kubeconfig is looked for without --kubeconfig, out of a pod (read by main.ts). */
+  kubeconfigEnv?: { KUBECONFIG?: string; home?: string };
   /** Collect process metrics (off in tests that start several controllers). */
   processMetrics?: boolean;
   /** Server-side watch timeout; default 300–600 s at random. */
@@ -55,7 +57,11 @@ export interface RunningController {
 
 export async function startController(options: StartOptions): Promise<RunningController> {
   const { config, logger } = options;
-  const kc = loadKubeConfig({ kubeconfig: config.kubeconfig, inCluster: options.inCluster });
+  const kc = loadKubeConfig({
+    kubeconfig: config.kubeconfig,
+    inCluster: options.inCluster,
+    env: options.kubeconfigEnv,
+  });
   const requestTimeoutMs = config.requestTimeoutMs;
   const queue = new WorkQueue<string>();
   const metrics = createMetrics({ queueDepth: () => queue.len(), processMetrics: options.processMetrics });

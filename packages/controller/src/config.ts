@@ -1,11 +1,27 @@
 /**
- * The command line, validated at the edge: node:util parseArgs, then one Zod schema; a bad
- * flag stops start-up with one clear line. Flag names follow controller-runtime and
- * kube-controller-manager (--leader-elect, --leader-elect-lease-duration, --metrics-bind-address,
- * --health-probe-bind-address, --kubeconfig) so operators' habits carry over.
+ * The command line, validated at the edge: read as pflag reads it (command-line.ts), then one
+ * Zod schema; a bad flag stops start-up with one clear line. Flag names follow controller-runtime
+ * and kube-controller-manager (--leader-elect, --leader-elect-lease-duration, --metrics-bind-address,
+ * --health-probe-bind-address, --kubeconfig, -v) so operators' habits carry over.
  */
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
+import {
+  ConfigError,
+  INVALID,
+  boolFlag,
+  durationFlag,
+  flagValue,
+  helpText as formatHelp,
+  intFlag,
+  logLevelForVerbosity,
+  nonEmptyFlag,
+  oneOfFlag,
+  readFlags,
+  verbosityFlag,
+} from './command-line';
+import type { FlagSpecs } from './command-line';
 import { parseDuration } from './duration';
 import { parseBindAddress } from './http-endpoints';
 import type { BindAddress } from './http-endpoints';
@@ -13,14 +29,9 @@ import { validateElectionTimings } from './leader-election';
 import { LOG_LEVELS } from './logger';
 import type { LogFormat, LogLevel } from './logger';
 
-interface FlagSpec {
-  description: string;
-  default?: string;
-  /** Go-style boolean: `--flag`, `--flag=true|false`. */
-  boolean?: boolean;
-}
+export { ConfigError };
 
-export const FLAGS: Record<string, FlagSpec> = {
+export const FLAGS: FlagSpecs = {
   kubeconfig: {
     description:
       'Path to a kubeconfig. Default: in-cluster config in a pod, else $KUBECONFIG or ~/.kube/config.',
@@ -61,9 +72,15 @@ export const FLAGS: Record<string, FlagSpec> = {
     description: 'On SIGTERM, how long queued and in-flight reconciles may take to finish.',
     default: '30s',
   },
-  'log-level': { description: 'Log level: error, warn, info, debug.', default: 'info' },
+  v: {
+    description: "Log verbosity, as klog's: 0-3 info, 4 and above debug.",
+    default: '0',
+    shorthand: 'v',
+  },
+  'log-level': { description: 'Log level by name (error, warn, info, debug); overrides -v.' },
   'logging-format': { description: 'Log format: json or text.', default: 'json' },
-  help: { description: 'Print this help and exit.', boolean: true },
+  help: { description: 'Print this help and exit.', boolean: true, shorthand: 'h' },
+  version: { description: 'Print the version and exit.', boolean: true },
 };
 
 export interface ControllerConfig {
@@ -92,122 +109,62 @@ export interface RuntimeEnvironment {
   podNamespace?: string;
 }
 
-export class ConfigError extends Error {}
+/** `help`: --help or --version was given; print `text` and exit 0. */
+export type ParsedCommandLine = { help: true; text: string } | { help: false; config: ControllerConfig };
 
-export type ParsedCommandLine = { help: true } | { help: false; config: ControllerConfig };
-
-const duration = (flag: string) =>
-  z.string().transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `--${flag}: invalid duration "${text}" (examples: 15s, 1m30s, 0)`,
-      });
-      return z.NEVER;
-    }
-    return ms;
-  });
+const PACKAGE_JSON = path.join(__dirname, '..', 'package.json');
 
 const positiveDuration = (flag: string) =>
-  duration(flag).refine((ms) => ms > 0, { message: `--${flag}: must be greater than 0` });
-
-/** Go's strconv.ParseBool, which pflag uses. */
-const goBool = (flag: string) =>
-  z.string().transform((text, ctx) => {
-    if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(text)) return true;
-    if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(text)) return false;
-    ctx.addIssue({ code: 'custom', message: `--${flag}: must be true or false, got "${text}"` });
-    return z.NEVER;
+  flagValue(flag, 'must be a duration greater than 0 (examples: 15s, 1m30s)', (text) => {
+    const ms = parseDuration(text);
+    return ms !== undefined && ms > 0 ? ms : INVALID;
   });
 
 const bindAddress = (flag: string) =>
-  z.string().transform((text, ctx) => {
+  flagValue(flag, 'must be [host]:port or 0', (text) => {
     const parsed = parseBindAddress(text);
-    if (parsed === 'invalid') {
-      ctx.addIssue({ code: 'custom', message: `--${flag}: must be [host]:port or 0, got "${text}"` });
-      return z.NEVER;
-    }
-    return parsed;
-  });
-
-const oneOf = <T extends string>(flag: string, values: readonly T[]) =>
-  z.string().transform((text, ctx) => {
-    if ((values as readonly string[]).includes(text)) return text as T;
-    ctx.addIssue({
-      code: 'custom',
-      message: `--${flag}: must be one of ${values.join(', ')}, got "${text}"`,
-    });
-    return z.NEVER;
+    return parsed === 'invalid' ? INVALID : parsed;
   });
 
 const schema = z.object({
-  kubeconfig: z.string().min(1, { message: '--kubeconfig: must not be empty' }).optional(),
-  concurrency: z.string().transform((text, ctx) => {
-    const n = Number(text);
-    if (!/^[0-9]+$/.test(text) || n < 1 || n > 1000) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `--concurrency: must be an integer from 1 to 1000, got "${text}"`,
-      });
-      return z.NEVER;
-    }
-    return n;
-  }),
-  'resync-period': duration('resync-period'),
-  'leader-elect': goBool('leader-elect'),
-  'leader-elect-namespace': z
-    .string()
-    .min(1, { message: '--leader-elect-namespace: must not be empty' })
-    .optional(),
-  'leader-elect-resource-name': z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
-    message: '--leader-elect-resource-name: must be a DNS subdomain',
-  }),
+  kubeconfig: nonEmptyFlag('kubeconfig').optional(),
+  concurrency: intFlag('concurrency', 1, 1000),
+  'resync-period': durationFlag('resync-period'),
+  'leader-elect': boolFlag('leader-elect'),
+  'leader-elect-namespace': nonEmptyFlag('leader-elect-namespace').optional(),
+  'leader-elect-resource-name': flagValue('leader-elect-resource-name', 'must be a DNS subdomain', (text) =>
+    /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(text) ? text : INVALID,
+  ),
   'leader-elect-lease-duration': positiveDuration('leader-elect-lease-duration'),
   'leader-elect-renew-deadline': positiveDuration('leader-elect-renew-deadline'),
   'leader-elect-retry-period': positiveDuration('leader-elect-retry-period'),
   'metrics-bind-address': bindAddress('metrics-bind-address'),
   'health-probe-bind-address': bindAddress('health-probe-bind-address'),
   'request-timeout': positiveDuration('request-timeout'),
-  'graceful-shutdown-timeout': duration('graceful-shutdown-timeout'),
-  'log-level': oneOf('log-level', LOG_LEVELS),
-  'logging-format': oneOf('logging-format', ['json', 'text'] as const),
+  'graceful-shutdown-timeout': durationFlag('graceful-shutdown-timeout'),
+  v: verbosityFlag('v'),
+  'log-level': oneOfFlag('log-level', LOG_LEVELS).optional(),
+  'logging-format': oneOfFlag('logging-format', ['json', 'text'] as const),
 });
-
-/** pflag accepts a bare `--flag` for booleans; parseArgs needs a value for string options. */
-function normaliseBooleans(argv: string[]): string[] {
-  const booleans = Object.entries(FLAGS)
-    .filter(([name, spec]) => spec.boolean && name !== 'help')
-    .map(([name]) => `--${name}`);
-  return argv.map((arg) => (booleans.includes(arg) ? `${arg}=true` : arg));
-}
 
 /** Parses argv (without node and script). Throws ConfigError with one line for the user. */
 export function parseCommandLine(argv: string[], environment: RuntimeEnvironment = {}): ParsedCommandLine {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    const options = Object.fromEntries(
-      Object.keys(FLAGS).map((name) => [name, { type: name === 'help' ? 'boolean' : 'string' }] as const),
-    );
-    ({ values } = parseArgs({
-      args: normaliseBooleans(argv),
-      options,
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new ConfigError(`${(err as Error).message.split('\n')[0]} (see --help)`);
+  const values = readFlags(argv, FLAGS, 'pwk-controller');
+  if (values.help === 'true') return { help: true, text: helpText() };
+  if (values.version === 'true') {
+    const { version } = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version: string };
+    return { help: true, text: `pwk-controller v${version}\n` };
   }
-  if (values.help) return { help: true };
   const withDefaults: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(FLAGS)) {
-    if (name !== 'help') withDefaults[name] = values[name] ?? spec.default;
+    if (name !== 'help' && name !== 'version') withDefaults[name] = values[name] ?? spec.default;
   }
   const parsed = schema.safeParse(withDefaults);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    // Custom issues carry their whole line; Zod's own need the flag's name.
     const flag = issue.path[0] ? `--${String(issue.path[0])}: ` : '';
-    throw new ConfigError(issue.message.startsWith('--') ? issue.message : `${flag}${issue.message}`);
+    throw new ConfigError(issue.code === 'custom' ? issue.message : `${flag}${issue.message}`);
   }
   const c = parsed.data;
   const leaderElection = {
@@ -231,23 +188,16 @@ export function parseCommandLine(argv: string[], environment: RuntimeEnvironment
       healthProbeBindAddress: c['health-probe-bind-address'],
       requestTimeoutMs: c['request-timeout'],
       gracefulShutdownTimeoutMs: c['graceful-shutdown-timeout'],
-      logLevel: c['log-level'],
+      logLevel: c['log-level'] ?? logLevelForVerbosity(c.v),
       loggingFormat: c['logging-format'],
     },
   };
 }
 
 export function helpText(): string {
-  const lines = [
-    'Usage: pwk-controller [flags]',
-    '',
-    'Reconciles every Foo to spec.location "Los Angeles".',
-    '',
-    'Flags:',
-  ];
-  for (const [name, spec] of Object.entries(FLAGS)) {
-    const def = spec.default !== undefined ? ` (default ${JSON.stringify(spec.default)})` : '';
-    lines.push(`  --${name}${spec.boolean ? '' : ' <value>'}`, `      ${spec.description}${def}`);
-  }
-  return `${lines.join('\n')}\n`;
+  return formatHelp({
+    usage: 'pwk-controller [flags]',
+    about: 'Reconciles every Foo to spec.location "Los Angeles".',
+    flags: FLAGS,
+  });
 }

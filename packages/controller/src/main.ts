@@ -5,8 +5,9 @@
  * controller-runtime do), so the pod restarts as a clean standby.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { startController } from './app';
-import { ConfigError, helpText, parseCommandLine } from './config';
+import { ConfigError, parseCommandLine } from './config';
 import { createLogger } from './logger';
 
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -27,14 +28,20 @@ async function main(): Promise<void> {
     throw err;
   }
   if (parsed.help) {
-    process.stdout.write(helpText());
+    process.stdout.write(parsed.text);
     return;
   }
   const { config } = parsed;
   const logger = createLogger({ level: config.logLevel, format: config.loggingFormat });
   let running;
   try {
-    running = await startController({ config, logger, inCluster, processMetrics: true });
+    running = await startController({
+      config,
+      logger,
+      inCluster,
+      kubeconfigEnv: { KUBECONFIG: process.env.KUBECONFIG, home: os.homedir() },
+      processMetrics: true,
+    });
   } catch (err) {
     logger.error(`pwk-controller cannot start: ${(err as Error).message}`);
     // exit() rather than exitCode: a listener that did start would keep the process up.

@@ -1,4 +1,6 @@
 /** Flags: defaults as documented, and one clear line for each kind of bad flag. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ConfigError, helpText, parseCommandLine } from '../src/config';
 
 const parse = (argv: string[], env = {}) => {
@@ -85,22 +87,45 @@ describe('parseCommandLine', () => {
   });
 
   it.each([
-    [['--concurrency=0'], '--concurrency: must be an integer from 1 to 1000, got "0"'],
-    [['--concurrency=two'], '--concurrency: must be an integer from 1 to 1000, got "two"'],
+    [['--concurrency=0'], 'invalid argument "0" for "--concurrency" flag: must be an integer from 1 to 1000'],
+    [
+      ['--concurrency=two'],
+      'invalid argument "two" for "--concurrency" flag: must be an integer from 1 to 1000',
+    ],
     [
       ['--resync-period=10 minutes'],
-      '--resync-period: invalid duration "10 minutes" (examples: 15s, 1m30s, 0)',
+      'invalid argument "10 minutes" for "--resync-period" flag: must be a duration (examples: 30s, 1m30s, 0)',
     ],
-    [['--leader-elect=maybe'], '--leader-elect: must be true or false, got "maybe"'],
-    [['--leader-elect-retry-period=0'], '--leader-elect-retry-period: must be greater than 0'],
-    [['--metrics-bind-address=8080'], '--metrics-bind-address: must be [host]:port or 0, got "8080"'],
+    [
+      ['--leader-elect=maybe'],
+      'invalid argument "maybe" for "--leader-elect" flag: must be true or false (see --help)',
+    ],
+    [
+      ['--leader-elect-retry-period=0'],
+      'invalid argument "0" for "--leader-elect-retry-period" flag: must be a duration greater than 0 (examples: 15s, 1m30s)',
+    ],
+    [
+      ['--metrics-bind-address=8080'],
+      'invalid argument "8080" for "--metrics-bind-address" flag: must be [host]:port or 0',
+    ],
     [
       ['--health-probe-bind-address=:70000'],
-      '--health-probe-bind-address: must be [host]:port or 0, got ":70000"',
+      'invalid argument ":70000" for "--health-probe-bind-address" flag: must be [host]:port or 0',
     ],
-    [['--log-level=trace'], '--log-level: must be one of error, warn, info, debug, got "trace"'],
-    [['--logging-format=xml'], '--logging-format: must be one of json, text, got "xml"'],
-    [['--leader-elect-resource-name=Not_A_Name'], '--leader-elect-resource-name: must be a DNS subdomain'],
+    [
+      ['--log-level=trace'],
+      'invalid argument "trace" for "--log-level" flag: must be one of error, warn, info, debug',
+    ],
+    [
+      ['--logging-format=xml'],
+      'invalid argument "xml" for "--logging-format" flag: must be one of json, text',
+    ],
+    [['--v=info'], 'invalid argument "info" for "--v" flag: must be an integer from 0 to 2147483647'],
+    [['--kubeconfig='], 'invalid argument "" for "--kubeconfig" flag: must not be empty'],
+    [
+      ['--leader-elect-resource-name=Not_A_Name'],
+      'invalid argument "Not_A_Name" for "--leader-elect-resource-name" flag: must be a DNS subdomain',
+    ],
     [
       ['--leader-elect-renew-deadline=20s'],
       '--leader-elect-*: leaseDuration must be greater than renewDeadline',
@@ -119,16 +144,44 @@ describe('parseCommandLine', () => {
     );
   });
 
-  it('rejects unknown flags and positional arguments, pointing at --help', () => {
-    expect(failure(['--bogus'])).toMatch(/^Unknown option '--bogus'.*\(see --help\)$/);
-    expect(failure(['extra'])).toMatch(/\(see --help\)$/);
+  it("rejects unknown flags and positional arguments in pflag's words, pointing at --help", () => {
+    expect(failure(['--bogus'])).toBe('unknown flag: --bogus (see --help)');
+    expect(failure(['-x'])).toBe("unknown shorthand flag: 'x' in -x (see --help)");
+    expect(failure(['--concurrency'])).toBe('flag needs an argument: --concurrency (see --help)');
+    expect(failure(['extra'])).toBe(
+      '"pwk-controller" does not take any arguments, got ["extra"] (see --help)',
+    );
+  });
+
+  it('takes a boolean\'s value only after "=", as pflag does', () => {
+    expect(failure(['--leader-elect', 'false'])).toBe(
+      '"pwk-controller" does not take any arguments, got ["false"] (see --help)',
+    );
+  });
+
+  it("takes klog's -v as a number: 0-3 info, 4 and above debug; a named --log-level wins", () => {
+    expect(parse(['--v=2']).logLevel).toBe('info');
+    expect(parse(['-v', '4']).logLevel).toBe('debug');
+    expect(parse(['-v=7', '--log-level=warn']).logLevel).toBe('warn');
+  });
+
+  it('answers -h like --help, and --version with the version', () => {
+    expect(parseCommandLine(['-h'])).toEqual({ help: true, text: helpText() });
+    expect(parseCommandLine(['--version'])).toEqual({ help: true, text: 'pwk-controller v0.1.0\n' });
+  });
+
+  it("parses flags with the apiserver's command-line code, kept identical until they share a package", () => {
+    const read = (file: string) => readFileSync(path.join(__dirname, '..', '..', file), 'utf8');
+    expect(read('controller/src/command-line.ts')).toBe(read('apiserver/src/config/command-line.ts'));
   });
 
   it('answers --help with every flag and its default', () => {
-    expect(parseCommandLine(['--help'])).toEqual({ help: true });
+    expect(parseCommandLine(['--help'])).toEqual({ help: true, text: helpText() });
     const text = helpText();
     expect(text).toContain('--leader-elect-lease-duration <value>');
     expect(text).toContain('(default "15s")');
     expect(text).toContain('--metrics-bind-address <value>');
+    expect(text).toContain('  -h, --help\n');
+    expect(text).toContain('  -v, --v <value>\n');
   });
 });

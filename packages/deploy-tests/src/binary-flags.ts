@@ -1,9 +1,9 @@
-/** The flags a built binary accepts, read from its --help (`  --name <value>` lines). */
+/** The flags a built binary accepts, read from its --help (`  --name <value>`, `  -v, --v <value>` lines). */
 import { execFileSync } from 'node:child_process';
 
 export function flagsOf(mainJs: string): Set<string> {
   const help = execFileSync('node', [mainJs, '--help'], { encoding: 'utf8' });
-  const flags = [...help.matchAll(/^ {2}--([a-z0-9-]+)/gm)].map((m) => m[1]!);
+  const flags = [...help.matchAll(/^ {2}(?:-[a-zA-Z], )?--([a-z0-9-]+)/gm)].map((m) => m[1]!);
   if (flags.length === 0) throw new Error(`${mainJs} --help lists no flags`);
   return new Set(flags);
 }

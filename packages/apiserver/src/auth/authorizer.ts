@@ -1,10 +1,14 @@
 /**
  * Who may do what: k8s' delegating authorizer as a union — always-allowed non-resource paths,
- * always-allowed groups (system:masters, whom the kube-apiserver itself never refuses), then the
- * SubjectAccessReview, or, standalone, everyone who got past authentication. Also the 403 Status
- * with k8s' message (`User "alice" cannot get resource "foos" in API group ... in the namespace ...`).
+ * always-allowed groups (system:masters, whom the kube-apiserver itself never refuses), the local
+ * policy file, then the SubjectAccessReview. Standalone (no review) nobody else is allowed but to
+ * read the public info paths, as a kube-apiserver whose RBAC has only its bootstrap bindings;
+ * `alwaysAllow` is k8s' AlwaysAllow mode, for demos. Also the 403 Status with k8s' message
+ * (`User "alice" cannot get resource "foos" in API group ... in the namespace ...`).
  */
 import { StatusError } from '../errors/status-error';
+import { isAlwaysAllowed } from './authenticate';
+import type { PolicyMatcher } from './policy-file';
 import type { RequestAttributes } from './request-attributes';
 import type { UserInfo } from './user';
 
@@ -19,21 +23,36 @@ export interface AuthorizerOptions {
   alwaysAllowPaths: readonly string[];
   /** Groups allowed everything without asking. */
   alwaysAllowGroups?: readonly string[];
-  /** The delegated decision (SubjectAccessReview); absent = standalone, allow everyone authenticated. */
+  /** What --authorization-policy-file grants. */
+  policies?: PolicyMatcher;
+  /** The delegated decision (SubjectAccessReview); absent = standalone: what is not granted above is denied. */
   review?: Authorizer;
+  /** Allow every request (k8s' AlwaysAllow mode). */
+  alwaysAllow?: boolean;
 }
 
 export const PRIVILEGED_GROUP = 'system:masters';
 
 const ALLOW: Decision = { allowed: true };
+// No reason, as k8s' RBAC authorizer gives none when simply no rule matched.
+const DENY: Decision = { allowed: false, reason: '' };
 
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const groups = options.alwaysAllowGroups ?? [PRIVILEGED_GROUP];
   const pathAllowed = pathMatcher(options.alwaysAllowPaths);
+  const { policies, review } = options;
+  if (options.alwaysAllow) return () => ALLOW;
   return (user, attributes) => {
     if (!attributes.resourceRequest && pathAllowed(attributes.path)) return ALLOW;
     if (user.groups.some((g) => groups.includes(g))) return ALLOW;
-    return options.review ? options.review(user, attributes) : ALLOW;
+    if (policies?.(user, attributes)) return ALLOW;
+    if (review) return review(user, attributes);
+    // kube-apiserver's bootstrap RBAC lets anyone GET the health and version paths
+    // (system:public-info-viewer); delegated, the cluster's review answers for them, standalone
+    // pwk does: the same paths, per-check subpaths included, that anyone may reach unauthenticated.
+    const publicInfo =
+      !attributes.resourceRequest && attributes.verb === 'get' && isAlwaysAllowed(attributes.path);
+    return publicInfo ? ALLOW : DENY;
   };
 }
 

@@ -1,25 +1,34 @@
 /**
- * The command line. Flag names follow k8s.io/apiserver wherever the concept is the same, so
- * an operator's muscle memory works. Parsing is node:util parseArgs; validation is one Zod
- * schema, and a bad flag stops start-up with one clear line.
+ * The command line. Flag names follow k8s.io/apiserver wherever the concept is the same, and
+ * they parse as pflag parses them (command-line.ts), so an operator's muscle memory works.
+ * Validation is one Zod schema, and a bad flag stops start-up with one clear line.
  */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { parseDuration } from './duration';
+import {
+  ConfigError,
+  INVALID,
+  durationFlag,
+  flagValue,
+  helpText as formatHelp,
+  intFlag,
+  logLevelForVerbosity,
+  nonEmptyFlag,
+  oneOfFlag,
+  readFlags,
+  verbosityFlag,
+} from './command-line';
+import type { FlagSpecs } from './command-line';
 
-interface FlagSpec {
-  description: string;
-  default?: string;
-  /** Boolean flags take no value. */
-  boolean?: boolean;
-}
+export { ConfigError };
 
 /** The admission plugins pwk runs, in kube-apiserver's order (names as kube's). */
 export const ADMISSION_PLUGINS = ['NamespaceLifecycle', 'ResourceQuota'] as const;
 export type AdmissionPluginName = (typeof ADMISSION_PLUGINS)[number];
 
-export const FLAGS: Record<string, FlagSpec> = {
+export const FLAGS: FlagSpecs = {
   'bind-address': { description: 'The IP address on which to listen for --secure-port.', default: '0.0.0.0' },
   'secure-port': { description: 'The port on which to serve HTTPS.', default: '8443' },
   'tls-cert-file': {
@@ -108,6 +117,15 @@ export const FLAGS: Record<string, FlagSpec> = {
     description: 'How long "denied" SubjectAccessReview answers are cached.',
     default: '10s',
   },
+  'authorization-policy-file': {
+    description:
+      'Local authorization grants, one Kubernetes ABAC policy per line ({"apiVersion":"abac.authorization.kubernetes.io/v1beta1","kind":"Policy","spec":{"group":"devs","namespace":"*","apiGroup":"*","resource":"*","readonly":true}}), allowed in addition to system:masters (and to the SubjectAccessReview when delegating).',
+  },
+  'authorization-always-allow': {
+    description:
+      "Allow every request of every authenticated user (Kubernetes' AlwaysAllow mode), for demos only; without it, standalone, only system:masters and --authorization-policy-file's grants are allowed.",
+    boolean: true,
+  },
   'authorization-always-allow-paths': {
     description:
       'Comma-separated non-resource paths every authenticated or anonymous caller may request without a SubjectAccessReview ("/p/*" matches the prefix).',
@@ -151,41 +169,17 @@ export const FLAGS: Record<string, FlagSpec> = {
     default: 'VersionTLS12',
   },
   'logging-format': { description: 'Log format: "json" or "text" (default: text on a terminal, else json).' },
-  v: { description: 'Log level: error, warn, info, debug.', default: 'info' },
+  v: {
+    description:
+      "Log verbosity, as klog's: 0-1 info; 2-3 info, and the access log adds the client address and the Accept and Content-Type headers; 4 and above debug.",
+    default: '0',
+    shorthand: 'v',
+  },
+  'log-level': { description: 'Log level by name (error, warn, info, debug); overrides -v.' },
   'access-log-level': { description: 'Level of the one-line-per-request access log.', default: 'info' },
-  help: { description: 'Print this help and exit.', boolean: true },
+  help: { description: 'Print this help and exit.', boolean: true, shorthand: 'h' },
+  version: { description: 'Print the version and exit.', boolean: true },
 };
-
-const duration = (flag: string) =>
-  z.string().transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `--${flag}: invalid duration "${text}" (examples: 30s, 1m30s, 0)`,
-      });
-      return z.NEVER;
-    }
-    return ms;
-  });
-
-const int = (flag: string, min: number, max: number) =>
-  z.string().transform((text, ctx) => {
-    const n = Number(text);
-    if (!/^[0-9]+$/.test(text) || n < min || n > max) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `--${flag}: must be an integer from ${min} to ${max}, got "${text}"`,
-      });
-      return z.NEVER;
-    }
-    return n;
-  });
-
-const oneOf = <T extends string>(flag: string, values: readonly [T, ...T[]]) =>
-  z.string().refine((v): v is T => (values as readonly string[]).includes(v), {
-    message: `--${flag}: must be one of ${values.join(', ')}`,
-  }) as unknown as z.ZodType<T, string>;
 
 /** A comma-separated list flag, as k8s' StringSlice flags take it; empty items are dropped. */
 const list = z.string().transform((text) =>
@@ -195,23 +189,27 @@ const list = z.string().transform((text) =>
     .filter((item) => item !== ''),
 );
 
+/** Kubernetes' --bind-address is an IP (pflag's IP type): no host names. */
+const ipAddress = (flag: string) =>
+  flagValue(flag, 'must be an IP address', (text) => (isIP(text) ? text : INVALID));
+
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
 const configSchema = z
   .object({
-    'bind-address': z.ipv4({ message: '--bind-address: must be an IPv4 address' }).or(z.ipv6()),
-    'secure-port': int('secure-port', 0, 65535),
+    'bind-address': ipAddress('bind-address'),
+    'secure-port': intFlag('secure-port', 0, 65535),
     'tls-cert-file': z.string().optional(),
     'tls-private-key-file': z.string().optional(),
-    'cert-dir': z.string().min(1),
-    storage: oneOf('storage', ['file', 'etcd']),
-    'data-dir': z.string().min(1),
+    'cert-dir': nonEmptyFlag('cert-dir'),
+    storage: oneOfFlag('storage', ['file', 'etcd']),
+    'data-dir': nonEmptyFlag('data-dir'),
     'etcd-servers': list,
     'etcd-prefix': z.string(),
     'etcd-cafile': z.string().optional(),
     'etcd-certfile': z.string().optional(),
     'etcd-keyfile': z.string().optional(),
-    'event-window': int('event-window', 100, 10_000_000),
+    'event-window': intFlag('event-window', 100, 10_000_000),
     'token-auth-file': z.string().optional(),
     'client-ca-file': z.string().optional(),
     'requestheader-client-ca-file': z.string().optional(),
@@ -222,25 +220,29 @@ const configSchema = z
     kubeconfig: z.string().optional(),
     'authentication-kubeconfig': z.string().optional(),
     'authorization-kubeconfig': z.string().optional(),
-    'authentication-token-webhook-cache-ttl': duration('authentication-token-webhook-cache-ttl'),
-    'authorization-webhook-cache-authorized-ttl': duration('authorization-webhook-cache-authorized-ttl'),
-    'authorization-webhook-cache-unauthorized-ttl': duration('authorization-webhook-cache-unauthorized-ttl'),
+    'authentication-token-webhook-cache-ttl': durationFlag('authentication-token-webhook-cache-ttl'),
+    'authorization-webhook-cache-authorized-ttl': durationFlag('authorization-webhook-cache-authorized-ttl'),
+    'authorization-webhook-cache-unauthorized-ttl': durationFlag(
+      'authorization-webhook-cache-unauthorized-ttl',
+    ),
+    'authorization-policy-file': z.string().optional(),
     'authorization-always-allow-paths': list,
-    'shutdown-delay-duration': duration('shutdown-delay-duration'),
-    'shutdown-timeout': duration('shutdown-timeout'),
-    'min-request-timeout': duration('min-request-timeout'),
-    'max-request-bytes': int('max-request-bytes', 1024, 1 << 30),
-    'max-requests-inflight': int('max-requests-inflight', 0, 1_000_000),
-    'max-mutating-requests-inflight': int('max-mutating-requests-inflight', 0, 1_000_000),
-    'request-timeout': duration('request-timeout'),
+    'shutdown-delay-duration': durationFlag('shutdown-delay-duration'),
+    'shutdown-timeout': durationFlag('shutdown-timeout'),
+    'min-request-timeout': durationFlag('min-request-timeout'),
+    'max-request-bytes': intFlag('max-request-bytes', 1024, 1 << 30),
+    'max-requests-inflight': intFlag('max-requests-inflight', 0, 1_000_000),
+    'max-mutating-requests-inflight': intFlag('max-mutating-requests-inflight', 0, 1_000_000),
+    'request-timeout': durationFlag('request-timeout'),
     'disable-admission-plugins': list.refine(
       (names) => names.every((n) => (ADMISSION_PLUGINS as readonly string[]).includes(n)),
       { message: `--disable-admission-plugins: the plugins are ${ADMISSION_PLUGINS.join(', ')}` },
     ),
-    'tls-min-version': oneOf('tls-min-version', ['VersionTLS12', 'VersionTLS13']),
-    'logging-format': oneOf('logging-format', ['json', 'text']).optional(),
-    v: oneOf('v', LEVELS),
-    'access-log-level': oneOf('access-log-level', LEVELS),
+    'tls-min-version': oneOfFlag('tls-min-version', ['VersionTLS12', 'VersionTLS13']),
+    'logging-format': oneOfFlag('logging-format', ['json', 'text']).optional(),
+    v: verbosityFlag('v'),
+    'log-level': oneOfFlag('log-level', LEVELS).optional(),
+    'access-log-level': oneOfFlag('access-log-level', LEVELS),
   })
   .refine((c) => Boolean(c['tls-cert-file']) === Boolean(c['tls-private-key-file']), {
     message: '--tls-cert-file and --tls-private-key-file must be given together',
@@ -295,6 +297,10 @@ export interface ServerConfig {
   authorizationAllowedCacheTtlMs: number;
   authorizationDeniedCacheTtlMs: number;
   authorizationAlwaysAllowPaths: string[];
+  /** --authorization-policy-file: ABAC policies granting more than system:masters. */
+  authorizationPolicyFile?: string;
+  /** --authorization-always-allow: k8s' AlwaysAllow mode. */
+  authorizationAlwaysAllow: boolean;
   maxRequestsInflight: number;
   maxMutatingRequestsInflight: number;
   /** --request-timeout; 0 disables it. */
@@ -308,27 +314,24 @@ export interface ServerConfig {
   admissionPlugins: AdmissionPluginName[];
   loggingFormat?: 'json' | 'text';
   logLevel: LogLevel;
+  /** -v: 2 and above, the access log says more about each request. */
+  verbosity: number;
   accessLogLevel: LogLevel;
 }
 
-export class ConfigError extends Error {}
+/** `help`: --help or --version was given; print `text` and exit 0. */
+export type ParsedCommandLine = { help: true; text: string } | { help: false; config: ServerConfig };
 
-export type ParsedCommandLine = { help: true } | { help: false; config: ServerConfig };
+const PACKAGE_JSON = path.join(__dirname, '..', '..', 'package.json');
 
 /** Parses argv (without node and script). Throws ConfigError with one line for the user. */
 export function parseCommandLine(argv: string[]): ParsedCommandLine {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    const options = Object.fromEntries(
-      Object.entries(FLAGS).map(
-        ([name, spec]) => [name, { type: spec.boolean ? 'boolean' : 'string' }] as const,
-      ),
-    );
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
-  } catch (err) {
-    throw new ConfigError(`${(err as Error).message.split('\n')[0]} (see --help)`);
+  const values = readFlags(argv, FLAGS, 'pwk-apiserver');
+  if (values.help === 'true') return { help: true, text: helpText() };
+  if (values.version === 'true') {
+    const { version } = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version: string };
+    return { help: true, text: `pwk-apiserver v${version}\n` };
   }
-  if (values.help) return { help: true };
   const withDefaults: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(FLAGS)) {
     if (spec.boolean) continue;
@@ -337,8 +340,9 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
   const parsed = configSchema.safeParse(withDefaults);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    // Custom issues carry their whole line; Zod's own need the flag's name.
     const flag = issue.path[0] ? `--${String(issue.path[0])}: ` : '';
-    throw new ConfigError(issue.message.startsWith('--') ? issue.message : `${flag}${issue.message}`);
+    throw new ConfigError(issue.code === 'custom' ? issue.message : `${flag}${issue.message}`);
   }
   const c = parsed.data;
   const certFile = c['tls-cert-file'];
@@ -372,12 +376,14 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       kubeconfig: c.kubeconfig,
       authenticationKubeconfig: c['authentication-kubeconfig'],
       authorizationKubeconfig: c['authorization-kubeconfig'],
-      authenticationSkipLookup: values['authentication-skip-lookup'] === true,
-      authenticationTolerateLookupFailure: values['authentication-tolerate-lookup-failure'] === true,
+      authenticationSkipLookup: values['authentication-skip-lookup'] === 'true',
+      authenticationTolerateLookupFailure: values['authentication-tolerate-lookup-failure'] === 'true',
       tokenWebhookCacheTtlMs: c['authentication-token-webhook-cache-ttl'],
       authorizationAllowedCacheTtlMs: c['authorization-webhook-cache-authorized-ttl'],
       authorizationDeniedCacheTtlMs: c['authorization-webhook-cache-unauthorized-ttl'],
       authorizationAlwaysAllowPaths: c['authorization-always-allow-paths'],
+      authorizationPolicyFile: c['authorization-policy-file'],
+      authorizationAlwaysAllow: values['authorization-always-allow'] === 'true',
       maxRequestsInflight: c['max-requests-inflight'],
       maxMutatingRequestsInflight: c['max-mutating-requests-inflight'],
       requestTimeoutMs: c['request-timeout'],
@@ -388,23 +394,17 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       maxRequestBytes: c['max-request-bytes'],
       admissionPlugins: ADMISSION_PLUGINS.filter((p) => !c['disable-admission-plugins'].includes(p)),
       loggingFormat: c['logging-format'],
-      logLevel: c.v,
+      logLevel: c['log-level'] ?? logLevelForVerbosity(c.v),
+      verbosity: c.v,
       accessLogLevel: c['access-log-level'],
     },
   };
 }
 
 export function helpText(): string {
-  const lines = [
-    'Usage: pwk-apiserver [flags]',
-    '',
-    'pwk aggregated API server for foos.bar.pwk.educative.io.',
-    '',
-    'Flags:',
-  ];
-  for (const [name, spec] of Object.entries(FLAGS)) {
-    const def = spec.default !== undefined ? ` (default ${JSON.stringify(spec.default)})` : '';
-    lines.push(`  --${name}${spec.boolean ? '' : ' <value>'}`, `      ${spec.description}${def}`);
-  }
-  return `${lines.join('\n')}\n`;
+  return formatHelp({
+    usage: 'pwk-apiserver [flags]',
+    about: 'pwk aggregated API server for foos.bar.pwk.educative.io.',
+    flags: FLAGS,
+  });
 }

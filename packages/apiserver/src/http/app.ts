@@ -41,6 +41,8 @@ export interface AppOptions {
   statusStore: RegistryStore;
   logger: Logger;
   accessLogLevel: string;
+  /** -v 2 and above: the access log adds the client address and the Accept and Content-Type headers. */
+  accessLogDetailed?: boolean;
   authenticate: RequestAuthenticator;
   /** The front proxy's header names in force, removed from every request once authenticated. */
   identityHeaders: () => RequestHeaderNames;
@@ -64,7 +66,10 @@ function requestFilters(options: AppOptions): ApiHandler[] {
   const filters: ApiHandler[] = [
     ...(options.shutdown ? [options.shutdown.filter] : []),
     auditId(),
-    accessLog(options.logger, options.accessLogLevel),
+    accessLog(options.logger, {
+      level: options.accessLogLevel,
+      detailed: options.accessLogDetailed ?? false,
+    }),
     rejectMalformedPaths(),
   ];
   if (options.requestTimeoutMs) filters.push(requestTimeout({ timeoutMs: options.requestTimeoutMs }));

@@ -2,17 +2,20 @@
  * Authentication and authorization put together from the configuration. With a kubeconfig (or in
  * a pod) pwk delegates like every k8s.io/apiserver-based server: CAs and front-proxy headers from
  * flags or the extension-apiserver-authentication ConfigMap, tokens via TokenReview, decisions via
- * SubjectAccessReview. Without one it runs standalone: token file and/or client CA, and every
- * authenticated user may do everything — the start-up log says so.
+ * SubjectAccessReview. Without one it runs standalone: token file and/or client CA, and only
+ * system:masters and what --authorization-policy-file grants are allowed (--authorization-always-allow
+ * allows everyone, with a warning) — the start-up log says which.
  */
 import { createAuthenticationChain } from '../auth/authentication-chain';
 import type { RequestAuthenticator } from '../auth/authentication-chain';
 import { describeSources, keepSourcesFresh, loadAuthenticationSources } from '../auth/authentication-sources';
 import type { AuthenticationSources, LiveSources } from '../auth/authentication-sources';
-import { createAuthorizer } from '../auth/authorizer';
+import { createAuthorizer, PRIVILEGED_GROUP } from '../auth/authorizer';
 import type { Authorizer } from '../auth/authorizer';
 import { unionPem } from '../auth/certificate-bundle';
 import { resolveClusterConnection } from '../auth/cluster-connection';
+import { loadPolicyFile, policyMatcher } from '../auth/policy-file';
+import type { Policy } from '../auth/policy-file';
 import { createKubeClient } from '../auth/kube-client';
 import type { KubeClient } from '../auth/kube-client';
 import type { RequestHeaderNames } from '../auth/request-header';
@@ -51,6 +54,7 @@ export async function setUpDelegatedAuth(options: DelegatedAuthOptions): Promise
   const { config, logger, env } = options;
   const tokens = config.tokenAuthFile ? await loadTokenFile(config.tokenAuthFile) : undefined;
   for (const warning of tokens?.warnings ?? []) logger.warn(warning);
+  const policies = config.authorizationPolicyFile ? await loadPolicyFile(config.authorizationPolicyFile) : [];
   const [authnConnection, authzConnection] = await Promise.all([
     resolveClusterConnection({
       kubeconfig: config.authenticationKubeconfig,
@@ -103,6 +107,8 @@ export async function setUpDelegatedAuth(options: DelegatedAuthOptions): Promise
   });
   const authorize = createAuthorizer({
     alwaysAllowPaths: config.authorizationAlwaysAllowPaths,
+    alwaysAllow: config.authorizationAlwaysAllow,
+    policies: policies.length > 0 ? policyMatcher(policies) : undefined,
     review:
       authzClient &&
       createSubjectAccessReviewer({
@@ -111,7 +117,15 @@ export async function setUpDelegatedAuth(options: DelegatedAuthOptions): Promise
         deniedTtlMs: config.authorizationDeniedCacheTtlMs,
       }),
   });
-  logStartup({ logger, initial, authn: authnClient, authz: authzClient, tokenFile: Boolean(tokens) });
+  logStartup({
+    logger,
+    initial,
+    authn: authnClient,
+    authz: authzClient,
+    tokenFile: Boolean(tokens),
+    policies,
+    alwaysAllow: config.authorizationAlwaysAllow,
+  });
 
   return {
     authenticate,
@@ -161,6 +175,8 @@ function logStartup(opts: {
   authn: KubeClient | undefined;
   authz: KubeClient | undefined;
   tokenFile: boolean;
+  policies: readonly Policy[];
+  alwaysAllow: boolean;
 }): void {
   const { logger } = opts;
   logger.info('authentication', {
@@ -168,13 +184,20 @@ function logStartup(opts: {
     tokenFile: opts.tokenFile,
     tokenReview: opts.authn?.server ?? 'off (no kubeconfig, not in a cluster)',
   });
-  if (opts.authz) {
+  const policyFile = opts.policies.length > 0 ? { policies: opts.policies.length } : {};
+  if (opts.alwaysAllow) {
+    logger.warn(
+      'authorization is AlwaysAllow (--authorization-always-allow): every authenticated user is allowed everything',
+    );
+  } else if (opts.authz) {
     logger.info('authorization delegated to the kube-apiserver (SubjectAccessReview)', {
       server: opts.authz.server,
+      ...policyFile,
     });
   } else {
-    logger.warn(
-      'authorization is standalone (no kubeconfig, not in a cluster): every authenticated user is allowed everything',
+    logger.info(
+      `authorization is standalone (no kubeconfig, not in a cluster): only ${PRIVILEGED_GROUP} and --authorization-policy-file's grants are allowed`,
+      policyFile,
     );
   }
 }

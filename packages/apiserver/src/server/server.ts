@@ -121,6 +121,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     statusStore,
     logger,
     accessLogLevel: config.accessLogLevel,
+    accessLogDetailed: config.verbosity >= 2,
     authenticate: auth.authenticate,
     identityHeaders: auth.identityHeaders,
     authorize: auth.authorize,

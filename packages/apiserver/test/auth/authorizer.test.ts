@@ -44,9 +44,72 @@ describe('createAuthorizer', () => {
     expect(await authorize(master, foos)).toEqual({ allowed: true });
     expect(asked).toEqual([]);
   });
+});
 
-  it('allows everyone when standalone (no review)', async () => {
-    expect(await createAuthorizer({ alwaysAllowPaths: [] })(alice, foos)).toEqual({ allowed: true });
+describe('createAuthorizer standalone (no review)', () => {
+  const nobody = { name: 'nobody', groups: [] };
+  const remove: RequestAttributes = { ...foos, verb: 'delete', name: 'x', namespace: 'default' };
+
+  it('denies everyone but system:masters, with no reason, as k8s does without RBAC grants', () => {
+    const authorize = createAuthorizer({ alwaysAllowPaths: ['/healthz'] });
+
+    expect(authorize(alice, foos)).toEqual({ allowed: false, reason: '' });
+    expect(authorize(nobody, remove)).toEqual({ allowed: false, reason: '' });
+    expect(authorize(nobody, { ...remove, verb: 'deletecollection', name: '' })).toEqual({
+      allowed: false,
+      reason: '',
+    });
+    expect(authorize(master, remove)).toEqual({ allowed: true });
+    expect(authorize(nobody, nonResource('/healthz'))).toEqual({ allowed: true });
+  });
+
+  it('lets anyone get the health and version paths (system:public-info-viewer), and nothing else', () => {
+    const authorize = createAuthorizer({ alwaysAllowPaths: [] });
+    const anonymous = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+
+    expect(authorize(anonymous, nonResource('/version'))).toEqual({ allowed: true });
+    expect(authorize(nobody, nonResource('/livez'))).toEqual({ allowed: true });
+    expect(authorize(anonymous, nonResource('/readyz/storage'))).toEqual({ allowed: true });
+    expect(authorize(nobody, { ...nonResource('/version'), verb: 'post' })).toEqual({
+      allowed: false,
+      reason: '',
+    });
+    expect(authorize(nobody, nonResource('/versions'))).toEqual({ allowed: false, reason: '' });
+    expect(authorize(nobody, nonResource('/openapi/v2'))).toEqual({ allowed: false, reason: '' });
+  });
+
+  it('allows what the policy file grants, and nothing more', () => {
+    const authorize = createAuthorizer({
+      alwaysAllowPaths: [],
+      policies: (user, attributes) => user.name === 'alice' && attributes.verb === 'list',
+    });
+
+    expect(authorize(alice, foos)).toEqual({ allowed: true });
+    expect(authorize(alice, remove)).toEqual({ allowed: false, reason: '' });
+  });
+
+  it('allows every request with alwaysAllow (AlwaysAllow mode)', () => {
+    const authorize = createAuthorizer({ alwaysAllowPaths: [], alwaysAllow: true });
+
+    expect(authorize(nobody, remove)).toEqual({ allowed: true });
+  });
+});
+
+describe('createAuthorizer with a policy file and a review', () => {
+  it('allows what the policy grants without asking, and asks about the rest', async () => {
+    const asked: string[] = [];
+    const authorize = createAuthorizer({
+      alwaysAllowPaths: [],
+      policies: (_user, attributes) => attributes.verb === 'get',
+      review: (user, attributes): Decision => {
+        asked.push(`${user.name} ${attributes.verb}`);
+        return { allowed: false, reason: 'no' };
+      },
+    });
+
+    expect(await authorize(alice, { ...foos, verb: 'get' })).toEqual({ allowed: true });
+    expect(await authorize(alice, foos)).toEqual({ allowed: false, reason: 'no' });
+    expect(asked).toEqual(['alice list']);
   });
 });
 

@@ -50,28 +50,92 @@ describe('command line', () => {
   });
 
   it.each([
-    [['--secure-port=70000'], '--secure-port: must be an integer from 0 to 65535, got "70000"'],
-    [['--secure-port=http'], '--secure-port: must be an integer from 0 to 65535, got "http"'],
+    [
+      ['--secure-port=70000'],
+      'invalid argument "70000" for "--secure-port" flag: must be an integer from 0 to 65535',
+    ],
+    [
+      ['--secure-port=http'],
+      'invalid argument "http" for "--secure-port" flag: must be an integer from 0 to 65535',
+    ],
     [
       ['--shutdown-delay-duration=soon'],
-      '--shutdown-delay-duration: invalid duration "soon" (examples: 30s, 1m30s, 0)',
+      'invalid argument "soon" for "--shutdown-delay-duration" flag: must be a duration (examples: 30s, 1m30s, 0)',
     ],
-    [['--storage=etcd3'], '--storage: must be one of file'],
-    [['--logging-format=xml'], '--logging-format: must be one of json, text'],
-    [['--bind-address=localhost'], '--bind-address'],
-    [['--no-such-flag'], "Unknown option '--no-such-flag'"],
-    [['extra'], 'extra'],
-  ])('stops on %j with one clear line', (argv, message) => {
-    const text = failure(argv);
-    expect(text).toContain(message);
-    expect(text).not.toContain('\n');
+    [['--storage=etcd3'], 'invalid argument "etcd3" for "--storage" flag: must be one of file, etcd'],
+    [
+      ['--logging-format=xml'],
+      'invalid argument "xml" for "--logging-format" flag: must be one of json, text',
+    ],
+    [
+      ['--bind-address=localhost'],
+      'invalid argument "localhost" for "--bind-address" flag: must be an IP address',
+    ],
+    [['--data-dir='], 'invalid argument "" for "--data-dir" flag: must not be empty'],
+    [['--v=debug'], 'invalid argument "debug" for "--v" flag: must be an integer from 0 to 2147483647'],
+    [
+      ['--log-level=trace'],
+      'invalid argument "trace" for "--log-level" flag: must be one of error, warn, info, debug',
+    ],
+    [
+      ['--authentication-skip-lookup=maybe'],
+      'invalid argument "maybe" for "--authentication-skip-lookup" flag: must be true or false (see --help)',
+    ],
+    [['--no-such-flag'], 'unknown flag: --no-such-flag (see --help)'],
+    [['-x'], "unknown shorthand flag: 'x' in -x (see --help)"],
+    [['--secure-port'], 'flag needs an argument: --secure-port (see --help)'],
+    [['-v'], "flag needs an argument: 'v' in -v (see --help)"],
+    [['extra'], '"pwk-apiserver" does not take any arguments, got ["extra"] (see --help)'],
+    // pflag: a boolean's value must be attached with "="; a separate word is an argument.
+    [
+      ['--authentication-skip-lookup', 'false'],
+      '"pwk-apiserver" does not take any arguments, got ["false"] (see --help)',
+    ],
+  ])("stops on %j with one line, in pflag's words", (argv, message) => {
+    expect(failure(argv)).toBe(message);
+  });
+
+  it('takes IPv4 and IPv6 bind addresses', () => {
+    expect(config(['--bind-address=127.0.0.1']).bindAddress).toBe('127.0.0.1');
+    expect(config(['--bind-address', '::']).bindAddress).toBe('::');
+  });
+
+  it('takes booleans bare or with a Go boolean after "="', () => {
+    expect(config([]).authenticationSkipLookup).toBe(false);
+    expect(config(['--authentication-skip-lookup']).authenticationSkipLookup).toBe(true);
+    expect(config(['--authentication-skip-lookup=true']).authenticationSkipLookup).toBe(true);
+    expect(config(['--authentication-skip-lookup=True']).authenticationSkipLookup).toBe(true);
+    expect(config(['--authentication-skip-lookup=false']).authenticationSkipLookup).toBe(false);
+    expect(
+      config(['--authorization-always-allow', '--authorization-always-allow=0']).authorizationAlwaysAllow,
+    ).toBe(false);
+  });
+
+  it("takes klog's -v as a number: 0-1 info, 2-3 info with request detail, 4 and above debug", () => {
+    expect(config([])).toMatchObject({ verbosity: 0, logLevel: 'info' });
+    expect(config(['--v=2'])).toMatchObject({ verbosity: 2, logLevel: 'info' });
+    expect(config(['-v', '3'])).toMatchObject({ verbosity: 3, logLevel: 'info' });
+    expect(config(['-v=4'])).toMatchObject({ verbosity: 4, logLevel: 'debug' });
+    expect(config(['-v9'])).toMatchObject({ verbosity: 9, logLevel: 'debug' });
+  });
+
+  it('takes a named --log-level over -v', () => {
+    expect(config(['--v=5', '--log-level=warn'])).toMatchObject({ verbosity: 5, logLevel: 'warn' });
+  });
+
+  it('answers -h like --help, and --version with the version', () => {
+    expect(parseCommandLine(['-h'])).toEqual({ help: true, text: helpText() });
+    expect(parseCommandLine(['--version'])).toEqual({ help: true, text: 'pwk-apiserver v0.1.0\n' });
+    expect(parseCommandLine(['--help=false']).help).toBe(false);
   });
 
   it('lists every flag with its default in --help', () => {
-    expect(parseCommandLine(['--help'])).toEqual({ help: true });
+    expect(parseCommandLine(['--help'])).toEqual({ help: true, text: helpText() });
     const help = helpText();
     for (const name of Object.keys(FLAGS)) expect(help).toContain(`--${name}`);
     expect(help).toContain('(default "8443")');
+    expect(help).toContain('  -h, --help\n');
+    expect(help).toContain('  -v, --v <value>\n');
   });
 });
 

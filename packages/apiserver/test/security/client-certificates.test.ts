@@ -25,8 +25,14 @@ describe('client certificates from flags', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'pwk-client-certs-'));
     await writeFile(path.join(dir, 'client-ca.crt'), clientCA.cert);
     await writeFile(path.join(dir, 'proxy-ca.crt'), proxyCA.cert);
+    // Authentication is under test: every authenticated user may read Foos.
+    await writeFile(
+      path.join(dir, 'policies.jsonl'),
+      '{"apiVersion":"abac.authorization.kubernetes.io/v1beta1","kind":"Policy","spec":{"group":"system:authenticated","namespace":"*","apiGroup":"*","resource":"*","readonly":true}}\n',
+    );
     pwk = await startSecureServer({
       flags: [
+        `--authorization-policy-file=${dir}/policies.jsonl`,
         `--client-ca-file=${dir}/client-ca.crt`,
         `--requestheader-client-ca-file=${dir}/proxy-ca.crt`,
         '--requestheader-allowed-names=aggregator',

@@ -17,7 +17,7 @@ describe('pwk-apiserver binary', () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'pwk-bin-'));
-    await writeFile(path.join(dir, 'tokens.csv'), 't0ken,admin,1\n');
+    await writeFile(path.join(dir, 'tokens.csv'), 't0ken,admin,1,"system:masters"\n');
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
@@ -32,8 +32,19 @@ describe('pwk-apiserver binary', () => {
     const run = spawnSync(process.execPath, [MAIN, '--secure-port=none'], { encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toEqual([
-      'pwk-apiserver: --secure-port: must be an integer from 0 to 65535, got "none"',
+      'pwk-apiserver: invalid argument "none" for "--secure-port" flag: must be an integer from 0 to 65535',
     ]);
+  });
+
+  it('prints its version with --version and exits 0', () => {
+    const run = spawnSync(process.execPath, [MAIN, '--version'], { encoding: 'utf8' });
+    const { version } = JSON.parse(
+      readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'),
+    ) as {
+      version: string;
+    };
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`pwk-apiserver v${version}\n`);
   });
 
   it('refuses to start without any way to authenticate', () => {

@@ -45,7 +45,7 @@ describe('etcd flags', () => {
       ['--storage=etcd', '--etcd-servers=http://e:2379', '--etcd-certfile=c'],
       '--etcd-certfile and --etcd-keyfile must be given together',
     ],
-    [['--storage=mysql'], '--storage: must be one of file, etcd'],
+    [['--storage=mysql'], 'invalid argument "mysql" for "--storage" flag: must be one of file, etcd'],
   ])('refuses %j', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(ConfigError);
     expect(() => parseCommandLine(argv)).toThrow(message);

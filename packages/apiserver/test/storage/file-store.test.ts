@@ -13,6 +13,16 @@ import { startWorker } from './worker-process';
 
 const FOOS = { group: 'bar.pwk.educative.io', resource: 'foos' };
 
+/** Field 3 of /proc/<pid>/stat (R, S, Z, …), or undefined once the process is gone. */
+async function processState(pid: number): Promise<string | undefined> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  return text?.slice(text.lastIndexOf(')') + 2).split(' ')[0];
+}
+
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((r) => setTimeout(r, 20));
+}
+
 describe('file store', () => {
   const stores = tempFileStores('pwk-file-');
   const openStore = (options?: Partial<FileStorageOptions>) => stores.open(options);
@@ -272,6 +282,24 @@ describe('file store', () => {
       await holder.exited;
       const store = await openStore();
       expect(store.ready()).toBe(true);
+    });
+
+    it('takes over the lock of a killed process that its parent has not reaped (a zombie)', async () => {
+      const holder = startWorker(stores.dataDir, 'hold', { unreapedParent: true });
+      try {
+        const pid = Number((await holder.waitFor('PID')).split(' ')[1]);
+        await holder.waitFor('READY');
+        process.kill(pid, 'SIGKILL');
+        await until(async () => (await processState(pid)) === 'Z');
+
+        const store = await openStore();
+
+        expect(store.ready()).toBe(true);
+        expect(await processState(pid)).toBe('Z');
+      } finally {
+        holder.child.kill('SIGKILL');
+        await holder.exited;
+      }
     });
 
     it('treats a lock from another host as live until its heartbeat goes stale', async () => {

@@ -16,9 +16,29 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-export function startWorker(dataDir: string, mode: 'hold' | 'write'): WorkerProcess {
+export interface WorkerOptions {
+  /**
+   * Start the worker under a parent that never reaps it (a shell that execs `sleep`): once
+   * killed, the worker stays a zombie for as long as `child` lives. The worker's own pid is then
+   * the one on the `PID <n>` line.
+   */
+  unreapedParent?: boolean;
+}
+
+export function startWorker(
+  dataDir: string,
+  mode: 'hold' | 'write',
+  options: WorkerOptions = {},
+): WorkerProcess {
   if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, [WORKER, dataDir, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const stdio: ['ignore', 'pipe', 'inherit'] = ['ignore', 'pipe', 'inherit'];
+  const child = options.unreapedParent
+    ? spawn(
+        '/bin/sh',
+        ['-c', '"$0" "$@" & echo "PID $!"; exec sleep 3600', process.execPath, WORKER, dataDir, mode],
+        { stdio },
+      )
+    : spawn(process.execPath, [WORKER, dataDir, mode], { stdio });
   const lines: string[] = [];
   const waiters: Array<{ prefixes: string[]; resolve: (line: string) => void }> = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {

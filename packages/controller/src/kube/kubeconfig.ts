@@ -1,9 +1,13 @@
 /**
  * Where the cluster is: --kubeconfig when given (tests point it at a pwk apiserver), else
- * in-cluster service-account credentials when running in a pod, else $KUBECONFIG or
- * ~/.kube/config (client-node's loadFromDefault, as controller-runtime's GetConfig). API clients
- * get a per-request timeout, which client-node has none of by default.
+ * in-cluster service-account credentials when running in a pod, else $KUBECONFIG (merged, as
+ * kubectl does) or ~/.kube/config, as controller-runtime's GetConfig. With none of them start-up
+ * fails: client-node's loadFromDefault would fall back to http://localhost:8080 and the
+ * controller would retry it forever. API clients get a per-request timeout, which client-node
+ * has none of by default.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { KubeConfig, ServerConfiguration, createConfiguration } from '@kubernetes/client-node';
 import type { Configuration, Middleware, RequestContext, ResponseContext } from '@kubernetes/client-node';
 import { userAgent } from './identity';
@@ -12,13 +16,36 @@ export interface KubeConfigOptions {
   kubeconfig?: string;
   /** Whether we run in a pod (KUBERNETES_SERVICE_HOST is set); decided at the edge. */
   inCluster: boolean;
+  /** $KUBECONFIG and the home directory, read at the edge; absent: neither is looked at. */
+  env?: { KUBECONFIG?: string; home?: string };
+}
+
+export const NO_KUBECONFIG =
+  'no kubeconfig: give --kubeconfig, set $KUBECONFIG or create ~/.kube/config (in a pod, the service account is used)';
+
+/** The files of $KUBECONFIG, else ~/.kube/config when it exists. */
+function defaultKubeconfigFiles(env: KubeConfigOptions['env'] = {}): string[] {
+  const listed = (env.KUBECONFIG ?? '').split(path.delimiter).filter((file) => file !== '');
+  if (listed.length > 0) return listed;
+  const inHome = env.home ? path.join(env.home, '.kube', 'config') : undefined;
+  return inHome && existsSync(inHome) ? [inHome] : [];
 }
 
 export function loadKubeConfig(options: KubeConfigOptions): KubeConfig {
   const kc = new KubeConfig();
   if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
   else if (options.inCluster) kc.loadFromCluster();
-  else kc.loadFromDefault();
+  else {
+    const [first, ...rest] = defaultKubeconfigFiles(options.env);
+    if (!first) throw new Error(NO_KUBECONFIG);
+    kc.loadFromFile(first);
+    for (const file of rest) {
+      const more = new KubeConfig();
+      more.loadFromFile(file);
+      // As kubectl: the first file that names a current-context wins.
+      kc.mergeConfig(more, Boolean(kc.currentContext));
+    }
+  }
   if (!kc.getCurrentCluster()) {
     throw new Error(`no current cluster in ${options.kubeconfig ?? 'the default kubeconfig'}`);
   }

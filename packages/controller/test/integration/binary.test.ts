@@ -4,7 +4,8 @@
  * a replica that cannot get a Lease (pwk serves none) staying a standby that never writes.
  */
 import { execFile, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,8 +26,8 @@ interface Binary {
   exited: Promise<number | null>;
 }
 
-function runBinary(args: string[]): Binary {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function runBinary(args: string[], env: NodeJS.ProcessEnv = process.env): Binary {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const lines: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
   createInterface({ input: child.stderr! }).on('line', (l) => lines.push(l));
@@ -64,7 +65,36 @@ describe('pwk-controller binary', () => {
   it('rejects a bad flag with one clear line and exit code 2', async () => {
     const bin = runBinary(['--concurrency=0']);
     expect(await bin.exited).toBe(2);
-    expect(bin.lines).toEqual(['pwk-controller: --concurrency: must be an integer from 1 to 1000, got "0"']);
+    expect(bin.lines).toEqual([
+      'pwk-controller: invalid argument "0" for "--concurrency" flag: must be an integer from 1 to 1000',
+    ]);
+  });
+
+  it('stops at once with exit code 1 when there is no kubeconfig anywhere', async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'pwk-no-kubeconfig-'));
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+      for (const name of ['KUBECONFIG', 'KUBERNETES_SERVICE_HOST', 'KUBERNETES_SERVICE_PORT'])
+        delete env[name];
+      const bin = runBinary(['--metrics-bind-address=0', '--health-probe-bind-address=0'], env);
+
+      expect(await bin.exited).toBe(1);
+      expect(messages(bin)).toEqual([
+        expect.objectContaining({
+          level: 'error',
+          message:
+            'pwk-controller cannot start: no kubeconfig: give --kubeconfig, set $KUBECONFIG or create ~/.kube/config (in a pod, the service account is used)',
+        }),
+      ]);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('prints its version with --version', async () => {
+    const bin = runBinary(['--version']);
+    expect(await bin.exited).toBe(0);
+    expect(bin.lines).toEqual(['pwk-controller v0.1.0']);
   });
 
   it('prints its flags for --help', async () => {

@@ -176,7 +176,7 @@ export class ApiserverProcess {
         `--cert-dir=${path.dirname(this.certFile)}`,
         `--token-auth-file=${path.join(this.dir, 'tokens.csv')}`,
         '--logging-format=json',
-        '--v=info',
+        '--log-level=info',
         '--access-log-level=debug',
         ...this.extraArgs,
       ],

@@ -6,7 +6,8 @@
  * machine's boot id and the host name. A later process decides whether the holder is alive:
  * - same host and boot: alive when that pid runs and started at the recorded time (a pid
  *   alone is not enough: in a container every restart is pid 1, so a kill -9 would otherwise
- *   leave a lock that blocks the next start forever);
+ *   leave a lock that blocks the next start forever), and is not a zombie (a killed server
+ *   that its parent has not reaped yet);
  * - another host (a volume moved between pods): alive while the holder keeps touching the
  *   file, i.e. its mtime is younger than `staleAfterMs`.
  * A stale lock is replaced atomically (write temp + rename) and re-read to confirm.
@@ -52,19 +53,29 @@ async function readText(file: string): Promise<string | undefined> {
   }
 }
 
-/** Field 22 of /proc/<pid>/stat: the process's start time in clock ticks since boot. */
-async function processStartTime(pid: number): Promise<string | undefined> {
+/**
+ * From /proc/<pid>/stat: field 3, the state, and field 22, the start time in clock ticks since
+ * boot. The command name (field 2) is in parentheses and may hold spaces, so fields are counted
+ * from its closing one.
+ */
+async function processStat(pid: number): Promise<{ state: string; startTime: string } | undefined> {
   const text = await readText(`/proc/${pid}/stat`);
   if (!text) return undefined;
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return fields[19];
+  return { state: fields[0] ?? '', startTime: fields[19] ?? '' };
 }
+
+/**
+ * A killed process stays in the table as a zombie (Z) until its parent reaps it, and X is the
+ * instant after: neither runs any more, so neither holds the lock.
+ */
+const DEAD_STATES = new Set(['Z', 'X', 'x']);
 
 async function me(): Promise<LockHolder> {
   return {
     token: randomUUID(),
     pid: process.pid,
-    startTime: (await processStartTime(process.pid)) ?? '',
+    startTime: (await processStat(process.pid))?.startTime ?? '',
     bootId: (await readText('/proc/sys/kernel/random/boot_id')) ?? '',
     hostname: os.hostname(),
   };
@@ -88,8 +99,10 @@ async function holderIsAlive(
   if (holder.hostname !== self.hostname) return Date.now() - lockAge.mtimeMs < lockAge.staleAfterMs;
   if (holder.bootId !== self.bootId) return false;
   if (holder.pid === process.pid) return heldHere.has(holder.token);
-  const started = await processStartTime(holder.pid);
-  return started !== undefined && started === holder.startTime;
+  const holderNow = await processStat(holder.pid);
+  return (
+    holderNow !== undefined && holderNow.startTime === holder.startTime && !DEAD_STATES.has(holderNow.state)
+  );
 }
 
 export async function acquireDataDirLock(dataDir: string, options: LockOptions = {}): Promise<DataDirLock> {

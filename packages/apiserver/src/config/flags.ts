@@ -160,6 +160,12 @@ export const FLAGS: FlagSpecs = {
       'Longest time a non-watch request may take (504 beyond); a shorter ?timeout= in the request wins.',
     default: '60s',
   },
+  'enable-garbage-collector': {
+    description:
+      "Whether a garbage collector serves this API (kube-apiserver's flag): with it, Orphan and Foreground deletions set the collector's finalizers and wait for it; without (=false, e.g. standalone with no kube-controller-manager), they delete at once.",
+    boolean: true,
+    default: 'true',
+  },
   'disable-admission-plugins': {
     description: `Admission plugins to turn off, comma-separated (${ADMISSION_PLUGINS.join(', ')}). They run only with a core API to read (--kubeconfig or in a pod).`,
     default: '',
@@ -301,6 +307,8 @@ export interface ServerConfig {
   authorizationPolicyFile?: string;
   /** --authorization-always-allow: k8s' AlwaysAllow mode. */
   authorizationAlwaysAllow: boolean;
+  /** Orphan / Foreground deletions set the garbage collector's finalizers (kube's default). */
+  enableGarbageCollector: boolean;
   maxRequestsInflight: number;
   maxMutatingRequestsInflight: number;
   /** --request-timeout; 0 disables it. */
@@ -384,6 +392,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       authorizationAlwaysAllowPaths: c['authorization-always-allow-paths'],
       authorizationPolicyFile: c['authorization-policy-file'],
       authorizationAlwaysAllow: values['authorization-always-allow'] === 'true',
+      enableGarbageCollector: (values['enable-garbage-collector'] ?? 'true') === 'true',
       maxRequestsInflight: c['max-requests-inflight'],
       maxMutatingRequestsInflight: c['max-mutating-requests-inflight'],
       requestTimeoutMs: c['request-timeout'],

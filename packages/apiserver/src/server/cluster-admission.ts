@@ -20,6 +20,8 @@ import type { Logger } from '../logging/logger';
 export interface ClusterAdmission {
   /** Undefined when nothing is to be checked (standalone, or every plugin disabled). */
   chain?: AdmissionChain;
+  /** Whether there is a core API (a cluster) at all. */
+  connected: boolean;
   close(): void;
 }
 
@@ -33,18 +35,20 @@ export async function setUpClusterAdmission(opts: {
 }): Promise<ClusterAdmission> {
   const { config, logger } = opts;
   const enabled = new Set(config.admissionPlugins);
-  if (enabled.size === 0) return { close: () => {} };
   const connection = await resolveClusterConnection({
     kubeconfig: config.kubeconfig,
     env: opts.env,
     serviceAccountDir: opts.serviceAccountDir,
   });
   if (!connection) {
-    logger.info('no core API to read (no --kubeconfig, not in a pod): admission plugins are off', {
-      plugins: [...enabled],
-    });
-    return { close: () => {} };
+    if (enabled.size > 0) {
+      logger.info('no core API to read (no --kubeconfig, not in a pod): admission plugins are off', {
+        plugins: [...enabled],
+      });
+    }
+    return { connected: false, close: () => {} };
   }
+  if (enabled.size === 0) return { connected: true, close: () => {} };
   const client = createKubeClient(connection);
   const informers: Array<Informer<never>> = [];
   const plugins: AdmissionPlugin[] = [];
@@ -62,6 +66,7 @@ export async function setUpClusterAdmission(opts: {
   logger.info('admission', { plugins: plugins.map((p) => p.name), coreApi: connection.server });
   return {
     chain: admissionChain(plugins),
+    connected: true,
     close: () => {
       for (const informer of informers) informer.stop();
       client.close();

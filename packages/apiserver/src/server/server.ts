@@ -110,7 +110,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     serviceAccountDir: options.serviceAccountDir,
     syncTimeoutMs: options.admissionSyncTimeoutMs,
   });
-  const store = new RegistryStore(storage, fooStrategy, { admission: admission.chain });
+  if (!admission.connected && config.enableGarbageCollector) {
+    logger.info(
+      'no cluster, so no garbage collector: Orphan and Foreground deletions keep the object until its orphan / foregroundDeletion finalizer is removed (--enable-garbage-collector=false deletes at once)',
+    );
+  }
+  const store = new RegistryStore(storage, fooStrategy, {
+    admission: admission.chain,
+    garbageCollection: config.enableGarbageCollector,
+  });
   const statusStore = new RegistryStore(storage, fooStatusStrategy);
   let shuttingDown = false;
   const gate = createShutdownGate();

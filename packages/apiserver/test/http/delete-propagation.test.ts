@@ -272,3 +272,41 @@ describe('deletion propagation', () => {
     expect((await get(foo.metadata.name)).status).toBe(404);
   });
 });
+
+describe('deletion propagation without a garbage collector (--enable-garbage-collector=false)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ flags: ['--enable-garbage-collector=false'] });
+  });
+  afterAll(() => server.stop());
+
+  it('deletes at once on Orphan and Foreground, since no collector would remove their finalizers', async () => {
+    for (const policy of ['Orphan', 'Foreground']) {
+      const name = `no-gc-${policy.toLowerCase()}`;
+      const created = await server.request('POST', collection('no-gc'), {
+        body: { apiVersion: `${GROUP}/v1beta1`, kind: 'Foo', metadata: { name }, spec: { replicas: 1 } },
+      });
+      expect(created.status).toBe(201);
+      const res = await server.request('DELETE', `${collection('no-gc')}/${name}`, {
+        body: { propagationPolicy: policy },
+      });
+      expect(res.status).toBe(200);
+      expect(res.json()).toMatchObject({ kind: 'Status', status: 'Success' });
+      expect((await server.request('GET', `${collection('no-gc')}/${name}`)).status).toBe(404);
+    }
+  });
+
+  it('says at start-up, standalone with the collector assumed, that Orphan and Foreground wait for their finalizers', async () => {
+    const standalone = await startTestServer();
+    try {
+      expect(
+        standalone.logs.some((l) => String(l.message).startsWith('no cluster, so no garbage collector')),
+      ).toBe(true);
+      expect(
+        server.logs.some((l) => String(l.message).startsWith('no cluster, so no garbage collector')),
+      ).toBe(false);
+    } finally {
+      await standalone.stop();
+    }
+  });
+});

@@ -44,6 +44,19 @@ export interface AdmissionAttributes {
   userInfo?: AdmissionUser;
   /** The operation's options as sent (meta.k8s.io/v1 CreateOptions, UpdateOptions, PatchOptions, DeleteOptions). */
   options?: Record<string, unknown>;
+  /**
+   * Warnings for the client (`Warning: 299` headers, as k8s.io/apiserver's warning.AddWarning),
+   * added by any plugin; sent with the answer whether the write succeeds or is refused.
+   */
+  warnings?: string[];
+  /** Audit annotations added by plugins (kube's Attributes.AddAnnotation), for the audit log. */
+  auditAnnotations?: Record<string, AuditAnnotation>;
+}
+
+/** One audit annotation and the audit level from which it is logged (kube: Metadata; Request for webhook patches). */
+export interface AuditAnnotation {
+  value: string;
+  level: 'Metadata' | 'Request';
 }
 
 export interface AdmissionPlugin {
@@ -71,6 +84,27 @@ export function admissionChain(plugins: readonly AdmissionPlugin[]): AdmissionCh
       for (const plugin of validating) await plugin.validate!(attributes);
     },
   };
+}
+
+/** Adds a warning for the client; the same text twice is sent once (kube's warning recorder dedupes). */
+export function addWarning(attributes: AdmissionAttributes, text: string): void {
+  const warnings = (attributes.warnings ??= []);
+  if (text && !warnings.includes(text)) warnings.push(text);
+}
+
+/**
+ * Adds an audit annotation as kube's AddAnnotationWithLevel does: a key already set to another
+ * value is not overwritten (false is returned, and the caller logs it).
+ */
+export function addAuditAnnotation(
+  attributes: AdmissionAttributes,
+  annotation: { key: string; value: string; level?: AuditAnnotation['level'] },
+): boolean {
+  const annotations = (attributes.auditAnnotations ??= {});
+  const existing = Object.hasOwn(annotations, annotation.key) ? annotations[annotation.key] : undefined;
+  if (existing && existing.value !== annotation.value) return false;
+  annotations[annotation.key] = { value: annotation.value, level: annotation.level ?? 'Metadata' };
+  return true;
 }
 
 /** The name a refusal names (admission.NewForbidden): the object's, else its generateName, else "Unknown". */

@@ -22,12 +22,14 @@ export async function deleteCollection(
     filter: selectorFilter(request.params.labelSelector, request.params.fieldSelector),
   });
   const deleted: KubeObject[] = [];
+  const warnings = new Set<string>();
   for (const item of listed.items) {
     const target = { namespace: String(item.metadata.namespace ?? ''), name: String(item.metadata.name) };
     try {
       // The same options for every object, preconditions included, as the generic registry does.
-      const { object } = await store.delete(target, request.options);
-      deleted.push(object);
+      const result = await store.delete(target, request.options);
+      deleted.push(result.object);
+      for (const warning of result.warnings) warnings.add(warning);
     } catch (err) {
       // Deleted by someone else meanwhile: that is the outcome we wanted.
       if (err instanceof NotFoundError || (err instanceof StatusError && err.code === 404)) continue;
@@ -43,6 +45,6 @@ export async function deleteCollection(
       metadata: { resourceVersion: String(await store.currentRevision()) },
       items: deleted,
     },
-    warnings: [],
+    warnings: [...warnings],
   };
 }

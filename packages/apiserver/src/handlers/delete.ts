@@ -18,10 +18,10 @@ export async function deleteObject(
   store: RegistryStore,
   request: DeleteRequest,
 ): Promise<ObjectResult | StatusResult> {
-  const { pending, object } = await store.delete(request, request.options);
+  const { pending, object, warnings } = await store.delete(request, request.options);
   if (pending) {
     const code = request.options.orphanDependents === false ? 202 : 200;
-    return { type: 'object', code, object, warnings: [] };
+    return { type: 'object', code, object, warnings };
   }
   return {
     type: 'status',
@@ -39,6 +39,6 @@ export async function deleteObject(
         uid: object.metadata.uid,
       },
     },
-    warnings: [],
+    warnings,
   };
 }

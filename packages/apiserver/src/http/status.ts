@@ -7,9 +7,11 @@
 import type { ServerResponse } from 'node:http';
 import { StatusError } from '../errors/status-error';
 import type { Status } from '../errors/status-error';
+import { warningsOf } from '../errors/warnings';
 import { StorageError } from '../storage/errors';
 import type { ExpiredError } from '../storage/errors';
 import { sendBytes } from './exchange';
+import { setWarnings } from './respond';
 
 const OBJECT_MODIFIED =
   'the object has been modified; please apply your changes to the latest version and try again';
@@ -62,9 +64,10 @@ export function isServerFault(err: unknown): boolean {
   return toStatusError(err).code >= 500;
 }
 
-/** Sends the error as a Status. The caller logs server faults (with the audit id). */
+/** Sends the error as a Status, with the warnings it carries. The caller logs server faults (with the audit id). */
 export function sendStatusError(res: ServerResponse, err: unknown): Status {
   const status = toStatusError(err).toStatus();
+  if (!res.headersSent) setWarnings(res, warningsOf(err));
   if (status.details?.retryAfterSeconds !== undefined) {
     res.setHeader('Retry-After', String(status.details.retryAfterSeconds));
   }

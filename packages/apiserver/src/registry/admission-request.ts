@@ -9,6 +9,7 @@ import type {
   AdmissionAttributes,
   AdmissionOperation,
   AdmissionUser,
+  AuditAnnotation,
   GroupVersionKind,
 } from '../admission/attributes';
 import type { KubeObject } from '../storage/interface';
@@ -26,6 +27,19 @@ export interface AdmissionView {
 /** The meta.k8s.io/v1 options kind of each write, as the attributes carry it. */
 export type OptionsKind = 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' | 'DeleteOptions';
 
+/**
+ * What the plugins leave behind over one write (both phases share it): the warnings for the
+ * client and the audit annotations.
+ */
+export interface AdmissionRecord {
+  warnings: string[];
+  auditAnnotations: Record<string, AuditAnnotation>;
+}
+
+export function newAdmissionRecord(): AdmissionRecord {
+  return { warnings: [], auditAnnotations: {} };
+}
+
 export interface AdmissionRequest {
   operation: AdmissionOperation;
   namespace: string;
@@ -36,6 +50,8 @@ export interface AdmissionRequest {
   user?: AdmissionUser;
   options: { kind: OptionsKind; fields?: Record<string, unknown> };
   view?: AdmissionView;
+  /** Shared by the phases of one write; a fresh one when absent. */
+  record?: AdmissionRecord;
 }
 
 export function admissionAttributes(
@@ -60,5 +76,7 @@ export function admissionAttributes(
     dryRun: request.dryRun,
     userInfo: request.user,
     options,
+    warnings: request.record?.warnings ?? [],
+    auditAnnotations: request.record?.auditAnnotations ?? {},
   };
 }

@@ -9,6 +9,7 @@ import type { FieldError } from '@pwk/api';
 import type { AdmissionChain, AdmissionUser } from '../admission/attributes';
 import { StatusError } from '../errors/status-error';
 import type { StatusCause } from '../errors/status-error';
+import { attachWarnings } from '../errors/warnings';
 import { InvalidKeyError, NotFoundError } from '../storage/errors';
 import type { KubeObject, ListResult, ObjectKey, Preconditions, Storage, Watch } from '../storage/interface';
 import {
@@ -18,8 +19,8 @@ import {
   markAsDeleting,
 } from './deletion';
 import type { DeletionOptions } from './deletion';
-import { admissionAttributes } from './admission-request';
-import type { AdmissionRequest, AdmissionView } from './admission-request';
+import { admissionAttributes, newAdmissionRecord } from './admission-request';
+import type { AdmissionRecord, AdmissionRequest, AdmissionView } from './admission-request';
 import { applyConfiguration, defaultManagerName, recordUpdate } from './managed-fields';
 import type { ResourceStrategy } from './strategy';
 
@@ -71,6 +72,8 @@ export interface DeleteResult {
   /** The object still exists (finalizers pending): answer with it rather than a Status. */
   pending: boolean;
   object: KubeObject;
+  /** Admission's warnings for the client. */
+  warnings: string[];
 }
 
 /** generateName suffixes use the alphabet of k8s.io/apimachinery/pkg/util/rand (no vowels, no confusables). */
@@ -233,7 +236,7 @@ export class RegistryStore {
 
   /** Mutating admission on a write: the object as the plugins left it. */
   private async admitWrite(
-    request: Omit<AdmissionRequest, 'options' | 'dryRun' | 'user'>,
+    request: Omit<AdmissionRequest, 'options' | 'dryRun' | 'user'> & { record: AdmissionRecord },
     options: WriteOptions,
   ): Promise<KubeObject> {
     const attributes = admissionAttributes(this.strategy, {
@@ -249,7 +252,7 @@ export class RegistryStore {
 
   /** Validating admission on exactly what is about to be stored. */
   private async validateWrite(
-    request: Omit<AdmissionRequest, 'options' | 'dryRun' | 'user'>,
+    request: Omit<AdmissionRequest, 'options' | 'dryRun' | 'user'> & { record: AdmissionRecord },
     options: WriteOptions,
   ): Promise<void> {
     await this.admission!.validate(
@@ -263,9 +266,14 @@ export class RegistryStore {
   }
 
   /** Admission of a DELETE (mutating, then validating), on the object as it is stored. */
-  private async admitDelete(current: KubeObject, options: DeletionOptions): Promise<void> {
+  private async admitDelete(
+    current: KubeObject,
+    options: DeletionOptions,
+    record: AdmissionRecord,
+  ): Promise<void> {
     if (!this.admission) return;
     const attributes = admissionAttributes(this.strategy, {
+      record,
       operation: 'DELETE',
       namespace: String(current.metadata.namespace ?? ''),
       name: String(current.metadata.name ?? ''),
@@ -297,8 +305,8 @@ export class RegistryStore {
     tracking: FieldTracking = 'record',
   ): Promise<WriteResult> {
     this.checkTypeMeta(body);
-    let obj = structuredClone(body);
-    let meta = (obj.metadata ??= {});
+    const obj = structuredClone(body);
+    const meta = (obj.metadata ??= {});
     if (meta.namespace && meta.namespace !== namespace) {
       throw StatusError.badRequest(
         'the namespace of the provided object does not match the namespace sent on the request',
@@ -308,9 +316,34 @@ export class RegistryStore {
     if (meta.resourceVersion) {
       throw StatusError.badRequest('resourceVersion should not be set on objects to be created');
     }
+    const record = newAdmissionRecord();
+    try {
+      return await this.createAdmitted({ namespace, obj, options, tracking, record });
+    } catch (err) {
+      // A refusal after a plugin warned still tells the client the warnings.
+      throw attachWarnings(err, record.warnings);
+    }
+  }
+
+  private async createAdmitted(opts: {
+    namespace: string;
+    obj: KubeObject;
+    options: WriteOptions;
+    tracking: FieldTracking;
+    record: AdmissionRecord;
+  }): Promise<WriteResult> {
+    const { namespace, options, tracking, record } = opts;
+    let obj = opts.obj;
+    let meta = obj.metadata;
     // Mutating admission sees the object as sent, before the registry fills in names and system fields.
     if (this.admission) {
-      const request = { operation: 'CREATE' as const, namespace, name: String(meta.name ?? ''), object: obj };
+      const request = {
+        operation: 'CREATE' as const,
+        namespace,
+        name: String(meta.name ?? ''),
+        object: obj,
+        record,
+      };
       obj = await this.admitWrite(request, options);
       meta = obj.metadata ??= {};
       meta.namespace = namespace;
@@ -333,16 +366,20 @@ export class RegistryStore {
     const name = String(admitted.object.metadata.name);
     // Validating admission (quota last) on exactly what is about to be stored, never after.
     if (this.admission) {
-      await this.validateWrite({ operation: 'CREATE', namespace, name, object: admitted.object }, options);
+      await this.validateWrite(
+        { operation: 'CREATE', namespace, name, object: admitted.object, record },
+        options,
+      );
     }
+    const warnings = [...admitted.warnings, ...record.warnings];
     if (options.dryRun) {
       // A dry run goes as far as storage would: a taken name is still a conflict.
       if (await this.exists(namespace, name)) throw StatusError.alreadyExists(this.ref, name);
-      return admitted;
+      return { object: admitted.object, warnings };
     }
     try {
       const stored = await this.storage.create(this.key(namespace, name), admitted.object);
-      return { object: stored, warnings: admitted.warnings };
+      return { object: stored, warnings };
     } catch (err) {
       if ((err as { code?: string }).code === 'AlreadyExists')
         throw StatusError.alreadyExists(this.ref, name);
@@ -405,7 +442,10 @@ export class RegistryStore {
     const key = this.key(target.namespace, target.name);
     let warnings: string[] = [];
     let admittedObject: KubeObject | undefined;
+    // One per attempt: a retried update is admitted again, and only its last attempt's warnings count.
+    let record = newAdmissionRecord();
     const tryUpdate = async (current: KubeObject): Promise<KubeObject> => {
+      record = newAdmissionRecord();
       let obj = next(structuredClone(current));
       const meta = (obj.metadata ??= {});
       meta.name = target.name;
@@ -426,7 +466,13 @@ export class RegistryStore {
       }
       this.strategy.prepareForUpdate(obj, current);
       checkNoNewFinalizers(this.strategy, obj, current);
-      const request = { operation: 'UPDATE' as const, ...target, oldObject: current, view: opts.view };
+      const request = {
+        operation: 'UPDATE' as const,
+        ...target,
+        oldObject: current,
+        view: opts.view,
+        record,
+      };
       if (this.admission) obj = await this.admitWrite({ ...request, object: obj }, opts.options);
       const admitted = this.admit(obj, opts.options, current);
       if (this.admission) await this.validateWrite({ ...request, object: admitted.object }, opts.options);
@@ -434,7 +480,7 @@ export class RegistryStore {
       admitted.object.metadata.generation = this.strategy.generationChanged(admitted.object, current)
         ? generation + 1
         : generation;
-      warnings = admitted.warnings;
+      warnings = [...admitted.warnings, ...record.warnings];
       admittedObject = admitted.object;
       return admitted.object;
     };
@@ -455,7 +501,7 @@ export class RegistryStore {
       return { object: stored ?? admittedObject, warnings };
     } catch (err) {
       if (isMissing(err)) throw StatusError.notFound(this.ref, target.name);
-      throw err;
+      throw attachWarnings(err, record.warnings);
     }
   }
 
@@ -509,26 +555,32 @@ export class RegistryStore {
    */
   async delete(target: { namespace: string; name: string }, options: DeletionOptions): Promise<DeleteResult> {
     const key = this.key(target.namespace, target.name);
+    let record = newAdmissionRecord();
+    // Each admission of this delete (a retried update, the removal) starts a fresh record.
+    const admitDelete = (stored: KubeObject) => {
+      record = newAdmissionRecord();
+      return this.admitDelete(stored, options, record);
+    };
     try {
       const current = await this.storage.get(key);
       checkDeletePreconditions(this.strategy, current, options.preconditions);
       if (finalizersOf(current).length > 0 || this.finalizersOnDelete(current, options)) {
         // DELETE_NOW wrote nothing, so the preconditions still hold for the removal.
-        const marked = await this.markForDeletion(key, current, options);
-        if (marked !== DELETE_NOW) return { pending: true, object: marked };
+        const marked = await this.markForDeletion({ key, current, options, admitDelete });
+        if (marked !== DELETE_NOW) return { pending: true, object: marked, warnings: record.warnings };
       }
       if (options.dryRun) {
-        await this.admitDelete(current, options);
-        return { pending: false, object: current };
+        await admitDelete(current);
+        return { pending: false, object: current, warnings: record.warnings };
       }
       const deleted = await this.storage.delete(key, {
         preconditions: options.preconditions,
-        validateDeletion: this.admission ? (stored) => this.admitDelete(stored, options) : undefined,
+        validateDeletion: this.admission ? admitDelete : undefined,
       });
-      return { pending: false, object: deleted };
+      return { pending: false, object: deleted, warnings: record.warnings };
     } catch (err) {
       if (isMissing(err)) throw StatusError.notFound(this.ref, target.name);
-      throw err;
+      throw attachWarnings(err, record.warnings);
     }
   }
 
@@ -543,14 +595,16 @@ export class RegistryStore {
    * guaranteed update. DELETE_NOW when no finalizer is left (say an orphan finalizer removed by a
    * Background delete): the object is then removed at once.
    */
-  private async markForDeletion(
-    key: ObjectKey,
-    current: KubeObject,
-    options: DeletionOptions,
-  ): Promise<KubeObject | typeof DELETE_NOW> {
+  private async markForDeletion(opts: {
+    key: ObjectKey;
+    current: KubeObject;
+    options: DeletionOptions;
+    admitDelete: (stored: KubeObject) => Promise<void>;
+  }): Promise<KubeObject | typeof DELETE_NOW> {
+    const { key, current, options } = opts;
     const mark = async (cur: KubeObject): Promise<KubeObject> => {
       checkDeletePreconditions(this.strategy, cur, options.preconditions);
-      await this.admitDelete(cur, options);
+      await opts.admitDelete(cur);
       const finalizers = this.finalizersOnDelete(cur, options);
       const next = finalizers ? { ...cur, metadata: { ...cur.metadata, finalizers } } : cur;
       if (finalizersOf(next).length === 0) throw DELETE_NOW;

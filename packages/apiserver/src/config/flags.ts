@@ -25,7 +25,12 @@ import type { FlagSpecs } from './command-line';
 export { ConfigError };
 
 /** The admission plugins pwk runs, in kube-apiserver's order (names as kube's). */
-export const ADMISSION_PLUGINS = ['NamespaceLifecycle', 'ResourceQuota'] as const;
+export const ADMISSION_PLUGINS = [
+  'NamespaceLifecycle',
+  'MutatingAdmissionWebhook',
+  'ValidatingAdmissionWebhook',
+  'ResourceQuota',
+] as const;
 export type AdmissionPluginName = (typeof ADMISSION_PLUGINS)[number];
 
 export const FLAGS: FlagSpecs = {
@@ -167,7 +172,7 @@ export const FLAGS: FlagSpecs = {
     default: 'true',
   },
   'disable-admission-plugins': {
-    description: `Admission plugins to turn off, comma-separated (${ADMISSION_PLUGINS.join(', ')}). They run only with a core API to read (--kubeconfig or in a pod).`,
+    description: `Admission plugins to turn off, comma-separated (${ADMISSION_PLUGINS.join(', ')}). They run with a core API to read (--kubeconfig or in a pod); standalone, only the webhooks of --admission-control-config-file's static manifests run.`,
     default: '',
   },
   'tls-min-version': {
@@ -185,6 +190,10 @@ export const FLAGS: FlagSpecs = {
   'access-log-level': { description: 'Level of the one-line-per-request access log.', default: 'info' },
   help: { description: 'Print this help and exit.', boolean: true, shorthand: 'h' },
   version: { description: 'Print the version and exit.', boolean: true },
+  'admission-control-config-file': {
+    description:
+      "kube-apiserver's AdmissionConfiguration (apiserver.config.k8s.io/v1): per plugin, e.g. MutatingAdmissionWebhook / ValidatingAdmissionWebhook with a WebhookAdmissionConfiguration whose staticManifestsDir holds webhook configurations to apply, with or without a cluster.",
+  },
 };
 
 /** A comma-separated list flag, as k8s' StringSlice flags take it; empty items are dropped. */
@@ -249,6 +258,7 @@ const configSchema = z
     v: verbosityFlag('v'),
     'log-level': oneOfFlag('log-level', LEVELS).optional(),
     'access-log-level': oneOfFlag('access-log-level', LEVELS),
+    'admission-control-config-file': z.string().optional(),
   })
   .refine((c) => Boolean(c['tls-cert-file']) === Boolean(c['tls-private-key-file']), {
     message: '--tls-cert-file and --tls-private-key-file must be given together',
@@ -325,6 +335,8 @@ export interface ServerConfig {
   /** -v: 2 and above, the access log says more about each request. */
   verbosity: number;
   accessLogLevel: LogLevel;
+  /** --admission-control-config-file, resolved to an absolute path. */
+  admissionControlConfigFile?: string;
 }
 
 /** `help`: --help or --version was given; print `text` and exit 0. */
@@ -406,6 +418,9 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       logLevel: c['log-level'] ?? logLevelForVerbosity(c.v),
       verbosity: c.v,
       accessLogLevel: c['access-log-level'],
+      admissionControlConfigFile: c['admission-control-config-file']
+        ? path.resolve(c['admission-control-config-file'])
+        : undefined,
     },
   };
 }

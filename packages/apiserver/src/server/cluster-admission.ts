@@ -1,8 +1,10 @@
 /**
- * The admission plugins that read the cluster pwk serves (NamespaceLifecycle, ResourceQuota),
- * put together from the configuration: the core API is the one `--kubeconfig` names, else the
- * in-cluster service account, as k8s.io/apiserver's CoreAPI options choose it. Standalone there is
- * no core API, and the start-up log says once that these checks are off.
+ * The admission plugins that read the cluster pwk serves (NamespaceLifecycle, the webhooks,
+ * ResourceQuota), put together from the configuration in kube-apiserver's order: the core API
+ * is the one `--kubeconfig` names, else the in-cluster service account, as k8s.io/apiserver's
+ * CoreAPI options choose it. Standalone there is no core API: only webhooks from static
+ * manifests (--admission-control-config-file) run, and the start-up log says once which checks
+ * are off.
  */
 import { admissionChain } from '../admission/attributes';
 import type { AdmissionChain, AdmissionPlugin } from '../admission/attributes';
@@ -14,8 +16,11 @@ import { resolveClusterConnection } from '../auth/cluster-connection';
 import { createKubeClient } from '../auth/kube-client';
 import { createInformer } from '../cluster/informer';
 import type { Informer } from '../cluster/informer';
+import { loadAdmissionConfiguration } from '../config/admission-configuration';
 import type { ServerConfig } from '../config/flags';
 import type { Logger } from '../logging/logger';
+import { setUpWebhookAdmission } from './webhook-admission';
+import type { WebhookAdmissionOptions } from './webhook-admission';
 
 export interface ClusterAdmission {
   /** Undefined when nothing is to be checked (standalone, or every plugin disabled). */
@@ -32,31 +37,75 @@ export async function setUpClusterAdmission(opts: {
   serviceAccountDir?: string;
   /** How long a request waits for the informers' first list (default 10 s). */
   syncTimeoutMs?: number;
+  /** What the webhook plugins are given (service resolution, matchConditions, metrics). */
+  webhooks?: WebhookAdmissionOptions;
 }): Promise<ClusterAdmission> {
   const { config, logger } = opts;
   const enabled = new Set(config.admissionPlugins);
+  const admissionConfiguration = config.admissionControlConfigFile
+    ? await loadAdmissionConfiguration(config.admissionControlConfigFile)
+    : new Map();
   const connection = await resolveClusterConnection({
     kubeconfig: config.kubeconfig,
     env: opts.env,
     serviceAccountDir: opts.serviceAccountDir,
   });
   if (!connection) {
-    if (enabled.size > 0) {
+    const webhooks = await setUpWebhookAdmission({
+      enabled,
+      admissionConfiguration,
+      logger,
+      syncTimeoutMs: opts.syncTimeoutMs,
+      inject: opts.webhooks,
+    });
+    const plugins = [webhooks.mutating, webhooks.validating].filter((p): p is AdmissionPlugin => !!p);
+    const off = [...enabled].filter((name) => !plugins.some((p) => p.name === name));
+    if (off.length > 0) {
       logger.info('no core API to read (no --kubeconfig, not in a pod): admission plugins are off', {
-        plugins: [...enabled],
+        plugins: off,
       });
     }
-    return { connected: false, close: () => {} };
+    if (plugins.length === 0) {
+      webhooks.close();
+      return { connected: false, close: () => {} };
+    }
+    logger.info('admission', { plugins: plugins.map((p) => p.name), coreApi: 'none' });
+    return { chain: admissionChain(plugins), connected: false, close: webhooks.close };
   }
   if (enabled.size === 0) return { connected: true, close: () => {} };
   const client = createKubeClient(connection);
   const informers: Array<Informer<never>> = [];
   const plugins: AdmissionPlugin[] = [];
-  if (enabled.has('NamespaceLifecycle')) {
-    const namespaces = createInformer<Namespace>({ client, path: NAMESPACES_PATH, logger });
-    informers.push(namespaces as Informer<never>);
+  const usesWebhooks = enabled.has('MutatingAdmissionWebhook') || enabled.has('ValidatingAdmissionWebhook');
+  // One namespace informer for NamespaceLifecycle and the webhooks' namespaceSelectors.
+  const namespaces =
+    enabled.has('NamespaceLifecycle') || usesWebhooks
+      ? createInformer<Namespace>({ client, path: NAMESPACES_PATH, logger })
+      : undefined;
+  if (namespaces) informers.push(namespaces as Informer<never>);
+  if (namespaces && enabled.has('NamespaceLifecycle')) {
     plugins.push(namespaceLifecycle({ namespaces, client, syncTimeoutMs: opts.syncTimeoutMs }));
   }
+  let webhooks: Awaited<ReturnType<typeof setUpWebhookAdmission>> | undefined;
+  if (namespaces && usesWebhooks) {
+    try {
+      webhooks = await setUpWebhookAdmission({
+        enabled,
+        admissionConfiguration,
+        logger,
+        cluster: { client, namespaces },
+        syncTimeoutMs: opts.syncTimeoutMs,
+        inject: opts.webhooks,
+      });
+    } catch (err) {
+      client.close();
+      throw err;
+    }
+    informers.push(...(webhooks.informers as Array<Informer<never>>));
+    if (webhooks.mutating) plugins.push(webhooks.mutating);
+    if (webhooks.validating) plugins.push(webhooks.validating);
+  }
+  // Quota charges only what every other plugin let through: it runs last.
   if (enabled.has('ResourceQuota')) {
     const quotas = createInformer<ResourceQuota>({ client, path: RESOURCE_QUOTAS_PATH, logger });
     informers.push(quotas as Informer<never>);
@@ -69,6 +118,7 @@ export async function setUpClusterAdmission(opts: {
     connected: true,
     close: () => {
       for (const informer of informers) informer.stop();
+      webhooks?.close();
       client.close();
     },
   };

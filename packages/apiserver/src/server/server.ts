@@ -24,6 +24,7 @@ import { loadedObjectCheck } from './loaded-object-check';
 import type { ServingCertificate } from './certificates';
 import { setUpClusterAdmission } from './cluster-admission';
 import { setUpDelegatedAuth } from './delegated-auth';
+import type { WebhookAdmissionOptions } from './webhook-admission';
 import { watchFileChanges } from './file-change-watcher';
 import type { FileChangeWatcher } from './file-change-watcher';
 import { secureContextOptions, serverTlsOptions } from './tls-options';
@@ -58,6 +59,11 @@ export interface StartOptions {
   connectionsCheckingIntervalMs?: number;
   /** How long an admission check waits for the core API's first list (default 10 s). */
   admissionSyncTimeoutMs?: number;
+  /**
+   * For the admission webhooks: how a webhook service is reached (tests map it to 127.0.0.1),
+   * the matchConditions evaluator, a metrics hook, how often static manifests are re-read.
+   */
+  webhooks?: WebhookAdmissionOptions;
 }
 
 /** k8s' ReadHeaderTimeout: a client that has not sent its headers by then is cut off. */
@@ -103,13 +109,22 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           eventWindow: config.eventWindow,
           checkLoaded: loadedObjectCheck,
         });
-  const admission = await setUpClusterAdmission({
-    config,
-    logger,
-    env: options.env ?? process.env,
-    serviceAccountDir: options.serviceAccountDir,
-    syncTimeoutMs: options.admissionSyncTimeoutMs,
-  });
+  let admission: Awaited<ReturnType<typeof setUpClusterAdmission>>;
+  try {
+    admission = await setUpClusterAdmission({
+      config,
+      logger,
+      env: options.env ?? process.env,
+      serviceAccountDir: options.serviceAccountDir,
+      syncTimeoutMs: options.admissionSyncTimeoutMs,
+      webhooks: options.webhooks,
+    });
+  } catch (err) {
+    // A bad admission configuration stops start-up; what is open so far is released.
+    await storage.close();
+    auth.close();
+    throw err;
+  }
   if (!admission.connected && config.enableGarbageCollector) {
     logger.info(
       'no cluster, so no garbage collector: Orphan and Foreground deletions keep the object until its orphan / foregroundDeletion finalizer is removed (--enable-garbage-collector=false deletes at once)',
@@ -119,7 +134,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     admission: admission.chain,
     garbageCollection: config.enableGarbageCollector,
   });
-  const statusStore = new RegistryStore(storage, fooStatusStrategy);
+  // The status subresource is admitted too (kube runs admission on foos/status), as foos/status.
+  const statusStore = new RegistryStore(storage, fooStatusStrategy, {
+    admission: admission.chain,
+    garbageCollection: config.enableGarbageCollector,
+  });
   let shuttingDown = false;
   const gate = createShutdownGate();
   const decoder = createBodyDecoder();

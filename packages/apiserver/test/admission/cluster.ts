@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { startFakeKubeApiserver } from '../security/fake-kube-apiserver';
 import type { FakeKubeApiserver } from '../security/fake-kube-apiserver';
+import type { StartOptions } from '../../src/server/server';
 import { startSecureServer } from '../security/secure-server';
 import type { SecureResponse, SecureServer } from '../security/secure-server';
 
@@ -32,6 +33,8 @@ export async function startAdmittedServer(
     flags?: string[];
     admissionSyncTimeoutMs?: number;
     prepare?: (kube: FakeKubeApiserver) => void;
+    /** More start options (e.g. the webhooks' service resolver). */
+    start?: Partial<Omit<StartOptions, 'config' | 'logger'>>;
   } = {},
 ): Promise<AdmittedServer> {
   const kube = await startFakeKubeApiserver();
@@ -41,7 +44,7 @@ export async function startAdmittedServer(
   options.prepare?.(kube);
   const pwk = await startSecureServer({
     flags: [`--kubeconfig=${kube.kubeconfig}`, ...(options.flags ?? [])],
-    start: { admissionSyncTimeoutMs: options.admissionSyncTimeoutMs },
+    start: { admissionSyncTimeoutMs: options.admissionSyncTimeoutMs, ...options.start },
   });
   return {
     kube,

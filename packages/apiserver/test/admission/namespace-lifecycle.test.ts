@@ -193,7 +193,14 @@ describe('namespace lifecycle admission without a core API to read', () => {
       expect(res.status).toBe(201);
       const said = pwk.logs.filter((l) => String(l.message).includes('admission plugins are off'));
       expect(said).toHaveLength(1);
-      expect(said[0]).toMatchObject({ plugins: ['NamespaceLifecycle', 'ResourceQuota'] });
+      expect(said[0]).toMatchObject({
+        plugins: [
+          'NamespaceLifecycle',
+          'MutatingAdmissionWebhook',
+          'ValidatingAdmissionWebhook',
+          'ResourceQuota',
+        ],
+      });
     } finally {
       await pwk.stop();
       await rm(dir, { recursive: true, force: true });

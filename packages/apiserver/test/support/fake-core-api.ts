@@ -1,7 +1,7 @@
 /**
  * The part of a kube-apiserver's core API that pwk reads, played in tests because a real
- * kube-apiserver cannot run here: namespaces and ResourceQuotas on their real paths, in their
- * real wire format — lists with a resourceVersion, watches that replay from one (410 ERROR below
+ * kube-apiserver cannot run here: namespaces, ResourceQuotas and the admissionregistration.k8s.io
+ * webhook configurations on their real paths, in their real wire format — lists with a resourceVersion, watches that replay from one (410 ERROR below
  * the retained window) and send bookmarks, single-object GETs with 404 Statuses, and ResourceQuota
  * status updates with optimistic concurrency (409 Conflict on a stale resourceVersion). Tests
  * change objects through it as kube-controller-manager would (the namespace controller marking a
@@ -29,10 +29,23 @@ interface CoreEvent {
   revision: number;
 }
 
-const KINDS: Readonly<Record<string, { kind: string; namespaced: boolean }>> = {
-  namespaces: { kind: 'Namespace', namespaced: false },
-  resourcequotas: { kind: 'ResourceQuota', namespaced: true },
+const KINDS: Readonly<Record<string, { kind: string; namespaced: boolean; apiVersion: string }>> = {
+  namespaces: { kind: 'Namespace', namespaced: false, apiVersion: 'v1' },
+  resourcequotas: { kind: 'ResourceQuota', namespaced: true, apiVersion: 'v1' },
+  mutatingwebhookconfigurations: {
+    kind: 'MutatingWebhookConfiguration',
+    namespaced: false,
+    apiVersion: 'admissionregistration.k8s.io/v1',
+  },
+  validatingwebhookconfigurations: {
+    kind: 'ValidatingWebhookConfiguration',
+    namespaced: false,
+    apiVersion: 'admissionregistration.k8s.io/v1',
+  },
 };
+
+/** `/api/v1` for the core group, `/apis/<group>/<version>` otherwise. */
+const prefixOf = (apiVersion: string) => (apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`);
 
 const status = (code: number, reason: string, message: string, details?: Record<string, unknown>) => ({
   kind: 'Status',
@@ -78,7 +91,7 @@ export class FakeCoreApi {
     const existed = collection.has(this.key(object));
     this.revision += 1;
     const stored: CoreObject = {
-      apiVersion: 'v1',
+      apiVersion: KINDS[resource]!.apiVersion,
       kind: KINDS[resource]!.kind,
       ...structuredClone(object),
       metadata: {
@@ -108,10 +121,14 @@ export class FakeCoreApi {
     this.publish({ type: 'DELETED', resource, object, revision: this.revision });
   }
 
-  /** Adds an Active namespace. */
-  namespace(name: string, phase: 'Active' | 'Terminating' = 'Active'): CoreObject {
+  /** Adds a namespace (Active by default) with the label kube gives every namespace, and `labels`. */
+  namespace(
+    name: string,
+    phase: 'Active' | 'Terminating' = 'Active',
+    labels: Record<string, string> = {},
+  ): CoreObject {
     return this.put('namespaces', {
-      metadata: { name },
+      metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } },
       spec: { finalizers: ['kubernetes'] },
       status: { phase },
     });
@@ -126,10 +143,7 @@ export class FakeCoreApi {
   /** Serves the request if it is one of the core API's; false otherwise. */
   handle(req: IncomingMessage, res: ServerResponse, body: string): boolean {
     const url = new URL(req.url ?? '/', 'https://fake');
-    const match =
-      /^\/api\/v1(?:\/namespaces\/([^/]+))?\/(namespaces|resourcequotas)(?:\/([^/]+))?(\/status)?$/.exec(
-        url.pathname,
-      );
+    const match = this.route(url.pathname);
     // `/api/v1/namespaces/<name>` matches as the namespaces resource with that name.
     if (!match) return false;
     this.requests.push(`${req.method} ${req.url}`);
@@ -164,13 +178,25 @@ export class FakeCoreApi {
     return true;
   }
 
+  /** [path, namespace, resource, name, /status] of a path this fake serves. */
+  private route(pathname: string): Array<string | undefined> | undefined {
+    for (const [resource, info] of Object.entries(KINDS)) {
+      const prefix = prefixOf(info.apiVersion).replace(/[./]/g, (c) => `\\${c}`);
+      const match = new RegExp(
+        `^${prefix}(?:\\/namespaces\\/([^/]+))?\\/(${resource})(?:\\/([^/]+))?(\\/status)?$`,
+      ).exec(pathname);
+      if (match) return [...match];
+    }
+    return undefined;
+  }
+
   private serveList(res: ServerResponse, resource: string, namespace: string | undefined): void {
     const items = [...this.objects.get(resource)!.values()]
       .filter((o) => namespace === undefined || o.metadata.namespace === namespace)
       .sort((a, b) => this.key(a).localeCompare(this.key(b)));
     send(res, 200, {
       kind: `${KINDS[resource]!.kind}List`,
-      apiVersion: 'v1',
+      apiVersion: KINDS[resource]!.apiVersion,
       metadata: { resourceVersion: String(this.revision) },
       items,
     });
@@ -212,7 +238,7 @@ export class FakeCoreApi {
               type: 'BOOKMARK',
               object: {
                 kind: KINDS[opts.resource]!.kind,
-                apiVersion: 'v1',
+                apiVersion: KINDS[opts.resource]!.apiVersion,
                 metadata: { resourceVersion: String(sentRevision) },
               },
             });

@@ -1,0 +1,150 @@
+/**
+ * Whether a webhook is called for a request, and as what (kube's Webhook.ShouldCallHook): its
+ * namespaceSelector on the namespace's labels, its objectSelector on the new or the old object,
+ * then its rules — on the request's own resource, else, under matchPolicy Equivalent, on an
+ * equivalent resource (another version serving the same objects) — and last its
+ * matchConditions. A selector that cannot be used, or a namespace that does not exist, is an
+ * error only for a webhook whose rules match.
+ */
+import { StatusError } from '../../errors/status-error';
+import type { AdmissionAttributes, GroupVersionKind, GroupVersionResource } from '../attributes';
+import type { WebhookAccessor } from './accessor';
+import type { Invocation } from './admission-review';
+import { admissionRequestOf } from './admission-review';
+import { internalError } from './errors';
+import { matchOutcome } from './match-conditions';
+import type { NamespaceLabels } from './namespace-labels';
+import { ruleMatches } from './rules';
+
+/** Which resources serve the same objects (kube's EquivalentResourceMapper). */
+export interface EquivalentResources {
+  equivalentResourcesFor(resource: GroupVersionResource, subresource: string): GroupVersionResource[];
+  kindFor(resource: GroupVersionResource, subresource: string): GroupVersionKind | undefined;
+}
+
+/** pwk serves each resource in one version: nothing is equivalent to it but itself. */
+export const singleVersionResources: EquivalentResources = {
+  equivalentResourcesFor: (resource) => [resource],
+  kindFor: () => undefined,
+};
+
+export interface MatchContext {
+  namespaces: NamespaceLabels;
+  equivalents: EquivalentResources;
+}
+
+type Selection = { matches: boolean; error?: StatusError };
+
+const sameResource = (a: GroupVersionResource, b: GroupVersionResource) =>
+  a.group === b.group && a.version === b.version && a.resource === b.resource;
+
+const labelsOf = (object: AdmissionAttributes['object']) =>
+  (object?.metadata?.labels ?? undefined) as Record<string, string> | undefined;
+
+async function matchNamespace(
+  accessor: WebhookAccessor,
+  attributes: AdmissionAttributes,
+  namespaces: NamespaceLabels,
+): Promise<Selection> {
+  const isNamespace = attributes.resource.resource === 'namespaces' && attributes.resource.group === '';
+  // Cluster-scoped objects other than namespaces are never exempted.
+  if (!attributes.namespace && !isNamespace) return { matches: true };
+  const selector = accessor.namespaceSelector;
+  if ('invalid' in selector) return { matches: false, error: internalError(selector.invalid) };
+  if (selector.empty) return { matches: true };
+  // A namespace being created or updated is judged by its new labels.
+  if (
+    isNamespace &&
+    !attributes.subresource &&
+    (attributes.operation === 'CREATE' || attributes.operation === 'UPDATE')
+  ) {
+    return { matches: selector.matches(labelsOf(attributes.object)) };
+  }
+  try {
+    return { matches: selector.matches(await namespaces.labelsOf(attributes.namespace)) };
+  } catch (err) {
+    return { matches: false, error: err instanceof StatusError ? err : internalError(String(err)) };
+  }
+}
+
+function matchObject(accessor: WebhookAccessor, attributes: AdmissionAttributes): Selection {
+  const selector = accessor.objectSelector;
+  if ('invalid' in selector) return { matches: false, error: internalError(selector.invalid) };
+  if (selector.empty) return { matches: true };
+  const matches =
+    (attributes.object !== undefined && selector.matches(labelsOf(attributes.object))) ||
+    (attributes.oldObject !== undefined && selector.matches(labelsOf(attributes.oldObject)));
+  return { matches };
+}
+
+function matchRules(
+  accessor: WebhookAccessor,
+  attributes: AdmissionAttributes,
+  equivalents: EquivalentResources,
+): Invocation | undefined {
+  const target = {
+    resource: attributes.resource,
+    subresource: attributes.subresource,
+    operation: attributes.operation,
+    namespace: attributes.namespace,
+  };
+  const { rules, matchPolicy } = accessor.webhook;
+  if (rules.some((rule) => ruleMatches(rule, target))) {
+    return { resource: attributes.resource, subresource: attributes.subresource, kind: attributes.kind };
+  }
+  if (matchPolicy !== 'Equivalent') return undefined;
+  const others = equivalents
+    .equivalentResourcesFor(attributes.resource, attributes.subresource)
+    .filter((r) => !sameResource(r, attributes.resource));
+  // Earlier rules first, as kube honours them.
+  for (const rule of rules) {
+    for (const resource of others) {
+      if (!ruleMatches(rule, { ...target, resource })) continue;
+      const kind = equivalents.kindFor(resource, attributes.subresource);
+      if (!kind) {
+        throw internalError(
+          `unable to convert to ${resource.group}/${resource.version}, Resource=${resource.resource}: unknown kind`,
+        );
+      }
+      return { resource, subresource: attributes.subresource, kind };
+    }
+  }
+  return undefined;
+}
+
+/** The invocation when the webhook is to be called, undefined when not; throws a StatusError to refuse. */
+export async function shouldCallHook(
+  accessor: WebhookAccessor,
+  attributes: AdmissionAttributes,
+  context: MatchContext,
+): Promise<Invocation | undefined> {
+  const namespace = await matchNamespace(accessor, attributes, context.namespaces);
+  if (!namespace.matches && !namespace.error) return undefined;
+  const object = matchObject(accessor, attributes);
+  if (!object.matches && !object.error) return undefined;
+  const invocation = matchRules(accessor, attributes, context.equivalents);
+  if (!invocation) return undefined;
+  if (namespace.error) throw namespace.error;
+  if (object.error) throw object.error;
+  if (accessor.matchConditions) {
+    const results = await accessor.matchConditions.evaluate({
+      object: attributes.object ?? null,
+      oldObject: attributes.oldObject ?? null,
+      request: {
+        ...admissionRequestOf(attributes, invocation),
+        dryRun: attributes.dryRun,
+        options: attributes.options ?? null,
+      },
+    });
+    const outcome = matchOutcome(results, accessor.webhook.failurePolicy);
+    if ('error' in outcome) {
+      throw StatusError.forbidden(
+        { group: attributes.resource.group, resource: attributes.resource.resource },
+        attributes.name,
+        outcome.error,
+      );
+    }
+    if (!outcome.call) return undefined;
+  }
+  return invocation;
+}

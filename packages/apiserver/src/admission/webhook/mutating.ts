@@ -1,0 +1,247 @@
+/**
+ * MutatingAdmissionWebhook, as kube's mutating dispatcher runs it: the matching webhooks one after
+ * another in order (configurations by name, then their webhooks), each seeing what the previous
+ * ones made of the object, their JSON Patches applied. When a webhook changed the object, the
+ * earlier webhooks with reinvocationPolicy IfNeeded are called once more, in a second round, so
+ * each has seen the final object (kube reinvokes the whole mutating chain; pwk's other mutating
+ * plugins change nothing, so only the webhooks are run again).
+ */
+import fastJsonPatch from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
+import type { Logger } from '../../logging/logger';
+import type { KubeObject } from '../../storage/interface';
+import { jsonEqual } from '../../storage/json-equal';
+import { addAuditAnnotation } from '../attributes';
+import type { AdmissionAttributes, AdmissionPlugin } from '../attributes';
+import type { WebhookAccessor } from './accessor';
+import type { ReviewAnswer } from './admission-review';
+import { callWebhook } from './call-webhook';
+import { CallingWebhookError, internalError, webhookDenial } from './errors';
+import { shouldCallHook } from './matching';
+import type { MatchContext } from './matching';
+import type { WebhookMetrics } from './metrics';
+import { waitUntilReady } from './readiness';
+import type { WebhookSource } from './sources';
+
+export interface WebhookPluginOptions {
+  source: WebhookSource;
+  match: MatchContext;
+  logger: Logger;
+  metrics?: WebhookMetrics;
+  /** How long a request waits for the first lists of configurations and namespaces (kube: 10 s). */
+  syncTimeoutMs?: number;
+}
+
+interface Round {
+  /** 0, then 1 when reinvoking. */
+  index: number;
+  /** Webhooks to call in this round (round 1 only). */
+  only?: Set<string>;
+}
+
+/** What a round learnt: whether the object changed, and who should be reinvoked then. */
+interface RoundState {
+  changed: boolean;
+  /** IfNeeded webhooks called since the last change. */
+  reinvocable: Set<string>;
+  /** IfNeeded webhooks called before some later change. */
+  reinvoke: Set<string>;
+}
+
+const annotationKey = (prefix: string, round: number, index: number) =>
+  `${prefix}round_${round}_index_${index}`;
+
+/** Applies a webhook's JSON Patch to the object (kube: jsonpatch.DecodePatch, then Apply). */
+function patched(
+  accessor: WebhookAccessor,
+  object: KubeObject | undefined,
+  answer: ReviewAnswer,
+): KubeObject | undefined {
+  const name = accessor.webhook.name;
+  let operations: unknown;
+  try {
+    operations = JSON.parse(answer.patch!.toString('utf8'));
+  } catch (err) {
+    throw new CallingWebhookError(
+      name,
+      `received undecodable patch in webhook response: ${(err as Error).message}`,
+    );
+  }
+  if (!Array.isArray(operations)) {
+    throw new CallingWebhookError(
+      name,
+      'received undecodable patch in webhook response: the patch is not a list of operations',
+    );
+  }
+  if (operations.length === 0) return undefined;
+  if (!object) {
+    throw internalError(
+      `admission webhook "${name}" attempted to modify the object, which is not supported for this operation`,
+    );
+  }
+  if (answer.patchType !== 'JSONPatch') {
+    throw new CallingWebhookError(name, `unsupported patch type "${answer.patchType}"`);
+  }
+  try {
+    const result = fastJsonPatch.applyPatch(
+      structuredClone(object),
+      operations as Operation[],
+      true,
+      false,
+    ).newDocument;
+    if (result === null || typeof result !== 'object' || Array.isArray(result)) {
+      throw new Error('the patched object is not an object');
+    }
+    return result as KubeObject;
+  } catch (err) {
+    throw internalError(String((err as Error).message).split('\n')[0]!);
+  }
+}
+
+export function mutatingWebhookPlugin(options: WebhookPluginOptions): AdmissionPlugin {
+  const { logger, metrics } = options;
+
+  /** One webhook in one round; throws to refuse. */
+  async function runOne(
+    accessor: WebhookAccessor,
+    at: { attributes: AdmissionAttributes; round: number; index: number; state: RoundState },
+  ): Promise<void> {
+    const { attributes, round, index, state } = at;
+    const { webhook } = accessor;
+    const invocation = await shouldCallHook(accessor, attributes, options.match);
+    if (!invocation) return;
+    const started = Date.now();
+    const operation = attributes.operation;
+    let changed = false;
+    try {
+      const answer = await callWebhook(accessor, { attributes, invocation, logger });
+      if (!answer.allowed) throw webhookDenial(webhook.name, answer.status);
+      if (answer.patch && answer.patch.length > 0) {
+        const next = patched(accessor, attributes.object, answer);
+        if (next) {
+          changed = !jsonEqual(attributes.object, next);
+          attributes.object = next;
+          addAuditAnnotation(attributes, {
+            key: annotationKey('patch.webhook.admission.k8s.io/', round, index),
+            value: JSON.stringify({
+              configuration: accessor.configurationName,
+              webhook: webhook.name,
+              patch: JSON.parse(answer.patch.toString('utf8')),
+              patchType: 'JSONPatch',
+            }),
+            level: 'Request',
+          });
+        }
+      }
+      metrics?.observeWebhook?.({
+        name: webhook.name,
+        type: 'admit',
+        operation,
+        rejected: false,
+        code: 200,
+        durationMs: Date.now() - started,
+      });
+    } catch (err) {
+      const ignore = err instanceof CallingWebhookError && webhook.failurePolicy === 'Ignore';
+      observeFailure({
+        metrics,
+        err,
+        ignore,
+        webhook: webhook.name,
+        operation,
+        durationMs: Date.now() - started,
+      });
+      if (!(err instanceof CallingWebhookError)) throw err;
+      if (!ignore) throw internalError(err.message);
+      logger.warn('failed calling webhook, failing open', { webhook: webhook.name, error: err.message });
+      metrics?.observeFailOpen?.({ name: webhook.name, type: 'admit' });
+      addAuditAnnotation(attributes, {
+        key: annotationKey('failed-open.mutation.webhook.admission.k8s.io/', round, index),
+        value: webhook.name,
+      });
+    } finally {
+      addAuditAnnotation(attributes, {
+        key: annotationKey('mutation.webhook.admission.k8s.io/', round, index),
+        value: JSON.stringify({
+          configuration: accessor.configurationName,
+          webhook: webhook.name,
+          mutated: changed,
+        }),
+      });
+      if (changed) {
+        // Everyone IfNeeded who saw the object before this change sees it again.
+        for (const uid of state.reinvocable) state.reinvoke.add(uid);
+        state.reinvocable.clear();
+        state.changed = true;
+      }
+      if (webhook.reinvocationPolicy === 'IfNeeded') state.reinvocable.add(accessor.uid);
+    }
+  }
+
+  async function runRound(
+    attributes: AdmissionAttributes,
+    hooks: readonly WebhookAccessor[],
+    round: Round,
+    state: RoundState,
+  ) {
+    for (const [index, accessor] of hooks.entries()) {
+      // A webhook is never called for the first time in the second round.
+      if (round.only && !round.only.has(accessor.uid)) continue;
+      await runOne(accessor, { attributes, round: round.index, index, state });
+    }
+  }
+
+  return {
+    name: 'MutatingAdmissionWebhook',
+    async admit(attributes) {
+      // Before the first lists are in, no webhook is known: nothing may pass unchecked then.
+      await waitUntilReady(options, attributes);
+      const hooks = options.source.webhooks();
+      if (hooks.length === 0) return;
+      const state: RoundState = { changed: false, reinvocable: new Set(), reinvoke: new Set() };
+      await runRound(attributes, hooks, { index: 0 }, state);
+      if (!state.changed || state.reinvoke.size === 0) return;
+      const again = new Set(state.reinvoke);
+      await runRound(
+        attributes,
+        options.source.webhooks(),
+        { index: 1, only: again },
+        {
+          changed: false,
+          reinvocable: new Set(),
+          reinvoke: new Set(),
+        },
+      );
+    },
+  };
+}
+
+/** The rejection metrics kube records for a failed call or a refusal. */
+export function observeFailure(o: {
+  metrics: WebhookMetrics | undefined;
+  err: unknown;
+  ignore: boolean;
+  webhook: string;
+  operation: AdmissionAttributes['operation'];
+  durationMs: number;
+  type?: 'admit' | 'validating';
+}): void {
+  const type = o.type ?? 'admit';
+  const code = o.err instanceof CallingWebhookError ? 0 : ((o.err as { code?: number }).code ?? 0);
+  const errorType =
+    o.err instanceof CallingWebhookError
+      ? 'calling_webhook_error'
+      : o.err instanceof Error && o.err.name === 'WebhookRejectionError'
+        ? 'no_error'
+        : 'apiserver_internal_error';
+  if (!o.ignore)
+    o.metrics?.observeRejection?.({ name: o.webhook, type, operation: o.operation, errorType, code });
+  o.metrics?.observeWebhook?.({
+    name: o.webhook,
+    type,
+    operation: o.operation,
+    rejected: !o.ignore,
+    code,
+    durationMs: o.durationMs,
+  });
+}

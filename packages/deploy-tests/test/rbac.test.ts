@@ -9,6 +9,10 @@ import { GROUP, RESOURCE } from '@pwk/api';
 import { AUTHENTICATION_CONFIGMAP_PATH } from '../../apiserver/src/auth/authentication-sources';
 import { NAMESPACES_PATH } from '../../apiserver/src/admission/namespace-lifecycle';
 import { RESOURCE_QUOTAS_PATH } from '../../apiserver/src/admission/resource-quota';
+import {
+  MUTATING_WEBHOOK_CONFIGURATIONS_PATH,
+  VALIDATING_WEBHOOK_CONFIGURATIONS_PATH,
+} from '../../apiserver/src/admission/webhook/types';
 import { SUBJECT_ACCESS_REVIEW_PATH } from '../../apiserver/src/auth/subject-access-review';
 import { TOKEN_REVIEW_PATH } from '../../apiserver/src/auth/token-review';
 import { accessOfMethod, accessOfPath, controllerCalls } from '../src/code-calls';
@@ -124,11 +128,15 @@ describe('the apiserver', () => {
     expect(isAllowed(apiserverGrants, accessOfPath(method, apiPath))).toBe(true);
   });
 
-  it('sends admission’s core-API requests to exactly the namespaces and ResourceQuotas paths', () => {
+  it('sends admission’s core-API requests to exactly the namespaces, ResourceQuotas and webhook configuration paths', () => {
     const admissionDir = path.join(REPO_ROOT, 'packages/apiserver/src/admission');
     const paths = new Set<string>();
-    for (const file of readdirSync(admissionDir)) {
-      const code = readFileSync(path.join(admissionDir, file), 'utf8');
+    // Every file under admission/, its subfolders (webhook/, …) included.
+    const files = readdirSync(admissionDir, { recursive: true, withFileTypes: true }).filter((e) =>
+      e.isFile(),
+    );
+    for (const file of files) {
+      const code = readFileSync(path.join(file.parentPath, file.name), 'utf8');
       for (const m of code.matchAll(/['`](\/apis?\/[^'`]*)['`]/g)) paths.add(m[1]!);
     }
     expect([...paths].sort()).toEqual(
@@ -136,6 +144,8 @@ describe('the apiserver', () => {
         NAMESPACES_PATH,
         RESOURCE_QUOTAS_PATH,
         '/api/v1/namespaces/${encodeURIComponent(namespace)}/resourcequotas/${encodeURIComponent(name)}',
+        MUTATING_WEBHOOK_CONFIGURATIONS_PATH,
+        VALIDATING_WEBHOOK_CONFIGURATIONS_PATH,
       ].sort(),
     );
   });
@@ -150,6 +160,25 @@ describe('the apiserver', () => {
     ['update', 'resourcequotas/status', 'team-a'],
   ])('is allowed %s %s for admission', (verb, resource, namespace) => {
     expect(isAllowed(apiserverGrants, { verb, group: '', resource, namespace })).toBe(true);
+  });
+
+  it.each([
+    ['list', MUTATING_WEBHOOK_CONFIGURATIONS_PATH],
+    ['watch', MUTATING_WEBHOOK_CONFIGURATIONS_PATH],
+    ['get', `${MUTATING_WEBHOOK_CONFIGURATIONS_PATH}/some-webhook`],
+    ['list', VALIDATING_WEBHOOK_CONFIGURATIONS_PATH],
+    ['watch', VALIDATING_WEBHOOK_CONFIGURATIONS_PATH],
+    ['get', `${VALIDATING_WEBHOOK_CONFIGURATIONS_PATH}/some-webhook`],
+  ])('is allowed to %s %s for the admission webhooks', (verb, apiPath) => {
+    expect(isAllowed(apiserverGrants, { ...accessOfPath('GET', apiPath), verb })).toBe(true);
+  });
+
+  it('may not change webhook configurations', () => {
+    for (const verb of ['create', 'update', 'patch', 'delete']) {
+      for (const apiPath of [MUTATING_WEBHOOK_CONFIGURATIONS_PATH, VALIDATING_WEBHOOK_CONFIGURATIONS_PATH]) {
+        expect(isAllowed(apiserverGrants, { ...accessOfPath('GET', apiPath), verb })).toBe(false);
+      }
+    }
   });
 
   it('may not change namespaces or quotas themselves', () => {

@@ -1,8 +1,8 @@
 /**
  * Whether a webhook's rule covers a request, as k8s.io/apiserver's predicates/rules Matcher
  * decides it: scope, operation (`*` for all), API group and version (exact or `*`), and resource
- * with subresource — `foos` is the main resource only, `foos/status` its status, `foos/*` every
- * subresource, `*` every main resource, `*\/*` everything.
+ * with subresource — `foos` is the main resource only, `foos/status` its status, `foos/*` the
+ * resource and all its subresources, `*` every main resource, `*\/*` everything.
  */
 import type { AdmissionOperation, GroupVersionResource } from '../attributes';
 import type { RuleWithOperations } from './types';

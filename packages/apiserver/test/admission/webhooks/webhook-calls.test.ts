@@ -6,6 +6,7 @@
  * sideEffects, warnings, services, and the AdmissionReview exactly as it is sent.
  */
 import { createServer } from 'node:net';
+import type { WebhookMetrics } from '../../../src/admission/webhook/metrics';
 import type { AddressInfo } from 'node:net';
 import { createCA } from '../../support/certificates';
 import { allow, deny, jsonPatch, startWebhookServer } from '../../support/webhook-server';
@@ -41,7 +42,14 @@ describe('admission webhooks called over HTTPS', () => {
   let svcHooks: WebhookServer;
   let cluster: AdmittedServer;
   let unreachablePort: number;
+  const observed: Array<[string, Record<string, unknown>]> = [];
+  const metrics: WebhookMetrics = {
+    observeWebhook: (o) => observed.push(['webhook', o]),
+    observeRejection: (o) => observed.push(['rejection', o]),
+    observeFailOpen: (o) => observed.push(['failOpen', o]),
+  };
   const NAMESPACES = [
+    'late',
     'allow',
     'deny',
     'deny-bare',
@@ -91,6 +99,7 @@ describe('admission webhooks called over HTTPS', () => {
     cluster = await startAdmittedServer({
       start: {
         webhooks: {
+          metrics,
           serviceResolver: (s) => {
             if (s.namespace === 'webhooks' && s.name === 'svc-hook' && s.port === 8443) {
               return { host: '127.0.0.1', port: svcHooks.port };
@@ -350,6 +359,55 @@ describe('admission webhooks called over HTTPS', () => {
     expect((await cluster.pwk.request('GET', item('deletes', 'kept'), { token: ADMIN })).status).toBe(200);
   });
 
+  it('applies a configuration added to the cluster once pwk has seen it, and none once it is deleted', async () => {
+    cluster.kube.core.put(
+      'validatingwebhookconfigurations',
+      configuration('late', [webhook(hooks, { name: 'late.example.com', path: '/deny', namespace: 'late' })]),
+    );
+    for (let i = 0; ; i++) {
+      const res = await cluster.create('late', `before-${i}`);
+      if (res.status === 403) break;
+      expect(res.status).toBe(201);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    cluster.kube.core.remove('validatingwebhookconfigurations', '', 'late');
+    for (let i = 0; ; i++) {
+      const res = await cluster.create('late', `after-${i}`);
+      if (res.status === 201) break;
+      expect(res.status).toBe(403);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+
+  it('tells the metrics hook of calls, rejections and calls failed open', async () => {
+    const named = (name: string) => observed.filter(([, o]) => o.name === name).map(([what, o]) => [what, o]);
+    expect(named('deny.example.com')).toEqual(
+      expect.arrayContaining([
+        [
+          'rejection',
+          {
+            name: 'deny.example.com',
+            type: 'validating',
+            operation: 'CREATE',
+            errorType: 'no_error',
+            code: 403,
+          },
+        ],
+        ['webhook', expect.objectContaining({ name: 'deny.example.com', rejected: true, code: 403 })],
+      ]),
+    );
+    expect(named('timeout-ignore.example.com')).toEqual(
+      expect.arrayContaining([
+        ['failOpen', { name: 'timeout-ignore.example.com', type: 'validating' }],
+        ['webhook', expect.objectContaining({ rejected: false })],
+      ]),
+    );
+    expect(named('allow.example.com')).toContainEqual([
+      'webhook',
+      expect.objectContaining({ type: 'validating', operation: 'CREATE', rejected: false, code: 200 }),
+    ]);
+  });
+
   it('sends the AdmissionReview kube sends: uid, kinds, resources, names, the authenticated user, objects and options', async () => {
     const res = await cluster.pwk.request(
       'POST',
@@ -410,5 +468,27 @@ describe('admission webhooks called over HTTPS', () => {
       options: { kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1' },
     });
     expect(review.review.request.uid).not.toBe(request.uid);
+  });
+});
+
+describe('admission webhooks before the cluster’s configurations are known', () => {
+  it('refuses writes with 403 "not yet ready to handle request" rather than letting them through', async () => {
+    const cluster = await startAdmittedServer({
+      flags: ['--disable-admission-plugins=NamespaceLifecycle,ResourceQuota'],
+      admissionSyncTimeoutMs: 100,
+      prepare: (kube) => {
+        kube.core.failWith = 503;
+      },
+    });
+    try {
+      const res = await cluster.create('default', 'early');
+      expect(res.status).toBe(403);
+      expect(res.json<{ message: string }>().message).toBe(
+        `foos.${GROUP} "early" is forbidden: not yet ready to handle request`,
+      );
+      expect(await cluster.storedNamespaces()).toEqual([]);
+    } finally {
+      await cluster.stop();
+    }
   });
 });

@@ -48,6 +48,9 @@ interface RoundState {
   reinvoke: Set<string>;
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
 const annotationKey = (prefix: string, round: number, index: number) =>
   `${prefix}round_${round}_index_${index}`;
 
@@ -89,9 +92,9 @@ function patched(
       true,
       false,
     ).newDocument;
-    if (result === null || typeof result !== 'object' || Array.isArray(result)) {
-      throw new Error('the patched object is not an object');
-    }
+    // What follows (names, system fields, validation) needs an object with object metadata.
+    if (!isPlainObject(result)) throw new Error('the patched object is not an object');
+    if (!isPlainObject(result.metadata)) throw new Error("the patched object's metadata is not an object");
     return result as KubeObject;
   } catch (err) {
     throw internalError(String((err as Error).message).split('\n')[0]!);

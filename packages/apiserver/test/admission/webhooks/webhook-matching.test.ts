@@ -59,6 +59,7 @@ describe('which admission webhooks a write reaches', () => {
     hooks.on('/scale-to-3', () => jsonPatch([{ op: 'replace', path: '/spec/replicas', value: 3 }]));
     hooks.on('/negative', () => jsonPatch([{ op: 'replace', path: '/spec/replicas', value: -1 }]));
     hooks.on('/broken-patch', () => jsonPatch([{ op: 'remove', path: '/spec/nothing/here' }]));
+    hooks.on('/no-metadata', () => jsonPatch([{ op: 'replace', path: '/metadata', value: 'gone' }]));
     cluster = await startAdmittedServer({
       prepare: (kube) => {
         kube.core.namespace('team-blocked', 'Active', { team: 'blocked' });
@@ -163,6 +164,9 @@ describe('which admission webhooks a write reaches', () => {
             }),
             mutating('broken-patch.example.com', '/broken-patch', 'invalid', {
               objectSelector: { matchLabels: { patch: 'broken' } },
+            }),
+            mutating('no-metadata.example.com', '/no-metadata', 'invalid', {
+              objectSelector: { matchLabels: { patch: 'no-metadata' } },
             }),
           ]),
         );
@@ -315,6 +319,13 @@ describe('which admission webhooks a write reaches', () => {
     });
     expect(broken.status).toBe(500);
     expect(broken.json()).toMatchObject({ reason: 'InternalError' });
+    const noMetadata = await cluster.create('invalid', 'bare', {
+      body: { metadata: { name: 'bare', labels: { patch: 'no-metadata' } } },
+    });
+    expect(noMetadata.status).toBe(500);
+    expect(noMetadata.json()).toMatchObject({
+      message: "Internal error occurred: the patched object's metadata is not an object",
+    });
     expect((await cluster.pwk.request('GET', item('invalid', 'broken'), { token: ADMIN })).status).toBe(404);
   });
 

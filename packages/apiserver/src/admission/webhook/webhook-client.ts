@@ -130,15 +130,19 @@ export function createWebhookClient(opts: {
   const maxResponseBytes = opts.maxResponseBytes ?? 16 << 20;
   const ca = config.caBundle ? Buffer.from(config.caBundle, 'base64').toString('utf8') : undefined;
   let base: URL;
+  // The host as Go's client shows and sends it: a service's always with its port, a url's as written.
+  let hostPort: string;
   let servername: string | undefined;
   const service = config.service;
   if (service) {
     servername = `${service.name}.${service.namespace}.svc`;
     const path = service.path ? (service.path.startsWith('/') ? service.path : `/${service.path}`) : '/';
     base = new URL(`https://${servername}:${service.port}${path}`);
+    hostPort = `${servername}:${service.port}`;
   } else if (config.url) {
     try {
       base = new URL(config.url);
+      hostPort = /^https?:\/\/([^/?#]*)/i.exec(config.url)?.[1] ?? base.host;
     } catch {
       throw new WebhookCallError(`could not get REST client: Unparsable URL: ${config.url}`);
     }
@@ -153,10 +157,16 @@ export function createWebhookClient(opts: {
     async post(body, timeoutSeconds) {
       const url = new URL(base);
       url.searchParams.set('timeout', `${timeoutSeconds}s`);
-      const shown = `Post "${url.toString()}"`;
-      const target = service
-        ? await opts.resolver({ namespace: service.namespace, name: service.name, port: service.port })
-        : { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 443) };
+      const shown = `Post "${url.protocol}//${hostPort}${url.pathname}${url.search}"`;
+      let target: ServiceEndpoint;
+      try {
+        target = service
+          ? await opts.resolver({ namespace: service.namespace, name: service.name, port: service.port })
+          : { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 443) };
+      } catch (err) {
+        // kube resolves a service as it dials: a failure is a failure to call.
+        throw new WebhookCallError(`failed to call webhook: ${shown}: ${(err as Error).message}`);
+      }
       const payload = Buffer.from(body);
       return new Promise((resolve, reject) => {
         const fail = (reason: string) =>
@@ -169,7 +179,7 @@ export function createWebhookClient(opts: {
           agent,
           servername,
           headers: {
-            host: url.host,
+            host: hostPort,
             'content-type': 'application/json',
             accept: 'application/json, */*',
             'content-length': String(payload.length),

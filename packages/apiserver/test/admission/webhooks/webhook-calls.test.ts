@@ -163,6 +163,15 @@ describe('admission webhooks called over HTTPS', () => {
                 caBundle: svcHooks.caBundle,
               },
             },
+            {
+              ...webhook(hooks, {
+                name: 'lost-svc.example.com',
+                path: '/',
+                namespace: 'service',
+                extra: { objectSelector: { matchLabels: { lost: 'yes' } } },
+              }),
+              clientConfig: { service: { namespace: 'webhooks', name: 'lost' } },
+            },
             webhook(hooks, {
               name: 'no-deletes.example.com',
               path: '/deny',
@@ -350,6 +359,16 @@ describe('admission webhooks called over HTTPS', () => {
     const review = await svcHooks.nextReview('/svc');
     expect(review.headers.host).toBe('svc-hook.webhooks.svc:8443');
     expect(review.query).toBe('timeout=10s');
+  });
+
+  it('fails a webhook whose service cannot be resolved as a failed call, under its failurePolicy', async () => {
+    const res = await cluster.create('service', 'lost', {
+      body: { metadata: { name: 'lost', labels: { lost: 'yes' } } },
+    });
+    expect(res.status).toBe(500);
+    expect(res.json<{ message: string }>().message).toBe(
+      'Internal error occurred: failed calling webhook "lost-svc.example.com": failed to call webhook: Post "https://lost.webhooks.svc:443/?timeout=10s": no such service webhooks/lost',
+    );
   });
 
   it('refuses a DELETE a webhook denies, and the object stays', async () => {

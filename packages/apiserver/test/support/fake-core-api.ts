@@ -34,7 +34,8 @@ const KINDS: Readonly<Record<string, { kind: string; namespaced: boolean }>> = {
   resourcequotas: { kind: 'ResourceQuota', namespaced: true },
 };
 
-const status = (code: number, reason: string, message: string, details?: Record<string, unknown>) => ({
+/** A failure Status as kube-apiserver sends it. */
+export const status = (code: number, reason: string, message: string, details?: Record<string, unknown>) => ({
   kind: 'Status',
   apiVersion: 'v1',
   metadata: {},

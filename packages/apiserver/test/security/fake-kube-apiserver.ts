@@ -12,7 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createCA, issueCertificate } from '../support/certificates';
-import { FakeCoreApi } from '../support/fake-core-api';
+import { FakeCoreApi, status } from '../support/fake-core-api';
 
 export const SERVICE_ACCOUNT_TOKEN = 'pwk-service-account-token';
 
@@ -46,16 +46,6 @@ export interface FakeKubeApiserver {
 const json = (res: ServerResponse, code: number, body: unknown) => {
   res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 };
-
-const status = (code: number, reason: string, message: string) => ({
-  kind: 'Status',
-  apiVersion: 'v1',
-  metadata: {},
-  status: 'Failure',
-  message,
-  reason,
-  code,
-});
 
 export async function startFakeKubeApiserver(): Promise<FakeKubeApiserver> {
   const ca = createCA('fake-kube-apiserver-ca');

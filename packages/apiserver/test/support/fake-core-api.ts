@@ -47,7 +47,8 @@ const KINDS: Readonly<Record<string, { kind: string; namespaced: boolean; apiVer
 /** `/api/v1` for the core group, `/apis/<group>/<version>` otherwise. */
 const prefixOf = (apiVersion: string) => (apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`);
 
-const status = (code: number, reason: string, message: string, details?: Record<string, unknown>) => ({
+/** A failure Status as kube-apiserver sends it. */
+export const status = (code: number, reason: string, message: string, details?: Record<string, unknown>) => ({
   kind: 'Status',
   apiVersion: 'v1',
   metadata: {},

@@ -107,12 +107,15 @@ export function mutatingWebhookPlugin(options: WebhookPluginOptions): AdmissionP
   /** One webhook in one round; throws to refuse. */
   async function runOne(
     accessor: WebhookAccessor,
-    at: { attributes: AdmissionAttributes; round: number; index: number; state: RoundState },
+    at: { attributes: AdmissionAttributes; round: Round; index: number; state: RoundState },
   ): Promise<void> {
-    const { attributes, round, index, state } = at;
+    const { attributes, index, state } = at;
+    const round = at.round.index;
     const { webhook } = accessor;
     const invocation = await shouldCallHook(accessor, attributes, options.match);
     if (!invocation) return;
+    // A webhook is never called for the first time in the second round, even if it matches now.
+    if (at.round.only && !at.round.only.has(accessor.uid)) return;
     const started = Date.now();
     const operation = attributes.operation;
     let changed = false;
@@ -188,9 +191,7 @@ export function mutatingWebhookPlugin(options: WebhookPluginOptions): AdmissionP
     state: RoundState,
   ) {
     for (const [index, accessor] of hooks.entries()) {
-      // A webhook is never called for the first time in the second round.
-      if (round.only && !round.only.has(accessor.uid)) continue;
-      await runOne(accessor, { attributes, round: round.index, index, state });
+      await runOne(accessor, { attributes, round, index, state });
     }
   }
 

@@ -160,7 +160,12 @@ export function parseWriteOptions(query: Query): WriteOptions & { fieldManager?:
   if (fieldManager !== undefined && fieldManager.length > 128) {
     throw StatusError.badRequest('fieldManager: Too long: may not be longer than 128');
   }
-  return { dryRun: dryRun === 'All', fieldValidation: fieldValidation as FieldValidation, fieldManager };
+  return {
+    dryRun: dryRun === 'All',
+    fieldValidation: fieldValidation as FieldValidation,
+    fieldValidationGiven: Boolean(queryValue(query, 'fieldValidation')),
+    fieldManager,
+  };
 }
 
 /** `?timeout=32s` as kubectl sends it; a malformed value is a 400 (k8s: "invalid timeout specified"). */

@@ -38,6 +38,8 @@ export interface DuplicateFields {
 export interface WriteOptions {
   dryRun: boolean;
   fieldValidation: FieldValidation;
+  /** Whether the request named fieldValidation (admission shows only what was sent, as kube). */
+  fieldValidationGiven?: boolean;
   /** Found while decoding the body; fieldValidation treats them with the unknown fields. */
   duplicateFields?: DuplicateFields;
   /** `?fieldManager=`; else the User-Agent's program name is the manager, as in Kubernetes. */
@@ -228,7 +230,7 @@ export class RegistryStore {
       kind,
       fields: {
         fieldManager: options.fieldManager,
-        fieldValidation: options.fieldValidation,
+        fieldValidation: options.fieldValidationGiven === false ? undefined : options.fieldValidation,
         force: kind === 'PatchOptions' ? options.force : undefined,
       },
     };

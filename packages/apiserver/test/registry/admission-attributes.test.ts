@@ -85,6 +85,16 @@ describe('admission attributes from the registry', () => {
     expect(validated.oldObject).toBeUndefined();
   });
 
+  it('shows only the options the request named (no fieldValidation when none was sent)', async () => {
+    const { main } = await registry();
+    await main.create('ns', foo('unnamed'), write({ fieldValidation: 'Warn', fieldValidationGiven: false }));
+    expect(seen[1]!.attributes.options).toEqual({
+      kind: 'CreateOptions',
+      apiVersion: 'meta.k8s.io/v1',
+      fieldManager: 'tests',
+    });
+  });
+
   it('keeps what a mutating plugin changed, and validates the result', async () => {
     const labeller: AdmissionPlugin = {
       name: 'Labeller',

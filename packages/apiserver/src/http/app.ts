@@ -14,6 +14,7 @@ import type { RequestHeaderNames } from '../auth/request-header';
 import { StatusError } from '../errors/status-error';
 import type { Logger } from '../logging/logger';
 import type { RegistryStore } from '../registry/store';
+import type { ApiserverMetrics } from '../observability/metrics/apiserver-metrics';
 import { accessLog } from './access-log';
 import { auditId } from './audit-id';
 import { authenticateRequests } from './authenticate-request';
@@ -24,6 +25,8 @@ import type { MaxInFlightOptions } from './max-in-flight';
 import { requestTimeout } from './request-timeout';
 import { discoveryRoutes, notFound } from './discovery-routes';
 import { healthRoutes } from './health-routes';
+import { instrumentRequests } from './instrument-requests';
+import { metricsRoutes } from './metrics-routes';
 import type { Health } from './health-routes';
 import { directRoutes } from './direct-routes';
 import { requestUrl } from './exchange';
@@ -59,11 +62,21 @@ export interface AppOptions {
   decoder: BodyDecoder;
   /** Graceful shutdown: the first filter, and the signal that ends open watches. */
   shutdown?: ShutdownGate;
+  /** The server's metrics: requests are recorded in them and /metrics serves them. */
+  metrics: ApiserverMetrics;
 }
 
-/** Filters in k8s' order: shutdown gate, audit id, log, deadline, authentication, in-flight limit, authorization. */
+/** Filters in k8s' order: metrics (kube's request-received clock), shutdown gate, audit id, log, deadline, authentication, in-flight limit, authorization. */
 function requestFilters(options: AppOptions): ApiHandler[] {
+  const { group, version, resource } = options.store.strategy;
   const filters: ApiHandler[] = [
+    instrumentRequests({
+      metrics: options.metrics.requests,
+      serves: (attributes) =>
+        attributes.apiGroup === group &&
+        attributes.apiVersion === version &&
+        attributes.resource === resource,
+    }),
     ...(options.shutdown ? [options.shutdown.filter] : []),
     auditId(),
     accessLog(options.logger, {
@@ -121,6 +134,7 @@ export function createApp(options: AppOptions): RequestListener {
     maxRequestBytes: options.maxRequestBytes,
     decoder: options.decoder,
     watchesEnd: options.shutdown?.watchesEnd,
+    watchMetrics: options.metrics.requests.watchesOf({ group, version, kind: options.store.strategy.kind }),
   });
 
   const router = express();
@@ -128,6 +142,7 @@ export function createApp(options: AppOptions): RequestListener {
   router.disable('etag');
   router.set('query parser', 'simple');
   router.use(healthRoutes(options.health));
+  router.use(metricsRoutes(options.metrics.registry));
   router.use(discoveryRoutes());
   router.use(
     subresourceRoutes({

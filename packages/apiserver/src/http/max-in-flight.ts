@@ -9,6 +9,7 @@ import { PRIVILEGED_GROUP } from '../auth/authorizer';
 import { READ_ONLY_VERBS } from '../auth/request-attributes';
 import type { UserInfo } from '../auth/user';
 import { StatusError } from '../errors/status-error';
+import { markTerminated } from './instrument-requests';
 import { attributesOf, isLongRunning } from './request-info';
 
 export interface MaxInFlightOptions {
@@ -29,6 +30,7 @@ export function maxInFlight(options: MaxInFlightOptions) {
     if (inFlight[kind] >= limit) {
       const user = res.locals.user as UserInfo | undefined;
       if (user?.groups.includes(PRIVILEGED_GROUP)) return next();
+      markTerminated(res, 429);
       return next(StatusError.tooManyRequests(1));
     }
     inFlight[kind] += 1;

@@ -9,6 +9,7 @@ import type { ApiRequest, ApiResponse, Next } from './exchange';
 import { parseDuration } from '../config/duration';
 import { StatusError } from '../errors/status-error';
 import { queryValue } from './query';
+import { markAborted, markTerminated } from './instrument-requests';
 import { attributesOf, isLongRunning } from './request-info';
 import { sendStatusError } from './status';
 
@@ -44,8 +45,10 @@ function expire(req: ApiRequest, res: ApiResponse): void {
   }
   if (res.headersSent) {
     // Half an answer cannot be turned into a Status: cut the connection, as k8s does.
+    markAborted(res);
     res.destroy();
   } else {
+    markTerminated(res, 504);
     sendStatusError(
       res,
       new StatusError(

@@ -30,6 +30,7 @@ import type { ResponseForm } from './negotiation';
 import { parseListParams, queryValue } from './query';
 import { sendBody, sendText, setWarnings, storedJson, transformList, transformObject } from './respond';
 import { streamWatch } from './watch-stream';
+import type { WatchMetrics } from '../observability/metrics/request-metrics';
 
 export interface ResourceRoutesOptions {
   store: RegistryStore;
@@ -41,6 +42,8 @@ export interface ResourceRoutesOptions {
   decoder: BodyDecoder;
   /** Aborted on shutdown: every open watch ends then. */
   watchesEnd?: AbortSignal;
+  /** The watch metrics of this resource's kind. */
+  watchMetrics?: WatchMetrics;
 }
 
 type Handler = (req: ApiRequest, res: ApiResponse) => Promise<void>;
@@ -129,6 +132,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
           bookmarkIntervalMs: params.allowWatchBookmarks ? options.bookmarkIntervalMs : undefined,
           now: options.now,
           end: options.watchesEnd,
+          metrics: options.watchMetrics,
         });
         return;
       }

@@ -12,6 +12,7 @@ import { asPartialObjectMetadata } from '../registry/partial-object-metadata';
 import { fooTable } from '../registry/table';
 import type { IncludeObject } from '../registry/table';
 import type { KubeObject } from '../storage/interface';
+import type { WatchMetrics } from '../observability/metrics/request-metrics';
 import type { ResponseForm } from './negotiation';
 
 export interface WatchStreamOptions {
@@ -24,6 +25,8 @@ export interface WatchStreamOptions {
   now: () => Date;
   /** Ends the stream when aborted (server shutdown). */
   end?: AbortSignal;
+  /** apiserver_registered_watchers and apiserver_watch_events_*. */
+  metrics?: WatchMetrics;
 }
 
 /** Resolves when the stream has ended for any reason. */
@@ -48,7 +51,13 @@ export async function streamWatch(
   res.on('close', end);
   options.end?.addEventListener('abort', end);
   if (options.end?.aborted) end();
-  const render = eventRenderer(options);
+  const watchMetrics = options.metrics?.opened();
+  const renderLine = eventRenderer(options);
+  const render = (event: WireEvent): string | Buffer => {
+    const line = renderLine(event);
+    watchMetrics?.sent(typeof line === 'string' ? Buffer.byteLength(line) : line.length);
+    return line;
+  };
   const timeout = setTimeout(end, options.timeoutMs);
   const bookmarks =
     options.bookmarkIntervalMs !== undefined
@@ -72,6 +81,7 @@ export async function streamWatch(
     if (bookmarks) clearInterval(bookmarks);
     options.end?.removeEventListener('abort', end);
     end();
+    watchMetrics?.closed();
     if (!res.writableEnded) res.end();
   }
 }

@@ -12,6 +12,8 @@ import type { ServerConfig } from '../config/flags';
 import { createApp } from '../http/app';
 import { createBodyDecoder } from '../http/body';
 import { createShutdownGate } from '../http/shutdown-gate';
+import { createApiserverMetrics } from '../observability/metrics/apiserver-metrics';
+import type { ApiserverMetrics } from '../observability/metrics/apiserver-metrics';
 import type { Logger } from '../logging/logger';
 import { fooStatusStrategy } from '../registry/foo-status-strategy';
 import { fooStrategy } from '../registry/foo-strategy';
@@ -37,6 +39,8 @@ export interface RunningServer {
   /** The serving certificate file (clients trust it as their CA for a self-signed cert). */
   certFile: string;
   storage: Storage;
+  /** The server's metrics (what /metrics serves). */
+  metrics: ApiserverMetrics;
   /** Graceful shutdown, as on SIGTERM. */
   shutdown(): Promise<void>;
 }
@@ -77,6 +81,7 @@ function loadEtcdStorage(): { createEtcdStorage: typeof createEtcdStorage } {
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
+  const metrics = createApiserverMetrics();
   const auth = await setUpDelegatedAuth({
     config,
     logger,
@@ -165,6 +170,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     maxRequestBytes: config.maxRequestBytes,
     decoder,
     shutdown: gate,
+    metrics,
   });
 
   const material: TlsMaterial = {
@@ -190,6 +196,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     server.setSecureContext(secureContextOptions(material));
   };
   auth.sources.onChange(() => updateTls({ clientCAs: auth.clientCAs() }));
+  // Node's counterpart of Go's "http: TLS handshake error from …" log line.
+  server.on('tlsClientError', (_err, socket) => {
+    metrics.requests.tlsHandshakeErrors.inc();
+    socket.destroy();
+  });
   const certWatcher = await watchServingCertificate({
     config,
     logger,
@@ -239,7 +250,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       logger.info('stopped');
     })());
 
-  return { url, port, certFile: serving.certFile, storage, shutdown };
+  return { url, port, certFile: serving.certFile, storage, metrics, shutdown };
 }
 
 /** With --tls-cert-file, reloads the pair when either file changes; a bad pair keeps the old one. */

@@ -1,0 +1,27 @@
+/**
+ * Every metric the apiserver exposes, in one registry per server (no global default registry, so
+ * tests can run several servers side by side): kube-apiserver's request, authentication,
+ * authorization, admission and storage metrics, and Node's process metrics (prom-client's
+ * defaults: CPU, RSS, heap, event-loop lag, GC).
+ */
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { RequestMetrics } from './request-metrics';
+
+export interface ApiserverMetrics {
+  registry: Registry;
+  requests: RequestMetrics;
+}
+
+export interface ApiserverMetricsOptions {
+  /** prom-client's process metrics (default on). */
+  processMetrics?: boolean;
+}
+
+export function createApiserverMetrics(options: ApiserverMetricsOptions = {}): ApiserverMetrics {
+  const registry = new Registry();
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    requests: new RequestMetrics(registry),
+  };
+}

@@ -14,6 +14,7 @@ import { createBodyDecoder } from '../http/body';
 import { createShutdownGate } from '../http/shutdown-gate';
 import { createApiserverMetrics } from '../observability/metrics/apiserver-metrics';
 import type { ApiserverMetrics } from '../observability/metrics/apiserver-metrics';
+import { instrumentStorage } from '../observability/metrics/instrumented-storage';
 import type { Logger } from '../logging/logger';
 import { fooStatusStrategy } from '../registry/foo-status-strategy';
 import { fooStrategy } from '../registry/foo-strategy';
@@ -81,7 +82,7 @@ function loadEtcdStorage(): { createEtcdStorage: typeof createEtcdStorage } {
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
-  const metrics = createApiserverMetrics();
+  const metrics = createApiserverMetrics({ storage: config.storage });
   const auth = await setUpDelegatedAuth({
     config,
     logger,
@@ -99,7 +100,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   // The etcd client (gRPC) is loaded only when it is used: for a file-store server it would add
   // ~31 MB of RSS and ~200 ms of start-up (measured on Node 20).
-  const storage =
+  const backend =
     config.storage === 'etcd'
       ? await loadEtcdStorage().createEtcdStorage({
           endpoints: config.etcd.servers,
@@ -113,7 +114,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           logger,
           eventWindow: config.eventWindow,
           checkLoaded: loadedObjectCheck,
+          observer: metrics.storage.fileStore,
         });
+  const storage = instrumentStorage(backend, metrics.storage);
   let admission: Awaited<ReturnType<typeof setUpClusterAdmission>>;
   try {
     admission = await setUpClusterAdmission({

@@ -77,6 +77,8 @@ export interface ListResult {
   /** Set when more items remain; pass back as `continue`. */
   continue?: string;
   remainingItemCount?: number;
+  /** For metrics, when the backend knows: objects read and tested to build this page. */
+  evaluated?: number;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -155,6 +157,18 @@ export interface Storage {
    * /readyz/storage, e.g. `storage write failed: no space left on device`.
    */
   notReadyReason?(): string | undefined;
+  /** Optional: counts for the storage metrics. */
+  stats?(): StorageStats;
   /** Ends every watch, waits for in-flight writes, releases locks. */
   close(): Promise<void>;
+}
+
+/** What a backend can tell about its contents cheaply, for metrics (read at scrape time). */
+export interface StorageStats {
+  /** Objects per `resource.group` (kube's apiserver_storage_objects label). */
+  objects: Map<string, number>;
+  /** Bytes the stored objects take, when known. */
+  sizeBytes?: number;
+  /** The retained change window: changes held, and the oldest revision still servable. */
+  eventWindow?: { size: number; oldestRevision: number };
 }

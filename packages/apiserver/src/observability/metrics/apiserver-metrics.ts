@@ -6,22 +6,28 @@
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { RequestMetrics } from './request-metrics';
+import { StorageMetrics } from './storage-metrics';
+import type { StorageBackend } from './storage-metrics';
 
 export interface ApiserverMetrics {
   registry: Registry;
   requests: RequestMetrics;
+  storage: StorageMetrics;
 }
 
 export interface ApiserverMetricsOptions {
   /** prom-client's process metrics (default on). */
   processMetrics?: boolean;
+  /** Which backend's storage metric names to use. */
+  storage: StorageBackend;
 }
 
-export function createApiserverMetrics(options: ApiserverMetricsOptions = {}): ApiserverMetrics {
+export function createApiserverMetrics(options: ApiserverMetricsOptions): ApiserverMetrics {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   return {
     registry,
     requests: new RequestMetrics(registry),
+    storage: new StorageMetrics(registry, options.storage),
   };
 }

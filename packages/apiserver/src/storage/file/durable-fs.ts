@@ -53,10 +53,27 @@ export const realDiskOps: DiskOps = {
 interface DirState {
   running?: Promise<void>;
   queued?: Promise<void>;
+  /** Callers the next directory fsync to start will serve. */
+  waiting: number;
+}
+
+/** Told how long fsyncs take and how many writes one directory fsync served (for metrics). */
+export interface DiskObserver {
+  fsync(seconds: number, target: 'file' | 'directory'): void;
+  groupCommit(writes: number): void;
+}
+
+const NO_OBSERVER: DiskObserver = { fsync: () => {}, groupCommit: () => {} };
+
+function secondsSince(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 export class DirectorySyncer {
-  constructor(private readonly ops: DiskOps = realDiskOps) {}
+  constructor(
+    private readonly ops: DiskOps = realDiskOps,
+    private readonly observer: DiskObserver = NO_OBSERVER,
+  ) {}
 
   private readonly dirs = new Map<string, DirState>();
   /** Directories known to exist durably (their entry in the parent was fsynced). */
@@ -71,9 +88,10 @@ export class DirectorySyncer {
   sync(dir: string): Promise<void> {
     let state = this.dirs.get(dir);
     if (!state) {
-      state = {};
+      state = { waiting: 0 };
       this.dirs.set(dir, state);
     }
+    state.waiting += 1;
     const { running } = state;
     if (!running) return this.start(dir, state);
     if (state.queued) return state.queued;
@@ -88,12 +106,15 @@ export class DirectorySyncer {
 
   private start(dir: string, state: DirState): Promise<void> {
     state.queued = undefined;
-    const run = this.fsyncPath(dir).finally(() => {
-      if (state.running === run) state.running = undefined;
+    const writes = state.waiting;
+    state.waiting = 0;
+    const run = this.fsyncPath(dir, 'directory').then(() => this.observer.groupCommit(writes));
+    const settled = run.finally(() => {
+      if (state.running === settled) state.running = undefined;
       if (!state.running && !state.queued) this.dirs.delete(dir);
     });
-    state.running = run;
-    return run;
+    state.running = settled;
+    return settled;
   }
 
   /**
@@ -146,7 +167,9 @@ export class DirectorySyncer {
       const fd = await ops.open(temp, 'wx', 0o644);
       try {
         ops.write(fd, data);
+        const started = process.hrtime.bigint();
         await ops.fsync(fd);
+        this.observer.fsync(secondsSince(started), 'file');
       } finally {
         ops.close(fd);
       }
@@ -221,10 +244,12 @@ export class DirectorySyncer {
     }
   }
 
-  private async fsyncPath(target: string): Promise<void> {
+  private async fsyncPath(target: string, kind: 'file' | 'directory'): Promise<void> {
     const fd = await this.ops.open(target, 'r');
     try {
+      const started = process.hrtime.bigint();
       await this.ops.fsync(fd);
+      this.observer.fsync(secondsSince(started), kind);
     } finally {
       this.ops.close(fd);
     }

@@ -36,6 +36,11 @@ export class EventWindow {
     this.oldestServable = startRevision;
   }
 
+  /** Changes held. */
+  get size(): number {
+    return this.changes.length;
+  }
+
   get compactedRevision(): number {
     return this.oldestServable;
   }

@@ -43,6 +43,13 @@ export class FileIndex {
     return this.count;
   }
 
+  /** Objects held per collection id. */
+  collectionSizes(): Map<string, number> {
+    const sizes = new Map<string, number>();
+    for (const [id, c] of this.collections) sizes.set(id, c.entries.size);
+    return sizes;
+  }
+
   /** The object's JSON (exactly what a GET returns). */
   json(collection: string, id: string): string | undefined {
     const stored = this.collections.get(collection)?.entries.get(id);

@@ -17,6 +17,7 @@ import type {
   ListResult,
   ObjectKey,
   Storage,
+  StorageStats,
   TryUpdate,
   UpdateOptions,
   Watch,
@@ -29,7 +30,7 @@ import { CommitPipeline } from './commit-pipeline';
 import { acquireDataDirLock } from './data-dir-lock';
 import type { DataDirLock, LockOptions } from './data-dir-lock';
 import { DirectorySyncer } from './durable-fs';
-import type { DiskOps } from './durable-fs';
+import type { DiskObserver, DiskOps } from './durable-fs';
 import { EventWindow } from './event-window';
 import type { LoggedChange, StoredEntry } from './event-window';
 import { FileIndex } from './file-index';
@@ -60,6 +61,8 @@ export interface FileStorageOptions {
   writeProbeIntervalMs?: number;
   /** Tests only: the file system calls of durable writes (see durable-fs.ts). */
   diskOps?: DiskOps;
+  /** Told of fsync latencies and group-commit sizes (the storage metrics). */
+  observer?: DiskObserver;
 }
 
 export async function createFileStorage(options: FileStorageOptions): Promise<Storage> {
@@ -70,7 +73,7 @@ export async function createFileStorage(options: FileStorageOptions): Promise<St
   try {
     const started = Date.now();
     const loaded = await loadDataDir(options.dataDir, { logger, now, check: options.checkLoaded });
-    const syncer = new DirectorySyncer(options.diskOps);
+    const syncer = new DirectorySyncer(options.diskOps, options.observer);
     const counter = await RevisionCounter.open({
       dataDir: options.dataDir,
       syncer,
@@ -225,6 +228,19 @@ class FileStorage implements Storage {
 
   async currentRevision(): Promise<number> {
     return this.pipeline.currentRevision;
+  }
+
+  stats(): StorageStats {
+    const objects = new Map<string, number>();
+    for (const [collection, count] of this.parts.index.collectionSizes()) {
+      // `group/resource` → kube's `resource.group`.
+      const [group = '', resource = ''] = collection.split('/');
+      objects.set(group ? `${resource}.${group}` : resource, count);
+    }
+    return {
+      objects,
+      eventWindow: { size: this.window.size, oldestRevision: this.window.compactedRevision },
+    };
   }
 
   ready(): boolean {

@@ -85,10 +85,12 @@ export function listCollection(input: ListInput): ListResult {
   const end = prefix ? lowerBound(ids, `${options.namespace}0`, undefined) : ids.length;
   let i = lowerBound(ids, prefix, after);
   let lastId: string | undefined;
+  let evaluated = 0;
   for (; i < end && serialized.length < limit; i++) {
     const id = ids[i]!;
     const json = jsonAt(id);
     if (json === undefined) continue;
+    evaluated++;
     if (options.filter) {
       const obj = JSON.parse(json) as KubeObject;
       if (!options.filter(obj)) continue;
@@ -99,7 +101,7 @@ export function listCollection(input: ListInput): ListResult {
   }
 
   const result = withItems(
-    { revision: rev, serializedItems: serialized },
+    { revision: rev, serializedItems: serialized, evaluated },
     options.filter ? matched : undefined,
   );
   if (serialized.length < limit || lastId === undefined) return result;
@@ -122,7 +124,7 @@ export function listCollection(input: ListInput): ListResult {
  * callers may still mutate them).
  */
 function withItems(
-  partial: { revision: number; serializedItems: readonly string[] },
+  partial: { revision: number; serializedItems: readonly string[]; evaluated: number },
   decoded: KubeObject[] | undefined,
 ): ListResult {
   let items = decoded;

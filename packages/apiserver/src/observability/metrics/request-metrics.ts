@@ -7,11 +7,13 @@
  * apiserver_request_aborts_total, apiserver_tls_handshake_errors_total, apiserver_watch_events_*,
  * apiserver_registered_watchers.
  *
- * The hot path records through children looked up once per label combination: prom-client's
- * `labels()` hashes a fresh object on every call, a string key into a Map is far cheaper.
+ * The hot path records through children looked up once per label combination, in series of our
+ * own (fast-series.ts): prom-client's children re-hash their labels on every observation.
  */
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
+import { FastCounter, FastHistogram } from './fast-series';
+import type { CounterChild, HistogramChild } from './fast-series';
 import {
   REQUEST_DURATION_BUCKETS,
   RESPONSE_SIZE_BUCKETS,
@@ -34,17 +36,13 @@ const WITH_DRY_RUN = [
   'component',
 ] as const;
 
-type Child = { inc(n?: number): void };
-type Observer = { observe(v: number): void };
-
 /** The series of one label combination (without code), resolved once. */
 interface RouteSeries {
-  duration: Observer;
-  sli: Observer;
-  slo: Observer;
-  sizes: Observer;
-  totals: Map<number, Child>;
-  dryRun: string;
+  duration: HistogramChild;
+  sli: HistogramChild;
+  slo: HistogramChild;
+  sizes: HistogramChild;
+  totals: Map<number, CounterChild>;
   values: string[];
 }
 
@@ -60,11 +58,11 @@ export interface CompletedRequest {
 }
 
 export class RequestMetrics {
-  private readonly total: Counter<(typeof WITH_DRY_RUN)[number] | 'code'>;
-  private readonly duration: Histogram<(typeof WITH_DRY_RUN)[number]>;
-  private readonly sli: Histogram<(typeof LABELS)[number]>;
-  private readonly slo: Histogram<(typeof LABELS)[number]>;
-  private readonly sizes: Histogram<(typeof LABELS)[number]>;
+  private readonly total: FastCounter;
+  private readonly duration: FastHistogram;
+  private readonly sli: FastHistogram;
+  private readonly slo: FastHistogram;
+  private readonly sizes: FastHistogram;
   private readonly longRunning: Gauge<(typeof LABELS)[number]>;
   private readonly terminations: Counter<(typeof LABELS)[number] | 'code'>;
   private readonly aborts: Counter<'verb' | 'group' | 'version' | 'resource' | 'subresource' | 'scope'>;
@@ -79,39 +77,39 @@ export class RequestMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.total = new Counter({
-      name: 'apiserver_request_total',
-      help: 'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
-      labelNames: [...WITH_DRY_RUN, 'code'],
-      registers,
-    });
-    this.duration = new Histogram({
+    this.total = new FastCounter(
+      'apiserver_request_total',
+      'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
+      [...WITH_DRY_RUN, 'code'],
+      registry,
+    );
+    this.duration = new FastHistogram({
       name: 'apiserver_request_duration_seconds',
       help: 'Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
-      labelNames: [...WITH_DRY_RUN],
+      labelNames: WITH_DRY_RUN,
       buckets: REQUEST_DURATION_BUCKETS,
-      registers,
+      registry,
     });
-    this.sli = new Histogram({
+    this.sli = new FastHistogram({
       name: 'apiserver_request_sli_duration_seconds',
       help: 'Response latency distribution (not counting webhook duration and priority & fairness queue wait times) in seconds for each verb, group, version, resource, subresource, scope and component.',
-      labelNames: [...LABELS],
+      labelNames: LABELS,
       buckets: SLI_DURATION_BUCKETS,
-      registers,
+      registry,
     });
-    this.slo = new Histogram({
+    this.slo = new FastHistogram({
       name: 'apiserver_request_slo_duration_seconds',
       help: '(Deprecated since 1.27.0) Response latency distribution (not counting webhook duration and priority & fairness queue wait times) in seconds for each verb, group, version, resource, subresource, scope and component.',
-      labelNames: [...LABELS],
+      labelNames: LABELS,
       buckets: SLI_DURATION_BUCKETS,
-      registers,
+      registry,
     });
-    this.sizes = new Histogram({
+    this.sizes = new FastHistogram({
       name: 'apiserver_response_sizes',
       help: 'Response size distribution in bytes for each group, version, verb, resource, subresource, scope and component.',
-      labelNames: [...LABELS],
+      labelNames: LABELS,
       buckets: RESPONSE_SIZE_BUCKETS,
-      registers,
+      registry,
     });
     const { inflight, inflightHigh } = this;
     new Gauge({
@@ -192,7 +190,7 @@ export class RequestMetrics {
     const series = this.seriesFor(request.labels, request.dryRun);
     let total = series.totals.get(request.code);
     if (!total) {
-      total = this.total.labels(...withCode(series, request.code));
+      total = this.total.child([...series.values, String(request.code)]);
       series.totals.set(request.code, total);
     }
     total.inc();
@@ -258,12 +256,11 @@ export class RequestMetrics {
       COMPONENT,
     ];
     series = {
-      duration: this.duration.labels(...values),
-      sli: this.sli.labels(...plain),
-      slo: this.slo.labels(...plain),
-      sizes: this.sizes.labels(...plain),
+      duration: this.duration.child(values),
+      sli: this.sli.child(plain),
+      slo: this.slo.child(plain),
+      sizes: this.sizes.child(plain),
       totals: new Map(),
-      dryRun,
       values,
     };
     this.series.set(key, series);
@@ -280,8 +277,4 @@ export interface WatchedType {
   group: string;
   version: string;
   kind: string;
-}
-
-function withCode(series: RouteSeries, code: number): string[] {
-  return [...series.values, String(code)];
 }

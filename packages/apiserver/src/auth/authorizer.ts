@@ -12,7 +12,17 @@ import type { PolicyMatcher } from './policy-file';
 import type { RequestAttributes } from './request-attributes';
 import type { UserInfo } from './user';
 
-export type Decision = { allowed: true } | { allowed: false; reason: string };
+/**
+ * Which authorizer of the union decided, as kube's apiserver_authorization_decisions_total
+ * labels it (type and name): the privileged groups and always-allowed paths, the policy file
+ * (ABAC), the SubjectAccessReview (Webhook), AlwaysAllow, or the standalone default deny.
+ */
+export interface DecidedBy {
+  type: 'Privileged' | 'ABAC' | 'Webhook' | 'AlwaysAllow' | 'AlwaysDeny';
+  name: string;
+}
+
+export type Decision = ({ allowed: true } | { allowed: false; reason: string }) & { by?: DecidedBy };
 
 /** Decides, or throws when it cannot (the request then fails with 500, as in k8s). */
 /** A decision; synchronous when no SubjectAccessReview has to be asked (the hot path). */
@@ -33,26 +43,31 @@ export interface AuthorizerOptions {
 
 export const PRIVILEGED_GROUP = 'system:masters';
 
-const ALLOW: Decision = { allowed: true };
+const PRIVILEGED: DecidedBy = { type: 'Privileged', name: 'privileged' };
+const ALLOW_PRIVILEGED: Decision = { allowed: true, by: PRIVILEGED };
+const ALLOW_POLICY: Decision = { allowed: true, by: { type: 'ABAC', name: 'abac' } };
+const ALLOW_ALL: Decision = { allowed: true, by: { type: 'AlwaysAllow', name: 'alwaysallow' } };
+const STANDALONE: DecidedBy = { type: 'AlwaysDeny', name: 'standalone' };
+const ALLOW_PUBLIC: Decision = { allowed: true, by: STANDALONE };
 // No reason, as k8s' RBAC authorizer gives none when simply no rule matched.
-const DENY: Decision = { allowed: false, reason: '' };
+const DENY: Decision = { allowed: false, reason: '', by: STANDALONE };
 
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const groups = options.alwaysAllowGroups ?? [PRIVILEGED_GROUP];
   const pathAllowed = pathMatcher(options.alwaysAllowPaths);
   const { policies, review } = options;
-  if (options.alwaysAllow) return () => ALLOW;
+  if (options.alwaysAllow) return () => ALLOW_ALL;
   return (user, attributes) => {
-    if (!attributes.resourceRequest && pathAllowed(attributes.path)) return ALLOW;
-    if (user.groups.some((g) => groups.includes(g))) return ALLOW;
-    if (policies?.(user, attributes)) return ALLOW;
+    if (!attributes.resourceRequest && pathAllowed(attributes.path)) return ALLOW_PRIVILEGED;
+    if (user.groups.some((g) => groups.includes(g))) return ALLOW_PRIVILEGED;
+    if (policies?.(user, attributes)) return ALLOW_POLICY;
     if (review) return review(user, attributes);
     // kube-apiserver's bootstrap RBAC lets anyone GET the health and version paths
     // (system:public-info-viewer); delegated, the cluster's review answers for them, standalone
     // pwk does: the same paths, per-check subpaths included, that anyone may reach unauthenticated.
     const publicInfo =
       !attributes.resourceRequest && attributes.verb === 'get' && isAlwaysAllowed(attributes.path);
-    return publicInfo ? ALLOW : DENY;
+    return publicInfo ? ALLOW_PUBLIC : DENY;
   };
 }
 

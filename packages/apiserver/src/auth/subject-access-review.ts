@@ -4,8 +4,10 @@
  * "not allowed" answers are cached separately (the aggregator's availability probe and kubectl's
  * bursts repeat the same question); failed calls are not cached and surface as errors.
  */
-import type { Authorizer, Decision } from './authorizer';
+import type { Authorizer, DecidedBy, Decision } from './authorizer';
 import type { KubeClient } from './kube-client';
+import { timedReview } from './review-metrics';
+import type { ReviewMetrics } from './review-metrics';
 import type { RequestAttributes } from './request-attributes';
 import { TtlCache } from './ttl-cache';
 import type { UserInfo } from './user';
@@ -18,7 +20,10 @@ export interface SubjectAccessReviewOptions {
   deniedTtlMs: number;
   now?: () => number;
   maxEntries?: number;
+  metrics?: ReviewMetrics;
 }
+
+const WEBHOOK: DecidedBy = { type: 'Webhook', name: 'webhook' };
 
 interface ReviewStatus {
   allowed?: boolean;
@@ -36,22 +41,27 @@ export function createSubjectAccessReviewer(options: SubjectAccessReviewOptions)
     // The whole question is the key, as k8s' webhook authorizer keys its cache.
     const key = JSON.stringify(spec);
     const cached = cache.get(key);
+    options.metrics?.observeCache?.(cached ? 'hit' : 'miss');
     if (cached) return cached;
-    const answer = await options.client.request({
-      method: 'POST',
-      path: SUBJECT_ACCESS_REVIEW_PATH,
-      body: {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SubjectAccessReview',
-        metadata: { creationTimestamp: null },
-        spec,
-        status: { allowed: false },
-      },
-    });
+    const answer = await timedReview(options.metrics, () =>
+      options.client.request({
+        method: 'POST',
+        path: SUBJECT_ACCESS_REVIEW_PATH,
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SubjectAccessReview',
+          metadata: { creationTimestamp: null },
+          spec,
+          status: { allowed: false },
+        },
+      }),
+    );
     const status = ((answer as { status?: ReviewStatus }).status ?? {}) as ReviewStatus;
     // Denied and "no opinion" are both a no here: there is no other authorizer after this one.
     const decision: Decision =
-      status.allowed === true ? { allowed: true } : { allowed: false, reason: status.reason ?? '' };
+      status.allowed === true
+        ? { allowed: true, by: WEBHOOK }
+        : { allowed: false, reason: status.reason ?? '', by: WEBHOOK };
     cache.set(key, decision, decision.allowed ? options.allowedTtlMs : options.deniedTtlMs);
     return decision;
   };

@@ -6,6 +6,8 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { KubeClient } from './kube-client';
+import { timedReview } from './review-metrics';
+import type { ReviewMetrics } from './review-metrics';
 import { TtlCache } from './ttl-cache';
 import type { UserInfo } from './user';
 import { withAuthenticatedGroup } from './user';
@@ -17,6 +19,7 @@ export interface TokenReviewOptions {
   ttlMs: number;
   now?: () => number;
   maxEntries?: number;
+  metrics?: ReviewMetrics;
 }
 
 /** The user a token belongs to, or undefined when the kube-apiserver says it is not valid. Throws when it cannot tell. */
@@ -38,17 +41,19 @@ export function createTokenReviewer(options: TokenReviewOptions): TokenReviewer 
   const hmacKey = randomBytes(32);
 
   const review = async (token: string): Promise<UserInfo | undefined> => {
-    const answer = await options.client.request({
-      method: 'POST',
-      path: TOKEN_REVIEW_PATH,
-      body: {
-        apiVersion: 'authentication.k8s.io/v1',
-        kind: 'TokenReview',
-        metadata: { creationTimestamp: null },
-        spec: { token },
-        status: {},
-      },
-    });
+    const answer = await timedReview(options.metrics, () =>
+      options.client.request({
+        method: 'POST',
+        path: TOKEN_REVIEW_PATH,
+        body: {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenReview',
+          metadata: { creationTimestamp: null },
+          spec: { token },
+          status: {},
+        },
+      }),
+    );
     const status = ((answer as { status?: TokenReviewStatus }).status ?? {}) as TokenReviewStatus;
     if (status.authenticated !== true) return undefined;
     const user = status.user ?? {};
@@ -62,6 +67,7 @@ export function createTokenReviewer(options: TokenReviewOptions): TokenReviewer 
   return async (token) => {
     const key = createHmac('sha256', hmacKey).update(token).digest('base64');
     const cached = cache.get(key);
+    options.metrics?.observeCache?.(cached !== undefined ? 'hit' : 'miss');
     if (cached !== undefined) return cached === null ? undefined : withAuthenticatedGroup(cached);
     let pending = inFlight.get(key);
     if (!pending) {

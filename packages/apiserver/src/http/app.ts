@@ -87,10 +87,14 @@ function requestFilters(options: AppOptions): ApiHandler[] {
   ];
   if (options.requestTimeoutMs) filters.push(requestTimeout({ timeoutMs: options.requestTimeoutMs }));
   filters.push(
-    authenticateRequests({ authenticate: options.authenticate, identityHeaders: options.identityHeaders }),
+    authenticateRequests({
+      authenticate: options.authenticate,
+      identityHeaders: options.identityHeaders,
+      metrics: options.metrics.auth,
+    }),
   );
   if (options.maxInFlight) filters.push(maxInFlight(options.maxInFlight));
-  filters.push(authorizeRequests(options.authorize));
+  filters.push(authorizeRequests(options.authorize, options.metrics.auth));
   return filters;
 }
 

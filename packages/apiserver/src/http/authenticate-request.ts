@@ -8,19 +8,32 @@ import { requestPath } from './exchange';
 import type { ApiRequest, ApiResponse, Next } from './exchange';
 import type { RequestAuthenticator } from '../auth/authentication-chain';
 import type { UserInfo } from '../auth/user';
+import { StatusError } from '../errors/status-error';
+import type { AuthMetrics } from '../observability/metrics/auth-metrics';
 import type { PeerSocket } from '../auth/client-chain';
 import type { RequestHeaderNames } from '../auth/request-header';
 import { identityHeaderMatcher } from '../auth/request-header';
 
 export interface AuthenticateRequestsOptions {
   authenticate: RequestAuthenticator;
+  metrics?: AuthMetrics;
   /** The identity header names in force now (configured or the defaults). */
   identityHeaders: () => RequestHeaderNames;
 }
 
 export function authenticateRequests(options: AuthenticateRequestsOptions) {
+  const { metrics } = options;
   return (req: ApiRequest, res: ApiResponse, next: Next): void => {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    const refuse = (err: unknown): void => {
+      // 401 is a refused credential (kube's failure); anything else could not be decided.
+      const failed = err instanceof StatusError && err.code === 401;
+      metrics?.authenticated(failed ? 'failure' : 'error', seconds());
+      next(err);
+    };
     const accept = (user: UserInfo): void => {
+      metrics?.authenticated('success', seconds(), user.name);
       res.locals.user = user;
       removeCredentials(req, options.identityHeaders());
       // The request may have timed out while a TokenReview was pending: do not run it then.
@@ -37,10 +50,10 @@ export function authenticateRequests(options: AuthenticateRequestsOptions) {
         auditID: res.locals.auditID as string | undefined,
       });
     } catch (err) {
-      next(err);
+      refuse(err);
       return;
     }
-    if (user instanceof Promise) user.then(accept, next);
+    if (user instanceof Promise) user.then(accept, refuse);
     else accept(user);
   };
 }

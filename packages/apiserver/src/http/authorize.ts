@@ -8,13 +8,15 @@ import type { ApiRequest, ApiResponse, Next } from './exchange';
 import type { Authorizer, Decision } from '../auth/authorizer';
 import { forbiddenError } from '../auth/authorizer';
 import type { UserInfo } from '../auth/user';
+import type { AuthMetrics } from '../observability/metrics/auth-metrics';
 import { attributesOf } from './request-info';
 
-export function authorizeRequests(authorize: Authorizer) {
+export function authorizeRequests(authorize: Authorizer, metrics?: AuthMetrics) {
   return (req: ApiRequest, res: ApiResponse, next: Next): void => {
     const user = res.locals.user as UserInfo;
     const attributes = attributesOf(req, res);
     const decide = (decision: Decision): void => {
+      metrics?.decided(decision);
       if (res.writableEnded) return;
       if (decision.allowed) next();
       else next(forbiddenError(user, attributes, decision.reason));

@@ -19,6 +19,7 @@ import type { Policy } from '../auth/policy-file';
 import { createKubeClient } from '../auth/kube-client';
 import type { KubeClient } from '../auth/kube-client';
 import type { RequestHeaderNames } from '../auth/request-header';
+import type { ReviewMetrics } from '../auth/review-metrics';
 import { createSubjectAccessReviewer } from '../auth/subject-access-review';
 import { loadTokenFile } from '../auth/token-file';
 import { createTokenReviewer } from '../auth/token-review';
@@ -46,6 +47,8 @@ export interface DelegatedAuthOptions {
   serviceAccountDir?: string;
   /** How often CA files and the ConfigMap are re-read. */
   refreshMs: number;
+  /** The review clients' metrics hooks. */
+  metrics?: { tokenReview?: ReviewMetrics; accessReview?: ReviewMetrics };
 }
 
 const errorMessage = (err: unknown): string => String((err as Error)?.message ?? err);
@@ -98,7 +101,12 @@ export async function setUpDelegatedAuth(options: DelegatedAuthOptions): Promise
     sources: sources.current,
     tokens,
     tokenReview:
-      authnClient && createTokenReviewer({ client: authnClient, ttlMs: config.tokenWebhookCacheTtlMs }),
+      authnClient &&
+      createTokenReviewer({
+        client: authnClient,
+        ttlMs: config.tokenWebhookCacheTtlMs,
+        metrics: options.metrics?.tokenReview,
+      }),
     onReviewError: (err, req) =>
       logger.warn('TokenReview failed; the request is not authenticated', {
         auditID: req.auditID,
@@ -115,6 +123,7 @@ export async function setUpDelegatedAuth(options: DelegatedAuthOptions): Promise
         client: authzClient,
         allowedTtlMs: config.authorizationAllowedCacheTtlMs,
         deniedTtlMs: config.authorizationDeniedCacheTtlMs,
+        metrics: options.metrics?.accessReview,
       }),
   });
   logStartup({

@@ -89,6 +89,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     env: options.env ?? process.env,
     serviceAccountDir: options.serviceAccountDir,
     refreshMs: options.authRefreshIntervalMs ?? 30_000,
+    metrics: { tokenReview: metrics.auth.tokenReview, accessReview: metrics.auth.accessReview },
   });
   let serving: ServingCertificate;
   try {
@@ -125,7 +126,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       env: options.env ?? process.env,
       serviceAccountDir: options.serviceAccountDir,
       syncTimeoutMs: options.admissionSyncTimeoutMs,
-      webhooks: options.webhooks,
+      // A hook the caller injects (tests) wins over the server's own metrics.
+      webhooks: { ...options.webhooks, metrics: options.webhooks?.metrics ?? metrics.webhooks },
     });
   } catch (err) {
     // A bad admission configuration stops start-up; what is open so far is released.

@@ -100,8 +100,8 @@ describe('createSubjectAccessReviewer', () => {
     });
     const ask = (name: string) => authorize({ name, groups: [] }, attributes);
 
-    expect(await ask('yes')).toEqual({ allowed: true });
-    expect(await ask('no')).toEqual({ allowed: false, reason: 'because' });
+    expect(await ask('yes')).toMatchObject({ allowed: true });
+    expect(await ask('no')).toMatchObject({ allowed: false, reason: 'because' });
     time.advance(1000);
     await ask('yes');
     await ask('no');

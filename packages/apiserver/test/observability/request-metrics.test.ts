@@ -209,5 +209,16 @@ describe('request metrics', () => {
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     });
+
+    it('labels each decision with the authorizer of the union that made it', async () => {
+      const scraped = parseExposition((await pwk.request('GET', '/metrics', { token: MONITOR })).text);
+      const decisions = (type: string, name: string, decision: string) =>
+        sampleSum(scraped, 'apiserver_authorization_decisions_total', { type, name, decision });
+      expect(decisions('Privileged', 'privileged', 'allowed')).toBeGreaterThanOrEqual(10);
+      // The monitor's scrape above and this one.
+      expect(decisions('ABAC', 'abac', 'allowed')).toBe(2);
+      expect(decisions('AlwaysDeny', 'standalone', 'denied')).toBe(1);
+      expect(sampleSum(scraped, 'authentication_attempts', { result: 'failure' })).toBe(1);
+    });
   });
 });

@@ -5,6 +5,9 @@
  * defaults: CPU, RSS, heap, event-loop lag, GC).
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { WebhookMetrics } from '../../admission/webhook/metrics';
+import { createWebhookMetrics } from './admission-metrics';
+import { AuthMetrics } from './auth-metrics';
 import { RequestMetrics } from './request-metrics';
 import { StorageMetrics } from './storage-metrics';
 import type { StorageBackend } from './storage-metrics';
@@ -13,6 +16,9 @@ export interface ApiserverMetrics {
   registry: Registry;
   requests: RequestMetrics;
   storage: StorageMetrics;
+  auth: AuthMetrics;
+  /** The admission webhooks' metrics hook. */
+  webhooks: WebhookMetrics;
 }
 
 export interface ApiserverMetricsOptions {
@@ -29,5 +35,7 @@ export function createApiserverMetrics(options: ApiserverMetricsOptions): Apiser
     registry,
     requests: new RequestMetrics(registry),
     storage: new StorageMetrics(registry, options.storage),
+    auth: new AuthMetrics(registry),
+    webhooks: createWebhookMetrics(registry),
   };
 }

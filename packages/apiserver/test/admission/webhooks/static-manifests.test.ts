@@ -14,6 +14,7 @@ import { createLogger } from '../../../src/logging/logger';
 import { startServer } from '../../../src/server/server';
 import { startSecureServer } from '../../security/secure-server';
 import type { SecureServer } from '../../security/secure-server';
+import { parseExposition, sampleSum, samples } from '../../support/exposition';
 import { deny, jsonPatch, startWebhookServer } from '../../support/webhook-server';
 import type { WebhookServer } from '../../support/webhook-server';
 import { GROUP, collection } from '../cluster';
@@ -135,6 +136,30 @@ describe('static webhook manifests, standalone', () => {
       'admission webhook "deny.example.com" denied the request: not in this namespace',
     );
     expect((await create('open', 'x')).status).toBe(201);
+  });
+
+  it('records each call in kube’s webhook admission metrics on /metrics', async () => {
+    expect((await create('closed', 'metrics')).status).toBe(400);
+    const exposition = parseExposition((await pwk.request('GET', '/metrics', { token: TOKEN })).text);
+    const deny = { name: 'deny.example.com', type: 'validating', operation: 'CREATE' };
+    const calls = samples(exposition, 'apiserver_admission_webhook_request_total', {
+      ...deny,
+      rejected: 'true',
+    });
+    expect(calls.length).toBe(1);
+    expect(Object.keys(calls[0]!.labels).sort()).toEqual(['code', 'name', 'operation', 'rejected', 'type']);
+    expect(calls[0]!.value).toBeGreaterThanOrEqual(1);
+    expect(
+      sampleSum(exposition, 'apiserver_admission_webhook_admission_duration_seconds_count', {
+        ...deny,
+        rejected: 'true',
+      }),
+    ).toBe(calls[0]!.value);
+    const rejections = samples(exposition, 'apiserver_admission_webhook_rejection_count', {
+      ...deny,
+      error_type: 'no_error',
+    });
+    expect(rejections.map((r) => r.value)).toEqual([calls[0]!.value]);
   });
 
   it('mutates with a static mutating webhook from a v1 List in a JSON file', async () => {

@@ -64,18 +64,31 @@ export async function startController(options: StartOptions): Promise<RunningCon
   });
   const requestTimeoutMs = config.requestTimeoutMs;
   const queue = new WorkQueue<string>();
-  const metrics = createMetrics({ queueDepth: () => queue.len(), processMetrics: options.processMetrics });
+  const metrics = createMetrics({
+    queue: {
+      depth: () => queue.len(),
+      processingStartedAt: () => queue.processingStartedAt(),
+      now: Date.now,
+    },
+    maxConcurrentReconciles: config.concurrency,
+    processMetrics: options.processMetrics,
+  });
+  queue.observeWith(metrics.queue);
 
   const informer = new ResilientInformer<Foo>({
-    listWatch: createFooListWatch(kc, { requestTimeoutMs, watchTimeoutSeconds: options.watchTimeoutSeconds }),
+    listWatch: createFooListWatch(kc, {
+      requestTimeoutMs,
+      watchTimeoutSeconds: options.watchTimeoutSeconds,
+      onResponse: metrics.restClientRequest,
+    }),
     // The informer starts from controller.start(), so `controller` exists by the first event.
     onEvent: (type, foo) => controller.onEvent(type, foo),
     log: logger,
     resyncPeriodMs: config.resyncPeriodMs,
     onRestart: () => metrics.informerRestarts.inc(),
   });
-  const writer = createFooWriter(kc, { requestTimeoutMs });
-  const sendEvent = createEventSink(kc, { requestTimeoutMs });
+  const writer = createFooWriter(kc, { requestTimeoutMs, onResponse: metrics.restClientRequest });
+  const sendEvent = createEventSink(kc, { requestTimeoutMs, onResponse: metrics.restClientRequest });
   const source = { reportingInstance: `pwk-controller-${os.hostname()}` };
   const ownWrites = new OwnWrites();
   const reconcile = createReconciler({
@@ -98,6 +111,9 @@ export async function startController(options: StartOptions): Promise<RunningCon
     ownWrites,
   });
 
+  // leader_election_master_status: 0 until this replica leads (or runs alone).
+  const lease = { name: config.leaderElection.name };
+  metrics.isLeader.set(lease, 0);
   let shuttingDown = false;
   let leading = !config.leaderElection.enabled;
   const endpoints: Endpoint[] = [];
@@ -132,7 +148,12 @@ export async function startController(options: StartOptions): Promise<RunningCon
     elector = new LeaderElector({
       store:
         options.leaseStore ??
-        createLeaseStore(kc, { namespace: le.namespace, name: le.name, requestTimeoutMs }),
+        createLeaseStore(kc, {
+          namespace: le.namespace,
+          name: le.name,
+          requestTimeoutMs,
+          onResponse: metrics.restClientRequest,
+        }),
       identity: options.identity ?? `${os.hostname()}_${randomUUID()}`,
       leaseDurationMs: le.leaseDurationMs,
       renewDeadlineMs: le.renewDeadlineMs,
@@ -140,19 +161,19 @@ export async function startController(options: StartOptions): Promise<RunningCon
       log: logger,
       onStartedLeading: () => {
         leading = true;
-        metrics.isLeader.set(1);
+        metrics.isLeader.set(lease, 1);
         void controller.start();
       },
       onStoppedLeading: (why) => {
         leading = false;
-        metrics.isLeader.set(0);
+        metrics.isLeader.set(lease, 0);
         // Lost: stop at once — another replica may already be reconciling.
         if (why === 'lost') void stopController(false);
       },
     });
     ended = elector.run();
   } else {
-    metrics.isLeader.set(1);
+    metrics.isLeader.set(lease, 1);
     await controller.start();
     ended = new Promise<StopReason>((resolve) => (requestStop = () => resolve('stopped')));
   }

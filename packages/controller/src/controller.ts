@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Foo } from '@pwk/api';
 import { describeError } from './api-error';
 import type { InformerEventType } from './kube/informer';
+import { CONTROLLER_NAME } from './metrics';
 import type { ControllerMetrics } from './metrics';
 import { keyOf, parseKey } from './object-key';
 import type { OwnWrites } from './own-writes';
@@ -112,14 +113,19 @@ export class Controller {
     const { queue, metrics, log } = this.options;
     const { namespace, name } = parseKey(key);
     const started = performance.now();
-    metrics.activeWorkers.inc();
+    const controller = { controller: CONTROLLER_NAME };
+    metrics.activeWorkers.inc(controller);
     try {
       const outcome = await this.options.reconcile(key);
       const durationMs = round(performance.now() - started);
       if (outcome.result === 'requeued') queue.addRateLimited(key);
       else queue.forget(key);
-      metrics.reconcileTotal.inc({ result: outcome.result });
-      metrics.reconcileDuration.observe(durationMs / 1000);
+      // controller-runtime's results: a conflict is a requeue, a change or none a success.
+      metrics.reconcileTotal.inc({
+        ...controller,
+        result: outcome.result === 'requeued' ? 'requeue' : 'success',
+      });
+      metrics.reconcileTime.observe(controller, durationMs / 1000);
       log.info('reconciled', {
         namespace,
         name,
@@ -131,9 +137,9 @@ export class Controller {
     } catch (err) {
       const durationMs = round(performance.now() - started);
       queue.addRateLimited(key);
-      metrics.reconcileTotal.inc({ result: 'error' });
-      metrics.reconcileErrors.inc();
-      metrics.reconcileDuration.observe(durationMs / 1000);
+      metrics.reconcileTotal.inc({ ...controller, result: 'error' });
+      metrics.reconcileErrors.inc(controller);
+      metrics.reconcileTime.observe(controller, durationMs / 1000);
       log.error('reconcile failed', {
         namespace,
         name,
@@ -143,7 +149,7 @@ export class Controller {
         error: describeError(err),
       });
     } finally {
-      metrics.activeWorkers.dec();
+      metrics.activeWorkers.dec(controller);
     }
   }
 }

@@ -10,9 +10,22 @@ import { systemClock } from './clock';
 import type { RateLimiter } from './rate-limiter';
 import { ExponentialFailureRateLimiter } from './rate-limiter';
 
+/** What the queue tells a metrics backend (client-go's workqueue metrics provider). */
+export interface QueueMetrics {
+  /** An item became due for processing (not counted again while already waiting). */
+  added(): void;
+  /** addRateLimited: an item comes back after its backoff. */
+  retried(): void;
+  /** How long an item waited between add and get. */
+  waited(ms: number): void;
+  /** How long a worker held an item, get to done. */
+  worked(ms: number): void;
+}
+
 export interface WorkQueueOptions<T> {
   clock?: Clock;
   rateLimiter?: RateLimiter<T>;
+  metrics?: QueueMetrics;
 }
 
 type Item = NonNullable<unknown>;
@@ -29,17 +42,34 @@ export class WorkQueue<T extends Item> {
   /** Items waiting for their delay (addAfter / addRateLimited), with the earliest ready time. */
   private readonly delayed = new Map<T, { readyAt: number; timer: Timer }>();
   private readonly getters: Array<(item: T | undefined) => void> = [];
+  /** When each waiting item was added, and when each processing item was taken (clock ms). */
+  private readonly addedAt = new Map<T, number>();
+  private readonly startedAt = new Map<T, number>();
+  private metrics: QueueMetrics | undefined;
   private readonly idleWaiters: Array<() => void> = [];
   private shuttingDown = false;
 
   constructor(options: WorkQueueOptions<T> = {}) {
     this.clock = options.clock ?? systemClock;
     this.rateLimiter = options.rateLimiter ?? new ExponentialFailureRateLimiter<T>();
+    this.metrics = options.metrics;
+  }
+
+  /** Reports to these metrics from now on (the metrics read the queue, so they come after it). */
+  observeWith(metrics: QueueMetrics): void {
+    this.metrics = metrics;
+  }
+
+  /** When each item being processed now was taken (for the unfinished-work metrics). */
+  processingStartedAt(): number[] {
+    return [...this.startedAt.values()];
   }
 
   /** Marks the item as needing processing. */
   add(item: T): void {
     if (this.shuttingDown || this.dirty.has(item)) return;
+    this.metrics?.added();
+    if (!this.addedAt.has(item)) this.addedAt.set(item, this.clock.now());
     this.dirty.add(item);
     // Processing now: done() queues it again, so no two workers ever hold it.
     if (this.processing.has(item)) return;
@@ -63,6 +93,7 @@ export class WorkQueue<T extends Item> {
 
   /** Adds the item after its backoff: base·2ⁿ for its n-th failure since forget(). */
   addRateLimited(item: T): void {
+    if (!this.shuttingDown) this.metrics?.retried();
     this.addAfter(item, this.rateLimiter.when(item));
   }
 
@@ -85,6 +116,11 @@ export class WorkQueue<T extends Item> {
 
   /** The worker finished the item; if it was added meanwhile, it is queued again. */
   done(item: T): void {
+    const started = this.startedAt.get(item);
+    if (started !== undefined) {
+      this.startedAt.delete(item);
+      this.metrics?.worked(this.clock.now() - started);
+    }
     this.processing.delete(item);
     if (this.dirty.has(item)) this.enqueue(item);
     this.notifyIfIdle();
@@ -111,6 +147,7 @@ export class WorkQueue<T extends Item> {
       // Also forgets items re-added while being processed: done() will not queue them again.
       this.dirty.clear();
       this.queue = [];
+      this.addedAt.clear();
     }
     if (this.queue.length === 0) {
       for (const getter of this.getters.splice(0)) getter(undefined);
@@ -132,6 +169,13 @@ export class WorkQueue<T extends Item> {
   }
 
   private startProcessing(item: T): T {
+    const now = this.clock.now();
+    const added = this.addedAt.get(item);
+    if (added !== undefined) {
+      this.addedAt.delete(item);
+      this.metrics?.waited(now - added);
+    }
+    this.startedAt.set(item, now);
     this.dirty.delete(item);
     this.processing.add(item);
     return item;

@@ -15,7 +15,15 @@ function setup(
 ) {
   const clock = new FakeClock();
   const queue = new WorkQueue<string>({ clock });
-  const metrics = createMetrics({ queueDepth: () => queue.len() });
+  const metrics = createMetrics({
+    queue: {
+      depth: () => queue.len(),
+      processingStartedAt: () => queue.processingStartedAt(),
+      now: () => clock.now(),
+    },
+    maxConcurrentReconciles: concurrency,
+  });
+  queue.observeWith(metrics.queue);
   const lines: Array<{ level: string; message: string; meta?: Record<string, unknown> }> = [];
   const log = {
     info: (message: string, meta?: Record<string, unknown>) => lines.push({ level: 'info', message, meta }),
@@ -56,9 +64,9 @@ describe('Controller', () => {
       durationMs: expect.any(Number),
       writes: ['spec', 'status'],
     });
-    expect(await counter(metrics, 'changed')).toBe(1);
+    expect(await counter(metrics, 'success')).toBe(1);
     expect(
-      (await metrics.reconcileDuration.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value,
+      (await metrics.reconcileTime.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value,
     ).toBe(1);
   });
 
@@ -79,7 +87,13 @@ describe('Controller', () => {
     await clock.advance(100);
     expect(times.map((t) => t - t0)).toEqual([0, 5, 15]);
     expect(queue.numRequeues('default/a')).toBe(0);
-    expect(await counter(metrics, 'requeued')).toBe(2);
+    expect(await counter(metrics, 'requeue')).toBe(2);
+    expect(await counter(metrics, 'success')).toBe(1);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('workqueue_retries_total{name="foo"} 2');
+    // The first add and both retries (added once their backoff passed) waited, then were worked on.
+    expect(text).toContain('workqueue_queue_duration_seconds_count{name="foo"} 3');
+    expect(text).toContain('workqueue_work_duration_seconds_count{name="foo"} 3');
   });
 
   it('logs a failed reconcile as an error with its cause, counts it, and retries with backoff', async () => {
@@ -177,10 +191,19 @@ describe('Controller', () => {
   });
 
   it('exposes queue depth to the metrics scrape', async () => {
-    const { controller, metrics } = setup(async () => new Promise(() => undefined), 1);
+    const { controller, metrics, clock } = setup(async () => new Promise(() => undefined), 1);
     await controller.start();
     for (const name of ['a', 'b', 'c']) controller.enqueue(foo(name));
     await settle();
-    expect(await metrics.registry.metrics()).toContain('pwk_controller_workqueue_depth 2');
+    await clock.advance(1500);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('workqueue_depth{name="foo"} 2');
+    expect(text).toContain('workqueue_adds_total{name="foo"} 3');
+    expect(text).toContain('controller_runtime_active_workers{controller="foo"} 1');
+    expect(text).toContain('controller_runtime_max_concurrent_reconciles{controller="foo"} 1');
+    // One worker has held "a" for 1.5 s (on the fake clock); b and c wait.
+    expect(text).toContain('workqueue_unfinished_work_seconds{name="foo"} 1.5');
+    expect(text).toContain('workqueue_longest_running_processor_seconds{name="foo"} 1.5');
+    expect(text).not.toContain('pwk_controller_workqueue_depth');
   });
 });

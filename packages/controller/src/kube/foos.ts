@@ -13,6 +13,7 @@ import { apiCall } from './errors';
 import { FIELD_MANAGER, userAgent, withUserAgent } from './identity';
 import type { ListWatchLike } from './informer';
 import { makeApi } from './kubeconfig';
+import type { ApiOptions } from './kubeconfig';
 
 export interface FooWriter {
   updateSpec(foo: Foo): Promise<Foo>;
@@ -31,8 +32,8 @@ function target(foo: Foo) {
   };
 }
 
-export function createFooWriter(kc: KubeConfig, options: { requestTimeoutMs: number }): FooWriter {
-  const api = makeApi(kc, CustomObjectsApi, options.requestTimeoutMs);
+export function createFooWriter(kc: KubeConfig, options: ApiOptions): FooWriter {
+  const api = makeApi(kc, CustomObjectsApi, options);
   return {
     updateSpec: (foo) => apiCall(() => api.replaceNamespacedCustomObject(target(foo)) as Promise<Foo>),
     updateStatus: (foo) =>
@@ -60,14 +61,13 @@ class BoundedWatch extends Watch {
   }
 }
 
-export interface FooListWatchOptions {
-  requestTimeoutMs: number;
+export interface FooListWatchOptions extends ApiOptions {
   /** Server-side watch timeout; default 300–600 s at random. */
   watchTimeoutSeconds?: () => number;
 }
 
 export function createFooListWatch(kc: KubeConfig, options: FooListWatchOptions): ListWatchLike<Foo> {
-  const api = makeApi(kc, CustomObjectsApi, options.requestTimeoutMs);
+  const api = makeApi(kc, CustomObjectsApi, options);
   const list = () =>
     apiCall(
       () =>

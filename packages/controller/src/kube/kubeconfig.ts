@@ -8,7 +8,13 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { KubeConfig, ServerConfiguration, createConfiguration } from '@kubernetes/client-node';
+import {
+  IsomorphicFetchHttpLibrary,
+  KubeConfig,
+  ServerConfiguration,
+  createConfiguration,
+  wrapHttpLibrary,
+} from '@kubernetes/client-node';
 import type { Configuration, Middleware, RequestContext, ResponseContext } from '@kubernetes/client-node';
 import { userAgent } from './identity';
 
@@ -77,14 +83,41 @@ function userAgentMiddleware(agent: string): Middleware {
   };
 }
 
+/** Told of every API call's answer: client-go's rest_client_requests_total labels. */
+export type RestClientObserver = (o: { code: string; method: string; host: string }) => void;
+
+export interface ApiOptions {
+  requestTimeoutMs: number;
+  onResponse?: RestClientObserver;
+}
+
+/** client-node's fetch library, reporting each call's code (`<error>` when none came, as client-go). */
+function observedHttpLibrary(observe: RestClientObserver) {
+  const fetchLibrary = new IsomorphicFetchHttpLibrary();
+  return wrapHttpLibrary({
+    send: async (request) => {
+      const labels = { method: request.getHttpMethod().toString(), host: new URL(request.getUrl()).host };
+      try {
+        const response = await fetchLibrary.send(request).toPromise();
+        observe({ ...labels, code: String(response.httpStatusCode) });
+        return response;
+      } catch (err) {
+        observe({ ...labels, code: '<error>' });
+        throw err;
+      }
+    },
+  });
+}
+
 /** A generated API client (CustomObjectsApi, EventsV1Api, …) with a request timeout and our User-Agent. */
-export function makeApi<A>(kc: KubeConfig, api: new (config: Configuration) => A, timeoutMs: number): A {
+export function makeApi<A>(kc: KubeConfig, api: new (config: Configuration) => A, options: ApiOptions): A {
   const server = serverOf(kc);
   return new api(
     createConfiguration({
       baseServer: new ServerConfiguration(server, {}),
       authMethods: { default: kc },
-      promiseMiddleware: [timeoutMiddleware(timeoutMs), userAgentMiddleware(userAgent())],
+      promiseMiddleware: [timeoutMiddleware(options.requestTimeoutMs), userAgentMiddleware(userAgent())],
+      ...(options.onResponse && { httpApi: observedHttpLibrary(options.onResponse) }),
     }),
   );
 }

@@ -10,6 +10,7 @@ import type { LeaseRecord, LeaseStore, StoredLease } from '../leader-election';
 import { apiCall } from './errors';
 import { FIELD_MANAGER } from './identity';
 import { makeApi } from './kubeconfig';
+import type { ApiOptions } from './kubeconfig';
 
 function toMs(value: unknown): number {
   if (value instanceof Date) return value.getTime();
@@ -33,9 +34,9 @@ function toStored(lease: V1Lease): StoredLease {
 
 export function createLeaseStore(
   kc: KubeConfig,
-  options: { namespace: string; name: string; requestTimeoutMs: number },
+  options: ApiOptions & { namespace: string; name: string },
 ): LeaseStore {
-  const api = makeApi(kc, CoordinationV1Api, options.requestTimeoutMs);
+  const api = makeApi(kc, CoordinationV1Api, options);
   const { namespace, name } = options;
   const body = (record: LeaseRecord, resourceVersion?: string): V1Lease => ({
     apiVersion: 'coordination.k8s.io/v1',

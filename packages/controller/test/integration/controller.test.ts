@@ -112,7 +112,8 @@ async function controllerIdle(): Promise<void> {
   await until('the controller to be idle', async () => {
     const text = await scrape();
     return (
-      /^pwk_controller_workqueue_depth 0$/m.test(text) && /^pwk_controller_active_workers 0$/m.test(text)
+      /^workqueue_depth\{name="foo"\} 0$/m.test(text) &&
+      /^controller_runtime_active_workers\{controller="foo"\} 0$/m.test(text)
     );
   });
 }
@@ -271,10 +272,27 @@ describe('pwk-controller against a real pwk apiserver', () => {
     const metrics = await fetch(`${controller.metricsEndpoint!.url}/metrics`);
     expect(metrics.status).toBe(200);
     const text = await metrics.text();
-    expect(text).toMatch(/pwk_controller_reconcile_total\{result="changed"\} [1-9]\d*/);
-    expect(text).toMatch(/pwk_controller_reconcile_duration_seconds_count [1-9]\d*/);
-    expect(text).toContain('pwk_controller_workqueue_depth 0');
-    expect(text).toContain('pwk_controller_reconcile_errors_total 0');
+    // controller-runtime's and client-go's names, nothing under the old pwk_controller_ ones.
+    expect(text).toMatch(
+      /^controller_runtime_reconcile_total\{controller="foo",result="success"\} [1-9]\d*$/m,
+    );
+    expect(text).toMatch(/^controller_runtime_reconcile_time_seconds_count\{controller="foo"\} [1-9]\d*$/m);
+    expect(text).toContain('controller_runtime_reconcile_errors_total{controller="foo"} 0');
+    expect(text).toContain('controller_runtime_max_concurrent_reconciles{controller="foo"}');
+    expect(text).toContain('workqueue_depth{name="foo"} 0');
+    expect(text).toMatch(/^workqueue_adds_total\{name="foo"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^workqueue_queue_duration_seconds_count\{name="foo"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^workqueue_work_duration_seconds_count\{name="foo"\} [1-9]\d*$/m);
+    expect(text).toContain('workqueue_unfinished_work_seconds{name="foo"} 0');
+    expect(text).toContain('workqueue_longest_running_processor_seconds{name="foo"} 0');
+    expect(text).toMatch(/^leader_election_master_status\{name="[^"]+"\} 1$/m);
+    expect(text).toMatch(
+      /^rest_client_requests_total\{code="200",method="GET",host="127\.0\.0\.1:\d+"\} [1-9]\d*$/m,
+    );
+    expect(text).toMatch(
+      /^rest_client_requests_total\{code="200",method="PUT",host="127\.0\.0\.1:\d+"\} [1-9]\d*$/m,
+    );
+    expect(text).not.toMatch(/^pwk_controller_(reconcile|workqueue|active|leader)/m);
     expect((await fetch(`${controller.probesEndpoint!.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${controller.probesEndpoint!.url}/readyz`)).status).toBe(200);
     expect((await fetch(`${controller.probesEndpoint!.url}/nope`)).status).toBe(404);

@@ -22,7 +22,9 @@ export interface DecidedBy {
   name: string;
 }
 
-export type Decision = ({ allowed: true } | { allowed: false; reason: string }) & { by?: DecidedBy };
+export type Decision = ({ allowed: true; reason?: string } | { allowed: false; reason: string }) & {
+  by?: DecidedBy;
+};
 
 /** Decides, or throws when it cannot (the request then fails with 500, as in k8s). */
 /** A decision; synchronous when no SubjectAccessReview has to be asked (the hot path). */

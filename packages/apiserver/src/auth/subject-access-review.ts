@@ -60,7 +60,7 @@ export function createSubjectAccessReviewer(options: SubjectAccessReviewOptions)
     // Denied and "no opinion" are both a no here: there is no other authorizer after this one.
     const decision: Decision =
       status.allowed === true
-        ? { allowed: true, by: WEBHOOK }
+        ? { allowed: true, reason: status.reason ?? '', by: WEBHOOK }
         : { allowed: false, reason: status.reason ?? '', by: WEBHOOK };
     cache.set(key, decision, decision.allowed ? options.allowedTtlMs : options.deniedTtlMs);
     return decision;

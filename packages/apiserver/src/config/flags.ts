@@ -21,6 +21,8 @@ import {
   verbosityFlag,
 } from './command-line';
 import type { FlagSpecs } from './command-line';
+import { OBSERVABILITY_FLAGS, observabilityConfig, observabilityFlagShape } from './observability-flags';
+import type { ObservabilityConfig } from './observability-flags';
 
 export { ConfigError };
 
@@ -194,6 +196,7 @@ export const FLAGS: FlagSpecs = {
     description:
       "kube-apiserver's AdmissionConfiguration (apiserver.config.k8s.io/v1): per plugin, e.g. MutatingAdmissionWebhook / ValidatingAdmissionWebhook with a WebhookAdmissionConfiguration whose staticManifestsDir holds webhook configurations to apply, with or without a cluster.",
   },
+  ...OBSERVABILITY_FLAGS,
 };
 
 /** A comma-separated list flag, as k8s' StringSlice flags take it; empty items are dropped. */
@@ -259,6 +262,7 @@ const configSchema = z
     'log-level': oneOfFlag('log-level', LEVELS).optional(),
     'access-log-level': oneOfFlag('access-log-level', LEVELS),
     'admission-control-config-file': z.string().optional(),
+    ...observabilityFlagShape,
   })
   .refine((c) => Boolean(c['tls-cert-file']) === Boolean(c['tls-private-key-file']), {
     message: '--tls-cert-file and --tls-private-key-file must be given together',
@@ -290,7 +294,7 @@ export interface EtcdFlags {
   keyFile?: string;
 }
 
-export interface ServerConfig {
+export interface ServerConfig extends ObservabilityConfig {
   bindAddress: string;
   securePort: number;
   tls?: { certFile: string; keyFile: string };
@@ -421,6 +425,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       admissionControlConfigFile: c['admission-control-config-file']
         ? path.resolve(c['admission-control-config-file'])
         : undefined,
+      ...observabilityConfig(c),
     },
   };
 }

@@ -16,6 +16,8 @@ import type { Logger } from '../logging/logger';
 import type { RegistryStore } from '../registry/store';
 import type { ApiserverMetrics } from '../observability/metrics/apiserver-metrics';
 import { accessLog } from './access-log';
+import { auditRequests } from './audit-requests';
+import type { AuditRequestsOptions } from './audit-requests';
 import { auditId } from './audit-id';
 import { authenticateRequests } from './authenticate-request';
 import { authorizeRequests } from './authorize';
@@ -64,9 +66,14 @@ export interface AppOptions {
   shutdown?: ShutdownGate;
   /** The server's metrics: requests are recorded in them and /metrics serves them. */
   metrics: ApiserverMetrics;
+  /** Absent: nothing is audited. */
+  audit?: { decide: AuditRequestsOptions['decide']; sink: AuditRequestsOptions['sink'] };
 }
 
-/** Filters in k8s' order: metrics (kube's request-received clock), shutdown gate, audit id, log, deadline, authentication, in-flight limit, authorization. */
+/**
+ * Filters in k8s' order: metrics (kube's request-received clock), shutdown gate, audit id, log,
+ * deadline, authentication, audit, in-flight limit, authorization.
+ */
 function requestFilters(options: AppOptions): ApiHandler[] {
   const { group, version, resource } = options.store.strategy;
   const filters: ApiHandler[] = [
@@ -93,6 +100,7 @@ function requestFilters(options: AppOptions): ApiHandler[] {
       metrics: options.metrics.auth,
     }),
   );
+  if (options.audit) filters.push(auditRequests({ ...options.audit, metrics: options.metrics.audit }));
   if (options.maxInFlight) filters.push(maxInFlight(options.maxInFlight));
   filters.push(authorizeRequests(options.authorize, options.metrics.auth));
   return filters;

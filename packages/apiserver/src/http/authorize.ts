@@ -9,6 +9,7 @@ import type { Authorizer, Decision } from '../auth/authorizer';
 import { forbiddenError } from '../auth/authorizer';
 import type { UserInfo } from '../auth/user';
 import type { AuthMetrics } from '../observability/metrics/auth-metrics';
+import { addAuditAnnotation } from './audit-requests';
 import { attributesOf } from './request-info';
 
 export function authorizeRequests(authorize: Authorizer, metrics?: AuthMetrics) {
@@ -17,6 +18,9 @@ export function authorizeRequests(authorize: Authorizer, metrics?: AuthMetrics) 
     const attributes = attributesOf(req, res);
     const decide = (decision: Decision): void => {
       metrics?.decided(decision);
+      // kube's audit annotations of the decision (WithAuthorization).
+      addAuditAnnotation(res, 'authorization.k8s.io/decision', decision.allowed ? 'allow' : 'forbid');
+      addAuditAnnotation(res, 'authorization.k8s.io/reason', decision.reason ?? '');
       if (res.writableEnded) return;
       if (decision.allowed) next();
       else next(forbiddenError(user, attributes, decision.reason));

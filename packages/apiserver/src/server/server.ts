@@ -26,8 +26,10 @@ import { loadServingCertificate } from './certificates';
 import { loadedObjectCheck } from './loaded-object-check';
 import type { ServingCertificate } from './certificates';
 import { setUpClusterAdmission } from './cluster-admission';
+import { setUpAudit } from './audit';
 import { setUpDelegatedAuth } from './delegated-auth';
 import type { WebhookAdmissionOptions } from './webhook-admission';
+import type { WebhookBatchOptions } from '../observability/audit/webhook-backend';
 import { watchFileChanges } from './file-change-watcher';
 import type { FileChangeWatcher } from './file-change-watcher';
 import { secureContextOptions, serverTlsOptions } from './tls-options';
@@ -69,6 +71,8 @@ export interface StartOptions {
    * the matchConditions evaluator, a metrics hook, how often static manifests are re-read.
    */
   webhooks?: WebhookAdmissionOptions;
+  /** Tests: audit webhook batching shorter than kube's defaults. */
+  auditWebhookBatch?: Partial<WebhookBatchOptions>;
 }
 
 /** k8s' ReadHeaderTimeout: a client that has not sent its headers by then is cut off. */
@@ -119,7 +123,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         });
   const storage = instrumentStorage(backend, metrics.storage);
   let admission: Awaited<ReturnType<typeof setUpClusterAdmission>>;
+  let audit: Awaited<ReturnType<typeof setUpAudit>> | undefined;
   try {
+    audit = await setUpAudit({
+      config: config.audit,
+      logger,
+      metrics: metrics.audit,
+      webhookBatch: options.auditWebhookBatch,
+    });
     admission = await setUpClusterAdmission({
       config,
       logger,
@@ -130,7 +141,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       webhooks: { ...options.webhooks, metrics: options.webhooks?.metrics ?? metrics.webhooks },
     });
   } catch (err) {
-    // A bad admission configuration stops start-up; what is open so far is released.
+    // A bad admission or audit configuration stops start-up; what is open so far is released.
+    await audit?.sink.close();
     await storage.close();
     auth.close();
     throw err;
@@ -176,6 +188,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     decoder,
     shutdown: gate,
     metrics,
+    audit,
   });
 
   const material: TlsMaterial = {
@@ -252,6 +265,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await decoder.close();
       auth.close();
       admission.close();
+      // After the last request: its ResponseComplete events are in the sink.
+      await audit?.sink.close();
       logger.info('stopped');
     })());
 

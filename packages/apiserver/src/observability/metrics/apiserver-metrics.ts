@@ -7,6 +7,7 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { WebhookMetrics } from '../../admission/webhook/metrics';
 import { createWebhookMetrics } from './admission-metrics';
+import { AuditMetrics } from './audit-metrics';
 import { AuthMetrics } from './auth-metrics';
 import { RequestMetrics } from './request-metrics';
 import { StorageMetrics } from './storage-metrics';
@@ -19,6 +20,7 @@ export interface ApiserverMetrics {
   auth: AuthMetrics;
   /** The admission webhooks' metrics hook. */
   webhooks: WebhookMetrics;
+  audit: AuditMetrics;
 }
 
 export interface ApiserverMetricsOptions {
@@ -37,5 +39,6 @@ export function createApiserverMetrics(options: ApiserverMetricsOptions): Apiser
     storage: new StorageMetrics(registry, options.storage),
     auth: new AuthMetrics(registry),
     webhooks: createWebhookMetrics(registry),
+    audit: new AuditMetrics(registry),
   };
 }

@@ -17,6 +17,8 @@ import type { RegistryStore } from '../registry/store';
 import type { ApiserverMetrics } from '../observability/metrics/apiserver-metrics';
 import { accessLog } from './access-log';
 import { auditRequests } from './audit-requests';
+import { traceRequests } from './trace-requests';
+import type { Tracing } from '../observability/tracing/tracer';
 import type { AuditRequestsOptions } from './audit-requests';
 import { auditId } from './audit-id';
 import { authenticateRequests } from './authenticate-request';
@@ -66,6 +68,8 @@ export interface AppOptions {
   shutdown?: ShutdownGate;
   /** The server's metrics: requests are recorded in them and /metrics serves them. */
   metrics: ApiserverMetrics;
+  /** Absent: no spans. */
+  tracing?: Tracing;
   /** Absent: nothing is audited. */
   audit?: { decide: AuditRequestsOptions['decide']; sink: AuditRequestsOptions['sink'] };
 }
@@ -84,6 +88,7 @@ function requestFilters(options: AppOptions): ApiHandler[] {
         attributes.apiVersion === version &&
         attributes.resource === resource,
     }),
+    ...(options.tracing ? [traceRequests(options.tracing)] : []),
     ...(options.shutdown ? [options.shutdown.filter] : []),
     auditId(),
     accessLog(options.logger, {
@@ -98,11 +103,14 @@ function requestFilters(options: AppOptions): ApiHandler[] {
       authenticate: options.authenticate,
       identityHeaders: options.identityHeaders,
       metrics: options.metrics.auth,
+      tracer: options.tracing?.tracer,
     }),
   );
   if (options.audit) filters.push(auditRequests({ ...options.audit, metrics: options.metrics.audit }));
   if (options.maxInFlight) filters.push(maxInFlight(options.maxInFlight));
-  filters.push(authorizeRequests(options.authorize, options.metrics.auth));
+  filters.push(
+    authorizeRequests(options.authorize, { metrics: options.metrics.auth, tracer: options.tracing?.tracer }),
+  );
   return filters;
 }
 

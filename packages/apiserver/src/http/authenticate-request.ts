@@ -10,6 +10,7 @@ import type { RequestAuthenticator } from '../auth/authentication-chain';
 import type { UserInfo } from '../auth/user';
 import { StatusError } from '../errors/status-error';
 import type { AuthMetrics } from '../observability/metrics/auth-metrics';
+import type { Tracer } from '@opentelemetry/api';
 import type { PeerSocket } from '../auth/client-chain';
 import type { RequestHeaderNames } from '../auth/request-header';
 import { identityHeaderMatcher } from '../auth/request-header';
@@ -17,6 +18,8 @@ import { identityHeaderMatcher } from '../auth/request-header';
 export interface AuthenticateRequestsOptions {
   authenticate: RequestAuthenticator;
   metrics?: AuthMetrics;
+  /** When tracing: an "authentication" span per request. */
+  tracer?: Tracer;
   /** The identity header names in force now (configured or the defaults). */
   identityHeaders: () => RequestHeaderNames;
 }
@@ -26,13 +29,18 @@ export function authenticateRequests(options: AuthenticateRequestsOptions) {
   return (req: ApiRequest, res: ApiResponse, next: Next): void => {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    const span = options.tracer?.startSpan('authentication');
     const refuse = (err: unknown): void => {
+      span?.setAttribute('result', 'failure');
+      span?.end();
       // 401 is a refused credential (kube's failure); anything else could not be decided.
       const failed = err instanceof StatusError && err.code === 401;
       metrics?.authenticated(failed ? 'failure' : 'error', seconds());
       next(err);
     };
     const accept = (user: UserInfo): void => {
+      span?.setAttribute('user', user.name);
+      span?.end();
       metrics?.authenticated('success', seconds(), user.name);
       res.locals.user = user;
       removeCredentials(req, options.identityHeaders());

@@ -8,15 +8,27 @@ import type { ApiRequest, ApiResponse, Next } from './exchange';
 import type { Authorizer, Decision } from '../auth/authorizer';
 import { forbiddenError } from '../auth/authorizer';
 import type { UserInfo } from '../auth/user';
+import type { Tracer } from '@opentelemetry/api';
 import type { AuthMetrics } from '../observability/metrics/auth-metrics';
 import { addAuditAnnotation } from './audit-requests';
 import { attributesOf } from './request-info';
 
-export function authorizeRequests(authorize: Authorizer, metrics?: AuthMetrics) {
+export function authorizeRequests(
+  authorize: Authorizer,
+  observe: { metrics?: AuthMetrics; tracer?: Tracer } = {},
+) {
+  const { metrics, tracer } = observe;
   return (req: ApiRequest, res: ApiResponse, next: Next): void => {
     const user = res.locals.user as UserInfo;
     const attributes = attributesOf(req, res);
+    const span = tracer?.startSpan('authorization');
+    const failed = (err: unknown): void => {
+      span?.end();
+      next(err);
+    };
     const decide = (decision: Decision): void => {
+      span?.setAttribute('decision', decision.allowed ? 'allow' : 'forbid');
+      span?.end();
       metrics?.decided(decision);
       // kube's audit annotations of the decision (WithAuthorization).
       addAuditAnnotation(res, 'authorization.k8s.io/decision', decision.allowed ? 'allow' : 'forbid');
@@ -30,10 +42,10 @@ export function authorizeRequests(authorize: Authorizer, metrics?: AuthMetrics) 
     try {
       decision = authorize(user, attributes);
     } catch (err) {
-      next(err);
+      failed(err);
       return;
     }
-    if (decision instanceof Promise) decision.then(decide, next);
+    if (decision instanceof Promise) decision.then(decide, failed);
     else decide(decision);
   };
 }

@@ -15,6 +15,11 @@ import { createShutdownGate } from '../http/shutdown-gate';
 import { createApiserverMetrics } from '../observability/metrics/apiserver-metrics';
 import type { ApiserverMetrics } from '../observability/metrics/apiserver-metrics';
 import { instrumentStorage } from '../observability/metrics/instrumented-storage';
+import { instrumentAdmission } from '../observability/instrumented-admission';
+import { createTracing } from '../observability/tracing/tracer';
+import { loadTracingConfig } from '../observability/tracing/tracing-config';
+import type { Tracer } from '@opentelemetry/api';
+import type { DiskObserver } from '../storage/file/durable-fs';
 import type { Logger } from '../logging/logger';
 import { fooStatusStrategy } from '../registry/foo-status-strategy';
 import { fooStrategy } from '../registry/foo-strategy';
@@ -73,6 +78,21 @@ export interface StartOptions {
   webhooks?: WebhookAdmissionOptions;
   /** Tests: audit webhook batching shorter than kube's defaults. */
   auditWebhookBatch?: Partial<WebhookBatchOptions>;
+  /** How long finished spans wait to be exported in a batch (default 5 s). */
+  tracingExportDelayMs?: number;
+}
+
+/** The file store's fsync reports, also as `fsync` spans under the write that waited for them. */
+function withFsyncSpans(observer: DiskObserver, tracer: Tracer | undefined): DiskObserver {
+  if (!tracer) return observer;
+  return {
+    fsync(seconds, target) {
+      observer.fsync(seconds, target);
+      const end = Date.now();
+      tracer.startSpan('fsync', { startTime: end - seconds * 1000, attributes: { target } }).end(end);
+    },
+    groupCommit: (writes) => observer.groupCommit(writes),
+  };
 }
 
 /** k8s' ReadHeaderTimeout: a client that has not sent its headers by then is cut off. */
@@ -87,6 +107,13 @@ function loadEtcdStorage(): { createEtcdStorage: typeof createEtcdStorage } {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
   const metrics = createApiserverMetrics({ storage: config.storage });
+  // Read first: a bad tracing configuration stops start-up before anything is opened.
+  const tracing = config.tracingConfigFile
+    ? createTracing(await loadTracingConfig(config.tracingConfigFile), {
+        exportDelayMs: options.tracingExportDelayMs,
+      })
+    : undefined;
+  if (tracing) logger.info('tracing', { config: config.tracingConfigFile });
   const auth = await setUpDelegatedAuth({
     config,
     logger,
@@ -119,9 +146,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           logger,
           eventWindow: config.eventWindow,
           checkLoaded: loadedObjectCheck,
-          observer: metrics.storage.fileStore,
+          observer: withFsyncSpans(metrics.storage.fileStore, tracing?.tracer),
         });
-  const storage = instrumentStorage(backend, metrics.storage);
+  const storage = instrumentStorage(backend, metrics.storage, tracing?.tracer);
   let admission: Awaited<ReturnType<typeof setUpClusterAdmission>>;
   let audit: Awaited<ReturnType<typeof setUpAudit>> | undefined;
   try {
@@ -152,13 +179,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       'no cluster, so no garbage collector: Orphan and Foreground deletions keep the object until its orphan / foregroundDeletion finalizer is removed (--enable-garbage-collector=false deletes at once)',
     );
   }
+  const admitted =
+    admission.chain &&
+    instrumentAdmission(admission.chain, { steps: metrics.admissionSteps, tracer: tracing?.tracer });
   const store = new RegistryStore(storage, fooStrategy, {
-    admission: admission.chain,
+    admission: admitted,
     garbageCollection: config.enableGarbageCollector,
   });
   // The status subresource is admitted too (kube runs admission on foos/status), as foos/status.
   const statusStore = new RegistryStore(storage, fooStatusStrategy, {
-    admission: admission.chain,
+    admission: admitted,
     garbageCollection: config.enableGarbageCollector,
   });
   let shuttingDown = false;
@@ -189,6 +219,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     shutdown: gate,
     metrics,
     audit,
+    tracing,
   });
 
   const material: TlsMaterial = {
@@ -265,8 +296,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await decoder.close();
       auth.close();
       admission.close();
-      // After the last request: its ResponseComplete events are in the sink.
+      // After the last request: its ResponseComplete events are in the sink, its spans ended.
       await audit?.sink.close();
+      await tracing?.shutdown();
       logger.info('stopped');
     })());
 

@@ -7,6 +7,8 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { WebhookMetrics } from '../../admission/webhook/metrics';
 import { createWebhookMetrics } from './admission-metrics';
+import { admissionStepMetrics } from '../instrumented-admission';
+import type { AdmissionStepObserver } from '../instrumented-admission';
 import { AuditMetrics } from './audit-metrics';
 import { AuthMetrics } from './auth-metrics';
 import { RequestMetrics } from './request-metrics';
@@ -21,6 +23,7 @@ export interface ApiserverMetrics {
   /** The admission webhooks' metrics hook. */
   webhooks: WebhookMetrics;
   audit: AuditMetrics;
+  admissionSteps: AdmissionStepObserver;
 }
 
 export interface ApiserverMetricsOptions {
@@ -40,5 +43,6 @@ export function createApiserverMetrics(options: ApiserverMetricsOptions): Apiser
     auth: new AuthMetrics(registry),
     webhooks: createWebhookMetrics(registry),
     audit: new AuditMetrics(registry),
+    admissionSteps: admissionStepMetrics(registry),
   };
 }

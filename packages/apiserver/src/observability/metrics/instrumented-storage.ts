@@ -1,7 +1,7 @@
 /**
  * A Storage that times every operation into the storage metrics — as kube's etcd3 store records
- * each call (`etcd_request_duration_seconds{operation,type}`, type the group-resource) — and
- * counts what LISTs read and return. The backend is unchanged underneath; errors pass through
+ * each call (`etcd_request_duration_seconds{operation,type}`, type the group-resource) — counts
+ * what LISTs read and return, and, when tracing, runs each operation in a `storage.<op>` span. The backend is unchanged underneath; errors pass through
  * as they are (and are timed too, as kube times failed calls).
  */
 import type {
@@ -14,6 +14,8 @@ import type {
   UpdateOptions,
   WatchOptions,
 } from '../../storage/interface';
+import type { Tracer } from '@opentelemetry/api';
+import { inSpan } from '../tracing/tracer';
 import type { StorageMetrics, StorageOperation } from './storage-metrics';
 
 /** kube's type label: `resource.group` (the resource alone in the core group). */
@@ -21,43 +23,41 @@ function typeOf(key: { group: string; resource: string }): string {
   return key.group ? `${key.resource}.${key.group}` : key.resource;
 }
 
-async function timed<T>(
-  metrics: StorageMetrics,
-  operation: StorageOperation,
-  key: { group: string; resource: string },
-  call: () => Promise<T>,
-): Promise<T> {
-  const started = process.hrtime.bigint();
-  try {
-    return await call();
-  } finally {
-    metrics.operation(operation, typeOf(key)).observe(Number(process.hrtime.bigint() - started) / 1e9);
-  }
-}
-
-export function instrumentStorage(storage: Storage, metrics: StorageMetrics): Storage {
+export function instrumentStorage(storage: Storage, metrics: StorageMetrics, tracer?: Tracer): Storage {
+  const timed = async <T>(
+    operation: StorageOperation,
+    key: { group: string; resource: string },
+    call: () => Promise<T>,
+  ): Promise<T> => {
+    const type = typeOf(key);
+    const started = process.hrtime.bigint();
+    try {
+      return await inSpan(tracer, `storage.${operation}`, call, { attributes: { type } });
+    } finally {
+      metrics.operation(operation, type).observe(Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  };
   if (storage.stats) metrics.readStatsFrom(() => storage.stats!());
   const getSerialized = storage.getSerialized?.bind(storage);
   return {
-    get: (key: ObjectKey) => timed(metrics, 'get', key, () => storage.get(key)),
+    get: (key: ObjectKey) => timed('get', key, () => storage.get(key)),
     ...(getSerialized && {
-      getSerialized: (key: ObjectKey) => timed(metrics, 'get', key, () => getSerialized(key)),
+      getSerialized: (key: ObjectKey) => timed('get', key, () => getSerialized(key)),
     }),
     list: async (options: ListOptions) => {
-      const result = await timed(metrics, 'list', options, () => storage.list(options));
+      const result = await timed('list', options, () => storage.list(options));
       // serializedItems first: reading `items` may decode every object.
       const returned = result.serializedItems?.length ?? result.items.length;
       const evaluated = result.evaluated ?? returned;
       metrics.listed(typeOf(options), { fetched: evaluated, evaluated, returned });
       return result;
     },
-    create: (key: ObjectKey, obj: KubeObject) =>
-      timed(metrics, 'create', key, () => storage.create(key, obj)),
+    create: (key: ObjectKey, obj: KubeObject) => timed('create', key, () => storage.create(key, obj)),
     guaranteedUpdate: (key: ObjectKey, tryUpdate: TryUpdate, options?: UpdateOptions) =>
-      timed(metrics, 'update', key, () => storage.guaranteedUpdate(key, tryUpdate, options)),
+      timed('update', key, () => storage.guaranteedUpdate(key, tryUpdate, options)),
     delete: (key: ObjectKey, options?: DeleteOptions) =>
-      timed(metrics, 'delete', key, () => storage.delete(key, options)),
-    watch: (options: WatchOptions) => timed(metrics, 'watch', options, () => storage.watch(options)),
+      timed('delete', key, () => storage.delete(key, options)),
+    watch: (options: WatchOptions) => timed('watch', options, () => storage.watch(options)),
     currentRevision: () => storage.currentRevision(),
     ready: () => storage.ready(),
     ...(storage.notReadyReason && { notReadyReason: () => storage.notReadyReason!() }),

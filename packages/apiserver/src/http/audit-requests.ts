@@ -5,13 +5,16 @@
  * the response closes — each unless the policy omits the stage. (No Panic stage: Node has no
  * panics; a handler that throws is answered with a 500 Status, audited as ResponseComplete.) Request level adds the request body, RequestResponse the response body too
  * (not of a watch, whose response is a stream). The annotations carry authorization's decision
- * and reason (set by authorize.ts). Nothing here can fail or hold up a request: events go to a
+ * and reason (set by authorize.ts) and the annotations admission plugins add (webhooks'
+ * `<name>/<key>`, the mutation and fail-open records), collected through the write's options.
+ * Nothing here can fail or hold up a request: events go to a
  * non-blocking sink.
  */
 import { header, requestUrl } from './exchange';
 import type { ApiRequest, ApiResponse, Next } from './exchange';
 import type { RequestAttributes } from '../auth/request-attributes';
 import type { UserInfo } from '../auth/user';
+import type { AuditAnnotation } from '../admission/attributes';
 import {
   auditUser,
   microTime,
@@ -33,6 +36,17 @@ export interface AuditRequestsOptions {
 }
 
 const ANNOTATIONS = 'auditAnnotations';
+const ADMISSION_ANNOTATIONS = 'admissionAuditAnnotations';
+
+const LEVEL_ORDER = { None: 0, Metadata: 1, Request: 2, RequestResponse: 3 } as const;
+
+/**
+ * Where admission's audit annotations for this request are collected (WriteOptions and
+ * DeletionOptions carry it to the registry); undefined when the request is not audited.
+ */
+export function admissionAnnotationSink(res: ApiResponse): Record<string, AuditAnnotation> | undefined {
+  return res.locals[ADMISSION_ANNOTATIONS] as Record<string, AuditAnnotation> | undefined;
+}
 
 /** Adds an annotation to the request's audit events (kube's audit.AddAuditAnnotation). */
 export function addAuditAnnotation(res: ApiResponse, key: string, value: string): void {
@@ -78,6 +92,8 @@ export function auditRequests(options: AuditRequestsOptions) {
     options.metrics.leveled(decision.level);
     const annotations: Record<string, string> = {};
     res.locals[ANNOTATIONS] = annotations;
+    const fromAdmission: Record<string, AuditAnnotation> = {};
+    res.locals[ADMISSION_ANNOTATIONS] = fromAdmission;
     const received = microTime(now());
     const base = {
       kind: 'Event' as const,
@@ -102,7 +118,12 @@ export function auditRequests(options: AuditRequestsOptions) {
       const event: AuditEvent = { ...base, stage, ...extra, stageTimestamp: microTime(now()) };
       if (!event.userAgent) delete event.userAgent;
       if (!event.objectRef) delete event.objectRef;
-      if (Object.keys(annotations).length > 0) event.annotations = { ...annotations };
+      // Admission's annotations go only into events at or above their level (kube's AddAnnotationWithLevel).
+      const merged = { ...annotations };
+      for (const [key, { value, level }] of Object.entries(fromAdmission)) {
+        if (LEVEL_ORDER[level] <= LEVEL_ORDER[decision.level]) merged[key] = value;
+      }
+      if (Object.keys(merged).length > 0) event.annotations = merged;
       options.sink.process(event);
     };
     emit('RequestReceived');

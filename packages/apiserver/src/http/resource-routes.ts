@@ -20,6 +20,7 @@ import type { RegistryStore } from '../registry/store';
 import type { UserInfo } from '../auth/user';
 import { parseIncludeObject } from '../registry/table';
 import { applyDuplicateWarnings } from './body';
+import { admissionAnnotationSink } from './audit-requests';
 import { parseDeleteOptions } from './delete-options';
 import { writeOptionsOf } from './write-options';
 import type { BodyDecoder } from './body';
@@ -230,7 +231,11 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     const result = await deleteObject(store, {
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
-      options: { ...(await parseDeleteOptions(req, decoder)), user: res.locals.user as UserInfo | undefined },
+      options: {
+        ...(await parseDeleteOptions(req, decoder)),
+        user: res.locals.user as UserInfo | undefined,
+        auditAnnotations: admissionAnnotationSink(res),
+      },
     });
     send(req, res, { result, form, now: options.now });
   };
@@ -241,7 +246,11 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     const result = await deleteCollection(store, {
       namespace: routeParam(req, 'namespace'),
       params,
-      options: { ...(await parseDeleteOptions(req, decoder)), user: res.locals.user as UserInfo | undefined },
+      options: {
+        ...(await parseDeleteOptions(req, decoder)),
+        user: res.locals.user as UserInfo | undefined,
+        auditAnnotations: admissionAnnotationSink(res),
+      },
     });
     send(req, res, { result, form, now: options.now });
   };

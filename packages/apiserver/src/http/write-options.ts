@@ -7,6 +7,7 @@ import type { UserInfo } from '../auth/user';
 import type { WriteOptions } from '../registry/store';
 import { header, requestQuery } from './exchange';
 import type { ApiRequest, ApiResponse } from './exchange';
+import { admissionAnnotationSink } from './audit-requests';
 import { parseWriteOptions } from './query';
 
 export function writeOptionsOf(
@@ -18,6 +19,7 @@ export function writeOptionsOf(
     ...parseWriteOptions(requestQuery(req)),
     userAgent: header(req, 'user-agent'),
     user: res.locals.user as UserInfo | undefined,
+    auditAnnotations: admissionAnnotationSink(res),
     ...extra,
   };
 }

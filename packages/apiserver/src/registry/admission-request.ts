@@ -36,8 +36,14 @@ export interface AdmissionRecord {
   auditAnnotations: Record<string, AuditAnnotation>;
 }
 
-export function newAdmissionRecord(): AdmissionRecord {
-  return { warnings: [], auditAnnotations: {} };
+/**
+ * A fresh record; with `auditAnnotations` (the request's audit event, see WriteOptions) the
+ * annotations are collected there, emptied first — only the last attempt of a retried write counts.
+ */
+export function newAdmissionRecord(auditAnnotations?: Record<string, AuditAnnotation>): AdmissionRecord {
+  if (!auditAnnotations) return { warnings: [], auditAnnotations: {} };
+  for (const key of Object.keys(auditAnnotations)) delete auditAnnotations[key];
+  return { warnings: [], auditAnnotations };
 }
 
 export interface AdmissionRequest {

@@ -6,7 +6,7 @@
  * `orphan` → it strips the ownerReferences from the dependents and removes the finalizer;
  * `foregroundDeletion` → it deletes the blocking dependents first, then removes the finalizer.
  */
-import type { AdmissionUser } from '../admission/attributes';
+import type { AdmissionUser, AuditAnnotation } from '../admission/attributes';
 import { StatusError } from '../errors/status-error';
 import type { KubeObject, Preconditions } from '../storage/interface';
 
@@ -18,6 +18,8 @@ export interface DeletionOptions {
   dryRun: boolean;
   /** Who asks, for admission. */
   user?: AdmissionUser;
+  /** Where admission's audit annotations go (the request's audit event), when it is audited. */
+  auditAnnotations?: Record<string, AuditAnnotation>;
   propagationPolicy?: PropagationPolicy;
   /** Deprecated (`true` = Orphan, `false` = Background); never beside propagationPolicy. */
   orphanDependents?: boolean;

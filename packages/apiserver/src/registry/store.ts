@@ -6,7 +6,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { FieldError } from '@pwk/api';
-import type { AdmissionChain, AdmissionUser } from '../admission/attributes';
+import type { AdmissionChain, AdmissionUser, AuditAnnotation } from '../admission/attributes';
 import { StatusError } from '../errors/status-error';
 import type { StatusCause } from '../errors/status-error';
 import { attachWarnings } from '../errors/warnings';
@@ -51,6 +51,8 @@ export interface WriteOptions {
   optionsKind?: 'PatchOptions';
   /** Apply's `force`, as admission shows it in PatchOptions. */
   force?: boolean;
+  /** Where admission's audit annotations go (the request's audit event), when it is audited. */
+  auditAnnotations?: Record<string, AuditAnnotation>;
 }
 
 /** 'record': the write's changed fields go to its manager; 'keep': managedFields are already set (apply). */
@@ -333,7 +335,7 @@ export class RegistryStore {
     if (meta.resourceVersion) {
       throw StatusError.badRequest('resourceVersion should not be set on objects to be created');
     }
-    const record = newAdmissionRecord();
+    const record = newAdmissionRecord(options.auditAnnotations);
     try {
       return await this.createAdmitted({
         namespace,
@@ -465,9 +467,9 @@ export class RegistryStore {
     let warnings: string[] = [];
     let admittedObject: KubeObject | undefined;
     // One per attempt: a retried update is admitted again, and only its last attempt's warnings count.
-    let record = newAdmissionRecord();
+    let record = newAdmissionRecord(opts.options.auditAnnotations);
     const tryUpdate = async (current: KubeObject): Promise<KubeObject> => {
-      record = newAdmissionRecord();
+      record = newAdmissionRecord(opts.options.auditAnnotations);
       const decoded =
         opts.tracking === 'keep'
           ? { object: next(structuredClone(current)), warnings: [] }
@@ -581,10 +583,10 @@ export class RegistryStore {
    */
   async delete(target: { namespace: string; name: string }, options: DeletionOptions): Promise<DeleteResult> {
     const key = this.key(target.namespace, target.name);
-    let record = newAdmissionRecord();
+    let record = newAdmissionRecord(options.auditAnnotations);
     // Each admission of this delete (a retried update, the removal) starts a fresh record.
     const admitDelete = (stored: KubeObject) => {
-      record = newAdmissionRecord();
+      record = newAdmissionRecord(options.auditAnnotations);
       return this.admitDelete(stored, options, record);
     };
     try {

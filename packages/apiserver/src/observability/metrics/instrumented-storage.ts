@@ -32,7 +32,7 @@ export function instrumentStorage(storage: Storage, metrics: StorageMetrics, tra
     const type = typeOf(key);
     const started = process.hrtime.bigint();
     try {
-      return await inSpan(tracer, `storage.${operation}`, call, { attributes: { type } });
+      return await (tracer ? inSpan(tracer, `storage.${operation}`, call, { attributes: { type } }) : call());
     } finally {
       metrics.operation(operation, type).observe(Number(process.hrtime.bigint() - started) / 1e9);
     }

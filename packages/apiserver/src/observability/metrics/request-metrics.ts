@@ -10,7 +10,7 @@
  * The hot path records through children looked up once per label combination, in series of our
  * own (fast-series.ts): prom-client's children re-hash their labels on every observation.
  */
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { FastCounter, FastHistogram } from './fast-series';
 import type { CounterChild, HistogramChild } from './fast-series';
@@ -67,8 +67,8 @@ export class RequestMetrics {
   private readonly terminations: Counter<(typeof LABELS)[number] | 'code'>;
   private readonly aborts: Counter<'verb' | 'group' | 'version' | 'resource' | 'subresource' | 'scope'>;
   readonly tlsHandshakeErrors: Counter;
-  private readonly watchEvents: Counter<'group' | 'version' | 'kind'>;
-  private readonly watchEventSizes: Histogram<'group' | 'version' | 'kind'>;
+  private readonly watchEvents: FastCounter;
+  private readonly watchEventSizes: FastHistogram;
   private readonly registeredWatchers: Gauge<'group' | 'version' | 'kind'>;
   private readonly series = new Map<string, RouteSeries>();
   /** Executing requests by kind, and the most seen since the last scrape. */
@@ -147,18 +147,19 @@ export class RequestMetrics {
       help: "Number of requests dropped with 'TLS handshake error from' error",
       registers,
     });
-    this.watchEvents = new Counter({
-      name: 'apiserver_watch_events_total',
-      help: 'Number of events sent in watch clients',
-      labelNames: ['group', 'version', 'kind'],
-      registers,
-    });
-    this.watchEventSizes = new Histogram({
+    // Every event to every watcher is counted: these are on the watch fan-out's hot path.
+    this.watchEvents = new FastCounter(
+      'apiserver_watch_events_total',
+      'Number of events sent in watch clients',
+      ['group', 'version', 'kind'],
+      registry,
+    );
+    this.watchEventSizes = new FastHistogram({
       name: 'apiserver_watch_events_sizes',
       help: 'Watch event size distribution in bytes',
       labelNames: ['group', 'version', 'kind'],
       buckets: WATCH_EVENT_SIZE_BUCKETS,
-      registers,
+      registry,
     });
     this.registeredWatchers = new Gauge({
       name: 'apiserver_registered_watchers',
@@ -216,8 +217,8 @@ export class RequestMetrics {
   /** The watch metrics of one watched type, their children resolved once. */
   watchesOf(type: WatchedType): WatchMetrics {
     const registered = this.registeredWatchers.labels(type.group, type.version, type.kind);
-    const count = this.watchEvents.labels(type.group, type.version, type.kind);
-    const size = this.watchEventSizes.labels(type.group, type.version, type.kind);
+    const count = this.watchEvents.child([type.group, type.version, type.kind]);
+    const size = this.watchEventSizes.child([type.group, type.version, type.kind]);
     return {
       opened() {
         registered.inc();

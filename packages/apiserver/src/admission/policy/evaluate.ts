@@ -7,6 +7,7 @@
  * admits under Ignore and denies under Fail. Variables are evaluated lazily, once, when an
  * expression first reads `variables.<name>`. Then the auditAnnotations.
  */
+import { celMap } from '@bufbuild/cel';
 import type { CelInput } from '@bufbuild/cel';
 import { evaluationError } from '../cel/compile';
 import type { CelActivation } from '../cel/compile';
@@ -98,7 +99,7 @@ export function validatePolicy(
 ): { decisions: PolicyDecision[]; auditAnnotations: PolicyAuditAnnotation[] } {
   const onError = compiled.failurePolicy === 'Ignore' ? 'admit' : 'deny';
   const variables = new LazyVariables(compiled.variables);
-  const activation: CelActivation = { ...base, variables: variables as unknown as CelInput };
+  const activation: CelActivation = { ...base, variables: celMap(variables) };
   variables.activation = activation;
   if (compiled.matchConditions.length > 0) {
     const outcome = matchOutcome(

@@ -29,7 +29,7 @@ import type { ParamInformers } from './params';
 import type { PolicySource } from './sources';
 import type { ValidatingAdmissionPolicyBinding } from './types';
 import { parseMatchResources } from './compile-policy';
-import type { CompiledPolicy } from './compile-policy';
+import type { CompiledPolicy, ParsedMatchResources } from './compile-policy';
 
 export const PLUGIN_NAME = 'ValidatingAdmissionPolicy';
 export const VALIDATION_FAILURE_ANNOTATION = 'validation.policy.admission.k8s.io/validation_failure';
@@ -95,6 +95,15 @@ async function waitUntilReady(options: PolicyPluginOptions, attributes: Admissio
 
 export function validatingAdmissionPolicyPlugin(options: PolicyPluginOptions): AdmissionPlugin {
   const { logger, metrics } = options;
+  // A binding's selectors are parsed once per version of it (the informer replaces changed objects).
+  const parsedBindings = new WeakMap<object, ParsedMatchResources>();
+  const bindingMatchResources = (binding: ValidatingAdmissionPolicyBinding) => {
+    const spec = binding.spec?.matchResources;
+    if (!spec) return undefined;
+    let parsed = parsedBindings.get(binding);
+    if (!parsed) parsedBindings.set(binding, (parsed = parseMatchResources(spec)));
+    return parsed;
+  };
 
   const act = (o: {
     attributes: AdmissionAttributes;
@@ -205,10 +214,10 @@ export function validatingAdmissionPolicyPlugin(options: PolicyPluginOptions): A
         for (const binding of bindings) {
           let params;
           try {
-            const matchResources = binding.spec?.matchResources;
+            const matchResources = bindingMatchResources(binding);
             if (matchResources) {
               if (
-                !(await resourcesMatch(parseMatchResources(matchResources), attributes, {
+                !(await resourcesMatch(matchResources, attributes, {
                   ...match,
                   emptyRulesMatch: true,
                 }))

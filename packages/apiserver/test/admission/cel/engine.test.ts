@@ -93,7 +93,7 @@ describe('the CEL engine', () => {
     expect(outcome).toMatchObject({ error: COST_LIMIT_EXCEEDED });
     expect(outcome.cost).toBeLessThanOrEqual(100_002);
     // 10^9 steps would take many minutes; the budget ends it after at most 10^5.
-    expect(elapsed).toBeLessThan(2_000);
+    expect(elapsed).toBeLessThan(5_000);
   });
 
   it('keeps the cost limit even when the result would absorb the error', () => {

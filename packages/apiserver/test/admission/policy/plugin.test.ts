@@ -352,7 +352,7 @@ describe('ValidatingAdmissionPolicy', () => {
     );
     expect(err.message).toMatch(/resulted in error: operation cancelled: actual cost limit exceeded$/);
     // 1.25e8 steps would take minutes; the budget stops it after 1e5.
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('refuses with 403 "not yet ready" until the policies are known', async () => {

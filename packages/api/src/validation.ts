@@ -187,14 +187,39 @@ export function validateFooUpdate(next: unknown, old: unknown): FooValidationRes
   return result;
 }
 
-/** A copy of obj without the fields the schema does not know (what Ignore and Warn store). */
+/**
+ * A copy of obj without the fields the schema does not know (what Ignore and Warn store). The
+ * unknown fields are detached before the deep copy, so a body that is mostly unknown fields
+ * costs the copy of what is kept, not of what is dropped.
+ */
 export function pruneUnknownFields<T>(obj: T): T {
-  const copy = structuredClone(obj);
-  for (const path of unknownFieldPaths(copy)) {
-    const parent = valueAt(copy, path.slice(0, -1));
-    if (parent && typeof parent === 'object') delete (parent as Record<PropertyKey, unknown>)[path.at(-1)!];
+  const paths = unknownFieldPaths(obj);
+  return structuredClone(paths.length === 0 ? obj : withoutPaths(obj, paths));
+}
+
+/** obj with the fields at `paths` removed, sharing every untouched subtree with obj. */
+function withoutPaths<T>(obj: T, paths: readonly PathSegment[][]): T {
+  const copies = new Map<object, Record<PropertyKey, unknown>>();
+  const shallowCopy = (value: object): Record<PropertyKey, unknown> => {
+    let copy = copies.get(value);
+    if (!copy) {
+      copy = (Array.isArray(value) ? value.slice() : { ...value }) as Record<PropertyKey, unknown>;
+      copies.set(value, copy);
+      copies.set(copy, copy);
+    }
+    return copy;
+  };
+  const root = shallowCopy(obj as object);
+  for (const path of paths) {
+    let parent = root;
+    for (const segment of path.slice(0, -1)) {
+      const child = parent[segment];
+      if (child === null || typeof child !== 'object') break;
+      parent = parent[segment] = shallowCopy(child);
+    }
+    delete parent[path.at(-1)!];
   }
-  return copy;
+  return root as T;
 }
 
 function unknownFieldPaths(obj: unknown): PathSegment[][] {

@@ -333,6 +333,31 @@ describe('unknown fields', () => {
     expect(pruned.spec).toEqual({ replicas: 51 });
     expect(input.spec).toHaveProperty('colour', 'red');
   });
+
+  it('are pruned inside list items and beside each other, in a copy that shares nothing with the input', () => {
+    type Shaped = {
+      metadata: { name: string; ownerReferences: Array<Record<string, unknown>> };
+      spec: unknown;
+    };
+    const input = validFoo({
+      metadata: {
+        name: 'a',
+        ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u', junk: 1 }],
+      },
+      spec: { replicas: 2, colour: 'red', size: 'xl' },
+    }) as Shaped;
+    const pruned = pruneUnknownFields(input);
+    expect(validateFoo(pruned)).toEqual({ errors: [], unknownFields: [] });
+    expect(pruned.spec).toEqual({ replicas: 2 });
+    expect(pruned.metadata.ownerReferences).toEqual([
+      { apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u' },
+    ]);
+    pruned.metadata.name = 'changed';
+    pruned.metadata.ownerReferences[0]!.name = 'changed';
+    expect(input.metadata.name).toBe('a');
+    expect(input.metadata.ownerReferences[0]).toHaveProperty('junk', 1);
+    expect(input.metadata.ownerReferences[0]!.name).toBe('o');
+  });
 });
 
 describe('validateFooUpdate', () => {

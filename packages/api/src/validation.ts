@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { fooSchema } from './foo';
 import { fieldError } from './field-error';
 import type { FieldError } from './field-error';
+import { unknownFieldPaths } from './unknown-fields';
 
 export interface FooValidationResult {
   /** Empty when the object is valid. */
@@ -187,13 +188,18 @@ export function validateFooUpdate(next: unknown, old: unknown): FooValidationRes
   return result;
 }
 
+/** The dotted paths of obj's fields that Foo's schema does not know, without validating the rest. */
+export function findUnknownFields(obj: unknown): string[] {
+  return unknownFieldPaths(fooSchema, obj).map(formatPath);
+}
+
 /**
  * A copy of obj without the fields the schema does not know (what Ignore and Warn store). The
  * unknown fields are detached before the deep copy, so a body that is mostly unknown fields
  * costs the copy of what is kept, not of what is dropped.
  */
 export function pruneUnknownFields<T>(obj: T): T {
-  const paths = unknownFieldPaths(obj);
+  const paths = unknownFieldPaths(fooSchema, obj);
   return structuredClone(paths.length === 0 ? obj : withoutPaths(obj, paths));
 }
 
@@ -211,22 +217,13 @@ function withoutPaths<T>(obj: T, paths: readonly PathSegment[][]): T {
   };
   const root = shallowCopy(obj as object);
   for (const path of paths) {
-    let parent = root;
+    let parent: Record<PropertyKey, unknown> | undefined = root;
     for (const segment of path.slice(0, -1)) {
-      const child = parent[segment];
-      if (child === null || typeof child !== 'object') break;
-      parent = parent[segment] = shallowCopy(child);
+      const child: unknown = parent?.[segment];
+      parent =
+        child !== null && typeof child === 'object' ? (parent![segment] = shallowCopy(child)) : undefined;
     }
-    delete parent[path.at(-1)!];
+    if (parent) delete parent[path.at(-1)!];
   }
   return root as T;
-}
-
-function unknownFieldPaths(obj: unknown): PathSegment[][] {
-  const result = fooSchema.safeParse(obj);
-  const paths: PathSegment[][] = [];
-  for (const issue of result.error?.issues ?? []) {
-    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) paths.push([...issue.path, key]);
-  }
-  return paths;
 }

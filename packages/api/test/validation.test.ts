@@ -1,4 +1,4 @@
-import { pruneUnknownFields, validateFoo, validateFooUpdate } from '../src';
+import { findUnknownFields, pruneUnknownFields, validateFoo, validateFooUpdate } from '../src';
 import { validFoo } from './fixtures';
 
 /** The errors as the apiserver will print them: `field: message`. */
@@ -324,6 +324,27 @@ describe('unknown fields', () => {
     const result = validateFoo(withUnknown());
     expect(result.errors).toEqual([]);
     expect(result.unknownFields.sort()).toEqual(['extra', 'metadata.nickname', 'spec.colour', 'status.mood']);
+  });
+
+  it.each<[string, unknown]>([
+    ['none', { apiVersion: 'bar.pwk.educative.io/v1beta1', kind: 'Foo', metadata: { name: 'a' } }],
+    ['everywhere', null],
+    [
+      'in list items and maps',
+      {
+        metadata: {
+          name: 'a',
+          labels: { 'x/y': 'z' },
+          ownerReferences: [{ name: 'o', junk: 1 }, 'not an object', { uid: 'u', more: { deep: 1 } }],
+          managedFields: [{ manager: 'm', fieldsV1: { 'f:spec': { 'f:x': {} } }, extra: true }],
+        },
+        status: { conditions: [{ type: 'Ready', colour: 'red' }], mood: 'ok' },
+      },
+    ],
+    ['under values of the wrong type', { metadata: 'text', spec: [1, { a: 1 }], status: { conditions: {} } }],
+  ])('are found without validating (%s), exactly as validation names them', (_case, body) => {
+    const input = body ?? withUnknown();
+    expect(findUnknownFields(input).sort()).toEqual(validateFoo(input).unknownFields.sort());
   });
 
   it('are removed by pruneUnknownFields without touching the input', () => {

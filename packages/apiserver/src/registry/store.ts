@@ -158,10 +158,10 @@ export class RegistryStore {
    * What a CRD's decoder does to a request body, or to a patched object, before anything else
    * sees it: unknown fields are refused (Strict), warned about (Warn) or not (Ignore), and pruned
    * in every case, so defaulting, admission and managedFields never see them — a body of unknown
-   * fields costs one schema pass, not a walk of everything it holds.
+   * fields costs a walk of what the schema knows, not of everything it holds.
    */
   private decode(obj: KubeObject, options: WriteOptions): WriteResult {
-    const { unknownFields } = this.strategy.validate(obj);
+    const unknownFields = this.strategy.unknownFields(obj);
     const warnings = unknownFieldWarnings(unknownFields, options);
     return { object: unknownFields.length > 0 ? this.strategy.pruneUnknownFields(obj) : obj, warnings };
   }
@@ -391,10 +391,7 @@ export class RegistryStore {
     const name = String(admitted.metadata.name);
     // Validating admission (quota last) on exactly what is about to be stored, never after.
     if (this.admission) {
-      await this.validateWrite(
-        { operation: 'CREATE', namespace, name, object: admitted, record },
-        options,
-      );
+      await this.validateWrite({ operation: 'CREATE', namespace, name, object: admitted, record }, options);
     }
     const warnings = [...opts.decodeWarnings, ...record.warnings];
     if (options.dryRun) {
@@ -546,7 +543,7 @@ export class RegistryStore {
   ): Promise<WriteResult & { created: boolean }> {
     const manager = opts.options.fieldManager ?? '';
     // Unknown fields are refused, warned about or dropped before anyone can own them.
-    const unknownFields = isPlainObject(applied) ? this.strategy.validate(applied).unknownFields : [];
+    const unknownFields = isPlainObject(applied) ? this.strategy.unknownFields(applied) : [];
     const warnings = unknownFieldWarnings(unknownFields, opts.options);
     const known =
       unknownFields.length > 0 ? this.strategy.pruneUnknownFields(applied as KubeObject) : applied;

@@ -517,7 +517,7 @@ describe('patch, dryRun and fieldValidation', () => {
         await prepare(name);
         const res = await write(name, '?fieldManager=writer');
         expect(res.status).toBeLessThan(300);
-        const entries = (await get(name)).metadata.managedFields ?? [];
+        const entries = ((await get(name)).metadata.managedFields ?? []) as unknown[];
         expect(entries.length).toBeGreaterThan(0);
         expect(JSON.stringify(entries)).not.toContain('f:colour');
       });

@@ -76,7 +76,16 @@ describe('kubectl against pwk with ValidatingAdmissionPolicies from the core API
   beforeAll(async () => {
     cluster = await startAdmittedServer({
       prepare: (kube) => {
-        for (const ns of ['default', 'limited', 'unlimited', 'advised', 'conditions', 'excluded', 'late']) {
+        for (const ns of [
+          'default',
+          'limited',
+          'unlimited',
+          'advised',
+          'conditions',
+          'excluded',
+          'late',
+          'readme',
+        ]) {
           kube.core.namespace(ns);
         }
         const put = (resource: string, object: Record<string, unknown>) =>
@@ -93,6 +102,26 @@ describe('kubectl against pwk with ValidatingAdmissionPolicies from the core API
             policyName: 'max-replicas.example.com',
             validationActions: ['Deny'],
             matchResources: inNamespaces('default'),
+          }),
+        );
+        // The README's example, as written there (its binding confined to one namespace here).
+        put(
+          'validatingadmissionpolicies',
+          policy('readme.example.com', {
+            validations: [
+              {
+                expression: 'object.spec.replicas <= 5',
+                messageExpression: "'replicas must be at most 5, not ' + string(object.spec.replicas)",
+              },
+            ],
+          }),
+        );
+        put(
+          'validatingadmissionpolicybindings',
+          binding('readme-binding.example.com', {
+            policyName: 'readme.example.com',
+            validationActions: ['Deny'],
+            matchResources: inNamespaces('readme'),
           }),
         );
         put(
@@ -175,6 +204,15 @@ describe('kubectl against pwk with ValidatingAdmissionPolicies from the core API
         stdin: fooManifest({ name: 'small', spec: { replicas: 5 } }),
       }),
     ).toBe(`${FOO_REF}/small created\n`);
+  });
+
+  it('answers as the README shows for its example policy', async () => {
+    const run = await kubectl.run(['create', '-n', 'readme', '-f', '-'], {
+      stdin: fooManifest({ name: 'big', spec: { replicas: 6 } }),
+    });
+    expect(run.stderr).toBe(
+      `The foos "big" is invalid: : ValidatingAdmissionPolicy 'readme.example.com' with binding 'readme-binding.example.com' denied request: replicas must be at most 5, not 6\n`,
+    );
   });
 
   it('also stops an update past the limit (kubectl scale is not foos, kubectl patch is)', async () => {

@@ -83,17 +83,14 @@ describe('the CEL engine', () => {
     expect(() => compileExpression(source, { variables: VARS })).toThrow(message);
   });
 
-  it('stops a pathological expression at the cost limit, quickly, without blocking the loop for long', () => {
+  it('stops a pathological expression at the cost limit, after at most the budget of steps', () => {
     const list = Array.from({ length: 1000 }, (_, i) => i);
     const source = 'object.l.all(a, object.l.all(b, object.l.all(c, a + b + c >= 0)))';
     const compiled = compileExpression(source, { variables: VARS });
-    const started = Date.now();
     const outcome = compiled.evaluate({ object: toCel({ l: list }) });
-    const elapsed = Date.now() - started;
     expect(outcome).toMatchObject({ error: COST_LIMIT_EXCEEDED });
+    // 10^9 steps would take many minutes (the test's timeout); the budget ends it after at most 10^5.
     expect(outcome.cost).toBeLessThanOrEqual(100_002);
-    // 10^9 steps would take many minutes; the budget ends it after at most 10^5.
-    expect(elapsed).toBeLessThan(5_000);
   });
 
   it('keeps the cost limit even when the result would absorb the error', () => {

@@ -342,17 +342,15 @@ describe('ValidatingAdmissionPolicy', () => {
     );
   });
 
-  it('ends a pathological expression at the cost limit and refuses under Fail, quickly', async () => {
+  it('ends a pathological expression at the cost limit and refuses under Fail', async () => {
     const object = { ...attributes().object!, spec: { l: Array.from({ length: 500 }, (_, i) => i) } };
     const expression = 'object.spec.l.all(a, object.spec.l.all(b, object.spec.l.all(c, a + b + c >= 0)))';
-    const started = Date.now();
+    // 1.25e8 steps would take minutes (past the test's timeout); the budget stops it after 1e5.
     const err = await refusal(
       plugin([policy({ validations: [{ expression }] })], [binding()]),
       attributes({ object }),
     );
     expect(err.message).toMatch(/resulted in error: operation cancelled: actual cost limit exceeded$/);
-    // 1.25e8 steps would take minutes; the budget stops it after 1e5.
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('refuses with 403 "not yet ready" until the policies are known', async () => {

@@ -32,6 +32,7 @@ import { loadedObjectCheck } from './loaded-object-check';
 import type { ServingCertificate } from './certificates';
 import { setUpClusterAdmission } from './cluster-admission';
 import { setUpAudit } from './audit';
+import type { PolicyAdmissionOptions } from './policy-admission';
 import { setUpDelegatedAuth } from './delegated-auth';
 import type { WebhookAdmissionOptions } from './webhook-admission';
 import type { WebhookBatchOptions } from '../observability/audit/webhook-backend';
@@ -80,6 +81,8 @@ export interface StartOptions {
   auditWebhookBatch?: Partial<WebhookBatchOptions>;
   /** How long finished spans wait to be exported in a batch (default 5 s). */
   tracingExportDelayMs?: number;
+  /** For ValidatingAdmissionPolicy: a metrics hook, how often static manifests are re-read. */
+  policies?: PolicyAdmissionOptions;
 }
 
 /** The file store's fsync reports, also as `fsync` spans under the write that waited for them. */
@@ -166,6 +169,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       syncTimeoutMs: options.admissionSyncTimeoutMs,
       // A hook the caller injects (tests) wins over the server's own metrics.
       webhooks: { ...options.webhooks, metrics: options.webhooks?.metrics ?? metrics.webhooks },
+      policies: options.policies,
     });
   } catch (err) {
     // A bad admission or audit configuration stops start-up; what is open so far is released.

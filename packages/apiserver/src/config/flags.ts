@@ -51,6 +51,11 @@ export const FLAGS: FlagSpecs = {
     default: 'file',
   },
   'data-dir': { description: 'Directory of the file store.', default: './data' },
+  'file-store-sync': {
+    description:
+      'How the file store makes a write durable before acknowledging it: "per-object" (fsync of each object file and its directory) or "log" (one shared fdatasync of a write-ahead log per batch of concurrent writes; the object files follow within a bounded delay; docs/file-store-wal.md).',
+    default: 'per-object',
+  },
   'etcd-servers': {
     description: 'Comma-separated etcd endpoints (http(s)://host:port) for --storage=etcd.',
     default: '',
@@ -219,6 +224,7 @@ const configSchema = z
     'cert-dir': nonEmptyFlag('cert-dir'),
     storage: oneOfFlag('storage', ['file', 'etcd']),
     'data-dir': nonEmptyFlag('data-dir'),
+    'file-store-sync': oneOfFlag('file-store-sync', ['per-object', 'log']),
     'etcd-servers': list,
     'etcd-prefix': z.string(),
     'etcd-cafile': z.string().optional(),
@@ -297,6 +303,7 @@ export interface ServerConfig {
   certDir: string;
   storage: 'file' | 'etcd';
   dataDir: string;
+  fileStoreSync: 'per-object' | 'log';
   /** Where --storage=etcd connects. */
   etcd: EtcdFlags;
   eventWindow: number;
@@ -376,6 +383,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       certDir: path.resolve(c['cert-dir']),
       storage: c.storage,
       dataDir: path.resolve(c['data-dir']),
+      fileStoreSync: c['file-store-sync'],
       etcd: {
         servers: c['etcd-servers'],
         prefix: c['etcd-prefix'],

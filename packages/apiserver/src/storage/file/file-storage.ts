@@ -1,7 +1,9 @@
 /**
  * The default backend: every object is a JSON file under the data dir, every read is served
  * from an in-memory index of those files' bytes, and every write is durable before it is
- * acknowledged (see durable-fs.ts). One global revision orders all changes (revision-counter.ts,
+ * acknowledged: with `sync: 'per-object'` (the default) each file on its own (durable-fs.ts), with
+ * `sync: 'log'` through a write-ahead log with group commit, the files written behind it
+ * (wal/, docs/file-store-wal.md). One global revision orders all changes (revision-counter.ts,
  * commit-pipeline.ts); recent changes are kept in an event window for watches and paged lists.
  * A write the disk refuses (full, read-only, failing) is not applied at all, is answered with
  * what failed, and makes the store not ready until it can write again (write-guard.ts).
@@ -36,10 +38,16 @@ import { FileIndex } from './file-index';
 import { listCollection } from './list';
 import { loadDataDir } from './loader';
 import type { StoredObjectCheckRef } from './object-check';
-import { PROBE_FILE, fileNameFor, objectDir } from './paths';
+import { PROBE_FILE, fileNameFor, objectDir, objectPath } from './paths';
 import { RevisionCounter } from './revision-counter';
 import { WatchHub } from './watch-hub';
 import { WriteGuard } from './write-guard';
+import type { LogOps } from './wal/log-writer';
+import { WriteAheadLog, keyOfRecord, replayLog } from './wal/write-ahead-log';
+import type { ReplayedLog } from './wal/write-ahead-log';
+
+/** How a write is made durable before it is acknowledged. */
+export type FileStoreSync = 'per-object' | 'log';
 
 export interface FileStorageOptions {
   dataDir: string;
@@ -60,6 +68,11 @@ export interface FileStorageOptions {
   writeProbeIntervalMs?: number;
   /** Tests only: the file system calls of durable writes (see durable-fs.ts). */
   diskOps?: DiskOps;
+  /** Default 'per-object'. */
+  sync?: FileStoreSync;
+  /** Tests only: the size at which a log segment is closed, and the log's file system calls. */
+  logSegmentBytes?: number;
+  logOps?: LogOps;
 }
 
 export async function createFileStorage(options: FileStorageOptions): Promise<Storage> {
@@ -69,25 +82,39 @@ export async function createFileStorage(options: FileStorageOptions): Promise<St
   const lock = await acquireDataDirLock(options.dataDir, options.lock);
   try {
     const started = Date.now();
-    const loaded = await loadDataDir(options.dataDir, { logger, now, check: options.checkLoaded });
+    // The log first: the files of the objects it holds are not read (load-scan.ts, skip).
+    const replayed = replayLog(options.dataDir, logger);
+    const skip = [...replayed.latest.values()].map((r) => objectPath(options.dataDir, keyOfRecord(r)));
+    const loaded = await loadDataDir(options.dataDir, { logger, now, check: options.checkLoaded, skip });
+    for (const record of replayed.latest.values()) {
+      if (record.type === 'DELETED') continue;
+      let entries = loaded.collections.get(collectionId(record));
+      if (!entries) loaded.collections.set(collectionId(record), (entries = new Map()));
+      entries.set(objectId(record.namespace, record.name), record.json);
+    }
     const syncer = new DirectorySyncer(options.diskOps);
     const counter = await RevisionCounter.open({
       dataDir: options.dataDir,
       syncer,
-      highestStored: loaded.highestRevision,
+      highestStored: Math.max(loaded.highestRevision, replayed.highestRevision),
       blockSize: options.revisionBlock,
     });
     const index = new FileIndex(loaded.collections, loaded.texts);
+    const storage = new FileStorage({ options, lock, syncer, counter, index, logger });
+    await storage.startLog(replayed);
     logger.info('file store loaded', {
       dataDir: options.dataDir,
       objects: index.size,
       revision: counter.bootRevision,
       quarantined: loaded.quarantined,
       tempFilesRemoved: loaded.tempFilesRemoved,
+      replayedRecords: replayed.segments.reduce((n, s) => n + s.records.length, 0),
+      logBytesTruncated: replayed.truncatedBytes,
+      sync: options.sync ?? 'per-object',
       scannedIn: loaded.scannedIn,
       ms: Date.now() - started,
     });
-    return new FileStorage({ options, lock, syncer, counter, index, logger });
+    return storage;
   } catch (err) {
     await lock.release();
     throw err;
@@ -110,6 +137,8 @@ class FileStorage implements Storage {
   private readonly hub: WatchHub;
   private readonly keyLocks = new Map<string, Promise<void>>();
   private readonly guard: WriteGuard;
+  /** Set in log mode (after startLog). */
+  private wal?: WriteAheadLog;
   private closed = false;
 
   constructor(private readonly parts: Parts) {
@@ -120,12 +149,36 @@ class FileStorage implements Storage {
       probeIntervalMs: parts.options.writeProbeIntervalMs ?? 1000,
       repair: (key) => this.withKeyLock(lockKeyOf(key), () => this.rewriteFromIndex(key)),
       probeWrite: async () => {
+        await this.wal?.repair();
         await parts.syncer.writeFile(this.dataDir, PROBE_FILE, PROBE_DATA);
         await parts.syncer.removeFile(this.dataDir, PROBE_FILE);
       },
     });
     this.window = new EventWindow(parts.options.eventWindow ?? 10_000, parts.counter.bootRevision);
     this.hub = new WatchHub(this.window, parts.options.watchBuffer ?? 10_000);
+  }
+
+  /**
+   * Replays what an earlier run left in the write-ahead log into the files; in log mode, opens
+   * the log for this run's writes, otherwise retires it first (a per-object write must never be
+   * overtaken by an older log record at the next start).
+   */
+  async startLog(replayed: ReplayedLog): Promise<void> {
+    const appending = this.parts.options.sync === 'log';
+    if (!appending && replayed.segments.length === 0) return;
+    const wal = await WriteAheadLog.start(
+      {
+        dataDir: this.dataDir,
+        logger: this.parts.logger,
+        replayed,
+        namespaceEmpty: (key) => this.parts.index.namespaceSize(collectionId(key), key.namespace) === 0,
+        appliedRevision: () => this.pipeline.currentRevision,
+        segmentBytes: this.parts.options.logSegmentBytes,
+        ops: this.parts.options.logOps,
+      },
+      appending,
+    );
+    if (appending) this.wal = wal;
   }
 
   async get(key: ObjectKey): Promise<KubeObject> {
@@ -199,6 +252,7 @@ class FileStorage implements Storage {
       const currentObj = JSON.parse(current.json) as KubeObject;
       checkPreconditions(key, currentObj, options.preconditions);
       await options.validateDeletion?.(JSON.parse(current.json) as KubeObject);
+      if (this.wal) return this.deleteThroughLog(key, this.wal, current, currentObj);
       const dir = objectDir(this.dataDir, key);
       // The last object of a namespace: its directory goes with it.
       const removeEmptyDir =
@@ -242,11 +296,16 @@ class FileStorage implements Storage {
     this.guard.stop();
     await this.pipeline.drainAll();
     this.hub.closeAll();
-    await this.parts.lock.release();
+    try {
+      await this.wal?.close();
+    } finally {
+      await this.parts.lock.release();
+    }
   }
 
   /** Writes obj durably with the next revision; applies it to the index in revision order. */
   private write(key: ObjectKey, obj: KubeObject, previous: StoredEntry | undefined): Promise<KubeObject> {
+    if (this.wal) return this.writeThroughLog(key, obj, previous, this.wal);
     const dir = objectDir(this.dataDir, key);
     const id = objectId(key.namespace, key.name);
     let stored: KubeObject | undefined;
@@ -269,6 +328,65 @@ class FileStorage implements Storage {
             previous,
           });
           return stored!;
+        },
+      ),
+    );
+  }
+
+  /** write() in log mode: durable once in the log, the file written behind it. */
+  private async writeThroughLog(
+    key: ObjectKey,
+    obj: KubeObject,
+    previous: StoredEntry | undefined,
+    wal: WriteAheadLog,
+  ): Promise<KubeObject> {
+    await wal.room();
+    const id = objectId(key.namespace, key.name);
+    const lockKey = lockKeyOf(key);
+    const type = previous ? 'MODIFIED' : 'ADDED';
+    let stored: KubeObject | undefined;
+    let json = '';
+    return this.guard.commit(key, lockKey, true, () =>
+      this.pipeline.commit(
+        (rev) => {
+          stored = withRevision(obj, rev);
+          json = JSON.stringify(stored);
+          return wal.append({ ...key, rev, type, json });
+        },
+        (rev) => {
+          const entry: StoredEntry = { namespace: key.namespace, id, json };
+          this.parts.index.set(collectionId(key), entry);
+          this.publish({ rev, type, collection: collectionId(key), entry, previous });
+          wal.materialise(lockKey, { key, rev, json });
+          return stored!;
+        },
+      ),
+    );
+  }
+
+  private async deleteThroughLog(
+    key: ObjectKey,
+    wal: WriteAheadLog,
+    current: StoredEntry,
+    currentObj: KubeObject,
+  ): Promise<KubeObject> {
+    await wal.room();
+    const lockKey = lockKeyOf(key);
+    let tombstone: KubeObject | undefined;
+    let json = '';
+    return this.guard.commit(key, lockKey, true, () =>
+      this.pipeline.commit(
+        (rev) => {
+          tombstone = withRevision(currentObj, rev);
+          json = JSON.stringify(tombstone);
+          return wal.append({ ...key, rev, type: 'DELETED', json });
+        },
+        (rev) => {
+          this.parts.index.remove(collectionId(key), current.id);
+          const entry = { ...current, json };
+          this.publish({ rev, type: 'DELETED', collection: collectionId(key), entry, previous: current });
+          wal.materialise(lockKey, { key, rev, json: null });
+          return tombstone!;
         },
       ),
     );

@@ -1,0 +1,97 @@
+/**
+ * The log's segment files, `<data-dir>/.wal/<16 hex digits>.log`, and reading them back at
+ * start-up. In the last segment the first bad record is a torn tail — a batch being written
+ * when the process died, never acknowledged — and the segment is cut there (and synced). A bad
+ * record in an earlier segment is damage to acknowledged data: start-up stops rather than guess.
+ */
+import { closeSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { CorruptError } from '../../errors';
+import type { StorageLogger } from '../../logger';
+import { decodeRecords } from './record';
+import type { LogRecord } from './record';
+
+export const WAL_DIR = '.wal';
+const SEGMENT_NAME = /^([0-9a-f]{16})\.log$/;
+
+export function walDir(dataDir: string): string {
+  return path.join(dataDir, WAL_DIR);
+}
+
+export function segmentPath(dataDir: string, seq: number): string {
+  return path.join(walDir(dataDir), `${seq.toString(16).padStart(16, '0')}.log`);
+}
+
+/** The sequence numbers of the segments present, in order. */
+export function listSegments(dataDir: string): number[] {
+  let names: string[];
+  try {
+    names = readdirSync(walDir(dataDir));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return names
+    .map((n) => SEGMENT_NAME.exec(n)?.[1])
+    .filter((hex): hex is string => hex !== undefined)
+    .map((hex) => parseInt(hex, 16))
+    .sort((a, b) => a - b);
+}
+
+export interface ReadSegment {
+  seq: number;
+  bytes: number;
+  /** The highest revision in it (0 when empty). */
+  lastRev: number;
+  records: LogRecord[];
+}
+
+export interface ReadLog {
+  segments: ReadSegment[];
+  /** Bytes cut from the last segment's torn tail. */
+  truncatedBytes: number;
+}
+
+/**
+ * Reads every segment in order (synchronously: start-up, before anything is served; a segment is
+ * at most a few tens of MB), truncating a torn tail of the last one.
+ */
+export function readLog(dataDir: string, logger: StorageLogger): ReadLog {
+  const seqs = listSegments(dataDir);
+  const segments: ReadSegment[] = [];
+  let truncatedBytes = 0;
+  seqs.forEach((seq, i) => {
+    const file = segmentPath(dataDir, seq);
+    const buf = readFileSync(file);
+    const decoded = decodeRecords(buf);
+    if (decoded.problem !== undefined) {
+      if (i < seqs.length - 1) {
+        throw new CorruptError(
+          `write-ahead log segment ${file} is damaged at byte ${decoded.validEnd} (${decoded.problem}), ` +
+            'before its last segment: acknowledged writes would be lost, so the store does not start',
+        );
+      }
+      truncatedBytes = buf.length - decoded.validEnd;
+      truncate(file, decoded.validEnd);
+      logger.warn('file store: truncated the torn tail of the write-ahead log', {
+        segment: file,
+        at: decoded.validEnd,
+        bytes: truncatedBytes,
+        reason: decoded.problem,
+      });
+    }
+    const lastRev = decoded.records.reduce((max, r) => Math.max(max, r.rev), 0);
+    segments.push({ seq, bytes: decoded.validEnd, lastRev, records: decoded.records });
+  });
+  return { segments, truncatedBytes };
+}
+
+function truncate(file: string, length: number): void {
+  const fd = openSync(file, 'r+');
+  try {
+    ftruncateSync(fd, length);
+    fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -3,12 +3,13 @@
 //   node store-worker.js <data-dir> hold    → prints READY and keeps the store open
 //   node store-worker.js <data-dir> write   → 16 concurrent writers; prints BEGIN before and
 //                                              ACK after every operation, until killed
+//   … [per-object|log [<log segment bytes>]]  → the store's --file-store-sync (default per-object)
 // Lines are written with writeSync so that a printed ACK was acknowledged by the store.
 'use strict';
 const { writeSync } = require('node:fs');
 const { createFileStorage } = require('../../../dist/storage/file/file-storage.js');
 
-const [dataDir, mode] = process.argv.slice(2);
+const [dataDir, mode, sync = 'per-object', segmentBytes] = process.argv.slice(2);
 const say = (line) => writeSync(1, `${line}\n`);
 const GROUP = 'bar.pwk.educative.io';
 const WRITERS = 16;
@@ -52,7 +53,11 @@ async function writer(store, w, exists) {
 async function main() {
   let store;
   try {
-    store = await createFileStorage({ dataDir });
+    store = await createFileStorage({
+      dataDir,
+      sync,
+      ...(segmentBytes ? { logSegmentBytes: Number(segmentBytes) } : {}),
+    });
   } catch (err) {
     say(`REFUSED ${err.message}`);
     process.exit(3);

@@ -19,8 +19,11 @@ import type { ReadSegment } from './segments';
 
 /** Segments are closed at this size (a bound on one segment's replay: ~25k small objects). */
 export const SEGMENT_BYTES = 16 * 1024 * 1024;
-/** Keys whose files may lag behind the log before commits wait for the materialiser. */
-export const MAX_BACKLOG = 10_000;
+/**
+ * Keys whose files may lag behind the log before commits wait for the materialiser: the bound on
+ * how far an outside reader of the files can be behind (at ~1,000 files/s, about 5 s).
+ */
+export const MAX_BACKLOG = 5_000;
 
 export interface ReplayedLog {
   segments: ReadSegment[];

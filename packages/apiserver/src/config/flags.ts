@@ -20,6 +20,8 @@ import {
   readFlags,
   verbosityFlag,
 } from './command-line';
+import { DEFAULT_FILE_STORE_SYNC, FILE_STORE_SYNC_MODES } from '../storage/file/sync-mode';
+import type { FileStoreSync } from '../storage/file/sync-mode';
 import type { FlagSpecs } from './command-line';
 
 export { ConfigError };
@@ -54,7 +56,7 @@ export const FLAGS: FlagSpecs = {
   'file-store-sync': {
     description:
       'How the file store makes a write durable before acknowledging it: "per-object" (fsync of each object file and its directory) or "log" (one shared fdatasync of a write-ahead log per batch of concurrent writes; the object files follow within a bounded delay; docs/file-store-wal.md).',
-    default: 'per-object',
+    default: DEFAULT_FILE_STORE_SYNC,
   },
   'etcd-servers': {
     description: 'Comma-separated etcd endpoints (http(s)://host:port) for --storage=etcd.',
@@ -224,7 +226,7 @@ const configSchema = z
     'cert-dir': nonEmptyFlag('cert-dir'),
     storage: oneOfFlag('storage', ['file', 'etcd']),
     'data-dir': nonEmptyFlag('data-dir'),
-    'file-store-sync': oneOfFlag('file-store-sync', ['per-object', 'log']),
+    'file-store-sync': oneOfFlag('file-store-sync', FILE_STORE_SYNC_MODES),
     'etcd-servers': list,
     'etcd-prefix': z.string(),
     'etcd-cafile': z.string().optional(),
@@ -303,7 +305,7 @@ export interface ServerConfig {
   certDir: string;
   storage: 'file' | 'etcd';
   dataDir: string;
-  fileStoreSync: 'per-object' | 'log';
+  fileStoreSync: FileStoreSync;
   /** Where --storage=etcd connects. */
   etcd: EtcdFlags;
   eventWindow: number;

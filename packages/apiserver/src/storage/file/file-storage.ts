@@ -1,7 +1,7 @@
 /**
  * The default backend: every object is a JSON file under the data dir, every read is served
  * from an in-memory index of those files' bytes, and every write is durable before it is
- * acknowledged: with `sync: 'per-object'` (the default) each file on its own (durable-fs.ts), with
+ * acknowledged: with `sync: 'per-object'` each file on its own (durable-fs.ts), with
  * `sync: 'log'` through a write-ahead log with group commit, the files written behind it
  * (wal/, docs/file-store-wal.md). One global revision orders all changes (revision-counter.ts,
  * commit-pipeline.ts); recent changes are kept in an event window for watches and paged lists.
@@ -46,8 +46,10 @@ import type { LogOps } from './wal/log-writer';
 import { WriteAheadLog, keyOfRecord, replayLog } from './wal/write-ahead-log';
 import type { ReplayedLog } from './wal/write-ahead-log';
 
-/** How a write is made durable before it is acknowledged. */
-export type FileStoreSync = 'per-object' | 'log';
+import { DEFAULT_FILE_STORE_SYNC } from './sync-mode';
+import type { FileStoreSync } from './sync-mode';
+
+export type { FileStoreSync };
 
 export interface FileStorageOptions {
   dataDir: string;
@@ -68,7 +70,7 @@ export interface FileStorageOptions {
   writeProbeIntervalMs?: number;
   /** Tests only: the file system calls of durable writes (see durable-fs.ts). */
   diskOps?: DiskOps;
-  /** Default 'per-object'. */
+  /** Default DEFAULT_FILE_STORE_SYNC. */
   sync?: FileStoreSync;
   /** Tests only: the size at which a log segment is closed, and the log's file system calls. */
   logSegmentBytes?: number;
@@ -110,7 +112,7 @@ export async function createFileStorage(options: FileStorageOptions): Promise<St
       tempFilesRemoved: loaded.tempFilesRemoved,
       replayedRecords: replayed.segments.reduce((n, s) => n + s.records.length, 0),
       logBytesTruncated: replayed.truncatedBytes,
-      sync: options.sync ?? 'per-object',
+      sync: options.sync ?? DEFAULT_FILE_STORE_SYNC,
       scannedIn: loaded.scannedIn,
       ms: Date.now() - started,
     });
@@ -164,7 +166,7 @@ class FileStorage implements Storage {
    * overtaken by an older log record at the next start).
    */
   async startLog(replayed: ReplayedLog): Promise<void> {
-    const appending = this.parts.options.sync === 'log';
+    const appending = (this.parts.options.sync ?? DEFAULT_FILE_STORE_SYNC) === 'log';
     if (!appending && replayed.segments.length === 0) return;
     const wal = await WriteAheadLog.start(
       {

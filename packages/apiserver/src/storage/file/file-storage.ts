@@ -376,7 +376,9 @@ class FileStorage implements Storage {
     const lockKey = lockKeyOf(key);
     let tombstone: KubeObject | undefined;
     let json = '';
-    return this.guard.commit(key, lockKey, true, () =>
+    // As for per-object deletes, success does not show that the disk takes new data: a small
+    // record may fit in space the segment already holds.
+    return this.guard.commit(key, lockKey, false, () =>
       this.pipeline.commit(
         (rev) => {
           tombstone = withRevision(currentObj, rev);

@@ -72,6 +72,11 @@ export interface FileStorageOptions {
   diskOps?: DiskOps;
   /** Default DEFAULT_FILE_STORE_SYNC. */
   sync?: FileStoreSync;
+  /**
+   * With the log: the bytes of materialised segments kept for the event window at the next start
+   * (default 64 MB; revisions are bounded by `eventWindow`).
+   */
+  logRetainBytes?: number;
   /** Tests only: the size at which a log segment is closed, and the log's file system calls. */
   logSegmentBytes?: number;
   logOps?: LogOps;
@@ -102,7 +107,8 @@ export async function createFileStorage(options: FileStorageOptions): Promise<St
       blockSize: options.revisionBlock,
     });
     const index = new FileIndex(loaded.collections, loaded.texts);
-    const storage = new FileStorage({ options, lock, syncer, counter, index, logger });
+    const history = (options.sync ?? DEFAULT_FILE_STORE_SYNC) === 'log' ? historyOf(replayed) : undefined;
+    const storage = new FileStorage({ options, lock, syncer, counter, index, logger, history });
     await storage.startLog(replayed);
     logger.info('file store loaded', {
       dataDir: options.dataDir,
@@ -130,6 +136,27 @@ interface Parts {
   counter: RevisionCounter;
   index: FileIndex;
   logger: StorageLogger;
+  /** The retained log's changes, to start the event window with. */
+  history?: History;
+}
+
+interface History {
+  /** Every change after this revision is in `changes`. */
+  after: number;
+  changes: LoggedChange[];
+}
+
+/** The changes of the retained log, oldest first, as the event window keeps them. */
+function historyOf(replayed: ReplayedLog): History | undefined {
+  const records = replayed.segments.flatMap((s) => s.records).sort((a, b) => a.rev - b.rev);
+  if (records.length === 0) return undefined;
+  const changes = records.map((r): LoggedChange => {
+    const id = objectId(r.namespace, r.name);
+    const entry: StoredEntry = { namespace: r.namespace, id, json: r.json };
+    const previous = r.previous === undefined ? undefined : { namespace: r.namespace, id, json: r.previous };
+    return { rev: r.rev, type: r.type, collection: collectionId(r), entry, previous };
+  });
+  return { after: records[0]!.rev - 1, changes };
 }
 
 class FileStorage implements Storage {
@@ -156,7 +183,13 @@ class FileStorage implements Storage {
         await parts.syncer.removeFile(this.dataDir, PROBE_FILE);
       },
     });
-    this.window = new EventWindow(parts.options.eventWindow ?? 10_000, parts.counter.bootRevision);
+    const { history } = parts;
+    this.window = new EventWindow(
+      parts.options.eventWindow ?? 10_000,
+      history ? history.after : parts.counter.bootRevision,
+    );
+    // A watch from a revision before the restart gets the events since (within the window).
+    for (const change of history?.changes ?? []) this.window.append(change);
     this.hub = new WatchHub(this.window, parts.options.watchBuffer ?? 10_000);
   }
 
@@ -176,6 +209,8 @@ class FileStorage implements Storage {
         namespaceEmpty: (key) => this.parts.index.namespaceSize(collectionId(key), key.namespace) === 0,
         appliedRevision: () => this.pipeline.currentRevision,
         segmentBytes: this.parts.options.logSegmentBytes,
+        retainBytes: this.parts.options.logRetainBytes ?? 64 * 1024 * 1024,
+        retainRevisions: this.parts.options.eventWindow ?? 10_000,
         ops: this.parts.options.logOps,
       },
       appending,
@@ -353,7 +388,7 @@ class FileStorage implements Storage {
         (rev) => {
           stored = withRevision(obj, rev);
           json = JSON.stringify(stored);
-          return wal.append({ ...key, rev, type, json });
+          return wal.append({ ...key, rev, type, json, previous: previous?.json });
         },
         (rev) => {
           const entry: StoredEntry = { namespace: key.namespace, id, json };
@@ -383,7 +418,7 @@ class FileStorage implements Storage {
         (rev) => {
           tombstone = withRevision(currentObj, rev);
           json = JSON.stringify(tombstone);
-          return wal.append({ ...key, rev, type: 'DELETED', json });
+          return wal.append({ ...key, rev, type: 'DELETED', json, previous: current.json });
         },
         (rev) => {
           this.parts.index.remove(collectionId(key), current.id);

@@ -2,7 +2,9 @@
  * One record of the write-ahead log (see docs/file-store-wal.md): a length, a CRC-32 of the
  * payload, and the payload — a JSON header `[revision, group, resource, namespace, name, type]`,
  * a newline, then the stored object's JSON exactly as a GET returns it (for DELETED, its last
- * state carrying the deletion's revision). Hand-written: the framing is eight bytes, and no
+ * state carrying the deletion's revision), and for MODIFIED and DELETED a newline and the state
+ * it replaced (what the event window keeps as `previous`, as kine's rows keep `prev_value`).
+ * JSON.stringify never writes a raw newline, so newlines separate the parts. Hand-written: the framing is eight bytes, and no
  * library frames records this way with a checksum per record (zlib.crc32 computes it).
  */
 import { crc32 } from 'node:zlib';
@@ -17,6 +19,8 @@ export interface LogRecord {
   type: WatchEventType;
   /** The object's stored JSON (for DELETED: the tombstone). */
   json: string;
+  /** For MODIFIED and DELETED: the stored JSON it replaced. */
+  previous?: string;
 }
 
 export const RECORD_HEADER_BYTES = 8;
@@ -35,12 +39,19 @@ export function encodeRecord(record: LogRecord): Buffer {
     record.type,
   ]);
   const headerBytes = Buffer.byteLength(header);
-  const payload = headerBytes + 1 + Buffer.byteLength(record.json);
+  const jsonBytes = Buffer.byteLength(record.json);
+  const previous = record.type === 'ADDED' ? undefined : record.previous;
+  const previousBytes = previous === undefined ? 0 : 1 + Buffer.byteLength(previous);
+  const payload = headerBytes + 1 + jsonBytes + previousBytes;
   const buf = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload);
   buf.writeUInt32LE(payload, 0);
-  buf.write(header, RECORD_HEADER_BYTES, 'utf8');
-  buf[RECORD_HEADER_BYTES + headerBytes] = NEWLINE;
-  buf.write(record.json, RECORD_HEADER_BYTES + headerBytes + 1, 'utf8');
+  let at = RECORD_HEADER_BYTES + buf.write(header, RECORD_HEADER_BYTES, 'utf8');
+  buf[at++] = NEWLINE;
+  at += buf.write(record.json, at, 'utf8');
+  if (previous !== undefined) {
+    buf[at++] = NEWLINE;
+    buf.write(previous, at, 'utf8');
+  }
   buf.writeUInt32LE(crc32(buf.subarray(RECORD_HEADER_BYTES)), 4);
   return buf;
 }
@@ -104,6 +115,9 @@ function parsePayload(payload: Buffer): LogRecord | string {
   ) {
     return 'a record header has the wrong shape';
   }
-  const json = payload.toString('utf8', newline + 1);
-  return { rev, group, resource, namespace, name, type: type as WatchEventType, json };
+  const second = type === 'ADDED' ? -1 : payload.indexOf(NEWLINE, newline + 1);
+  const json = payload.toString('utf8', newline + 1, second < 0 ? payload.length : second);
+  const record: LogRecord = { rev, group, resource, namespace, name, type: type as WatchEventType, json };
+  if (second >= 0) record.previous = payload.toString('utf8', second + 1);
+  return record;
 }

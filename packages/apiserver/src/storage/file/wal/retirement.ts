@@ -21,6 +21,13 @@ export interface RetirementOptions {
   appliedRevision: () => number;
   /** After a failed pass, the wait before the next (default 1 s). */
   retryMs?: number;
+  /**
+   * Compaction bounds: materialised segments are kept (for the event window at the next start)
+   * while all closed segments together hold at most `retainBytes` and a segment's newest revision
+   * is within `retainRevisions` of the applied one. Default 0 and 0: retire at once.
+   */
+  retainBytes?: number;
+  retainRevisions?: number;
 }
 
 const openFd = promisify(open);
@@ -71,16 +78,19 @@ export class Retirement {
       });
   }
 
-  /** Materialises and retires every closed segment; throws when that fails. */
-  async retireAll(): Promise<void> {
+  /**
+   * Stops background retirement, waits until every queued file is written, then retires what the
+   * bounds say (or, with `all`, every closed segment); throws when that fails.
+   */
+  async finish(all: boolean): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
     await this.running;
     await this.options.materialiser.idle();
-    await this.run();
+    await this.run(all);
   }
 
-  private async run(): Promise<void> {
+  private async run(all = false): Promise<void> {
     const { materialiser } = this.options;
     const low = materialiser.lowestPending();
     const through = Math.min(this.options.appliedRevision(), low === undefined ? Infinity : low - 1);
@@ -88,7 +98,19 @@ export class Retirement {
     // older record only if every newer one is retained too.
     let count = 0;
     while (count < this.closed.length && this.closed[count]!.lastRev <= through) count++;
-    const retirable = this.closed.slice(0, count);
+    // Of those, the oldest go while the log is beyond its bounds.
+    const applied = this.options.appliedRevision();
+    const maxBytes = this.options.retainBytes ?? 0;
+    const maxRevisions = this.options.retainRevisions ?? 0;
+    let bytes = this.closed.reduce((n, s) => n + s.bytes, 0);
+    let retire = 0;
+    while (retire < count) {
+      const segment = this.closed[retire]!;
+      if (!all && bytes <= maxBytes && applied - segment.lastRev < maxRevisions) break;
+      bytes -= segment.bytes;
+      retire++;
+    }
+    const retirable = this.closed.slice(0, retire);
     if (retirable.length === 0) return;
     await materialiser.syncPass();
     for (const segment of retirable) {

@@ -64,6 +64,9 @@ export interface WriteAheadLogOptions {
   namespaceEmpty: (key: ObjectKey) => boolean;
   appliedRevision: () => number;
   segmentBytes?: number;
+  /** Compaction bounds of the retained log (retirement.ts); default: none retained. */
+  retainBytes?: number;
+  retainRevisions?: number;
   ops?: LogOps;
 }
 
@@ -94,6 +97,8 @@ export class WriteAheadLog {
       logger,
       materialiser,
       appliedRevision: options.appliedRevision,
+      retainBytes: options.retainBytes,
+      retainRevisions: options.retainRevisions,
     });
     // States first: a segment is retired only once nothing at or below its revisions is queued.
     for (const [lockKey, record] of replayed.latest) {
@@ -105,7 +110,7 @@ export class WriteAheadLog {
     }
     for (const s of replayed.segments) retirement.add({ seq: s.seq, bytes: s.bytes, lastRev: s.lastRev });
     if (!appending) {
-      await retirement.retireAll();
+      await retirement.finish(true);
       return new WriteAheadLog(undefined, materialiser, retirement, logger);
     }
     const last = replayed.segments[replayed.segments.length - 1]?.seq ?? 0;
@@ -146,13 +151,14 @@ export class WriteAheadLog {
   }
 
   /**
-   * Closes the log after every append: every file is written and synced and every segment
-   * retired. When that fails the log stays (it is replayed at the next start) and it is logged.
+   * Closes the log after every append: every file is written, and the segments beyond the
+   * compaction bounds are retired (the rest is replayed at the next start, and rebuilds the
+   * event window). When that fails the log stays and it is logged.
    */
   async close(): Promise<void> {
     if (this.writer) this.retirement.add(await this.writer.close());
     try {
-      await this.retirement.retireAll();
+      await this.retirement.finish(false);
     } catch (err) {
       this.logger.warn(
         'file store: the write-ahead log could not be retired at close; it is replayed at start',

@@ -300,6 +300,24 @@ describe('file store with the write-ahead log', () => {
     expect(then.items).toEqual([a]);
   });
 
+  it('after a clean close, replays the log into the event window but rewrites no file', async () => {
+    const first = await stores.open({ sync: 'log' });
+    for (const name of ['a', 'b', 'c']) await first.create(keyOf(name), foo(name));
+    await stores.closeAll();
+    const loaded: Array<Record<string, unknown>> = [];
+    const store = await stores.open({
+      sync: 'log',
+      logger: {
+        ...silentLogger,
+        info: (m: string, f?: Record<string, unknown>) =>
+          void (m === 'file store loaded' && loaded.push(f ?? {})),
+      },
+    });
+    expect(loaded).toEqual([expect.objectContaining({ replayedRecords: 3, replayedKeys: 0 })]);
+    const names = (await store.list({ ...FOOS })).items.map((o: KubeObject) => o.metadata.name);
+    expect(names).toEqual(['a', 'b', 'c']);
+  });
+
   it('keeps the log within its bounds: history older than the retained segments is Expired', async () => {
     const first = await stores.open({ sync: 'log', logSegmentBytes: 1024, logRetainBytes: 4096 });
     const a = await first.create(keyOf('a'), foo('a'));

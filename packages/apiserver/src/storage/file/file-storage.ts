@@ -45,6 +45,7 @@ import { WriteGuard } from './write-guard';
 import type { LogOps } from './wal/log-writer';
 import { WriteAheadLog, keyOfRecord, replayLog } from './wal/write-ahead-log';
 import type { ReplayedLog } from './wal/write-ahead-log';
+import { MATERIALISED_FILE, walDir } from './wal/segments';
 
 import { DEFAULT_FILE_STORE_SYNC } from './sync-mode';
 import type { FileStoreSync } from './sync-mode';
@@ -117,6 +118,8 @@ export async function createFileStorage(options: FileStorageOptions): Promise<St
       quarantined: loaded.quarantined,
       tempFilesRemoved: loaded.tempFilesRemoved,
       replayedRecords: replayed.segments.reduce((n, s) => n + s.records.length, 0),
+      // Of the keys in the log, those whose files may lack their newest record (written again).
+      replayedKeys: replayed.latest.size,
       logBytesTruncated: replayed.truncatedBytes,
       sync: options.sync ?? DEFAULT_FILE_STORE_SYNC,
       scannedIn: loaded.scannedIn,
@@ -211,6 +214,12 @@ class FileStorage implements Storage {
         segmentBytes: this.parts.options.logSegmentBytes,
         retainBytes: this.parts.options.logRetainBytes ?? 64 * 1024 * 1024,
         retainRevisions: this.parts.options.eventWindow ?? 10_000,
+        markMaterialised: (through) =>
+          this.parts.syncer.writeFile(
+            walDir(this.dataDir),
+            MATERIALISED_FILE,
+            `${JSON.stringify({ through })}\n`,
+          ),
         ops: this.parts.options.logOps,
       },
       appending,

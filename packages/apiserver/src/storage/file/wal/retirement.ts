@@ -28,6 +28,8 @@ export interface RetirementOptions {
    */
   retainBytes?: number;
   retainRevisions?: number;
+  /** Called after a sync pass: every record up to `through` is durable in the files. */
+  markMaterialised?: (through: number) => Promise<void>;
 }
 
 const openFd = promisify(open);
@@ -39,6 +41,7 @@ export class Retirement {
   private again = false;
   private retry?: NodeJS.Timeout;
   private stopped = false;
+  private marked = 0;
 
   constructor(private readonly options: RetirementOptions) {}
 
@@ -87,10 +90,11 @@ export class Retirement {
     clearTimeout(this.retry);
     await this.running;
     await this.options.materialiser.idle();
-    await this.run(all);
+    await this.run(all, true);
   }
 
-  private async run(all = false): Promise<void> {
+  /** `pass`: sync and mark even when no segment can be retired (at close). */
+  private async run(all = false, pass = false): Promise<void> {
     const { materialiser } = this.options;
     const low = materialiser.lowestPending();
     const through = Math.min(this.options.appliedRevision(), low === undefined ? Infinity : low - 1);
@@ -111,8 +115,13 @@ export class Retirement {
       retire++;
     }
     const retirable = this.closed.slice(0, retire);
-    if (retirable.length === 0) return;
+    if (retirable.length === 0 && !(pass && through > this.marked)) return;
     await materialiser.syncPass();
+    if (through > this.marked && this.options.markMaterialised) {
+      await this.options.markMaterialised(through);
+      this.marked = through;
+    }
+    if (retirable.length === 0) return;
     for (const segment of retirable) {
       await unlink(segmentPath(this.options.dataDir, segment.seq)).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw err;

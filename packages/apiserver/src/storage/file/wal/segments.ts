@@ -4,14 +4,28 @@
  * when the process died, never acknowledged — and the segment is cut there (and synced). A bad
  * record in an earlier segment is damage to acknowledged data: start-up stops rather than guess.
  */
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  unlinkSync,
+} from 'node:fs';
 import path from 'node:path';
 import { CorruptError } from '../../errors';
 import type { StorageLogger } from '../../logger';
+import { TEMP_PREFIX } from '../paths';
 import { decodeRecords } from './record';
 import type { LogRecord } from './record';
 
 export const WAL_DIR = '.wal';
+/**
+ * `{"through": N}`: every record up to revision N is durable in the object files (written after a
+ * sync pass, durably). Those records need not be replayed into the files at the next start.
+ */
+export const MATERIALISED_FILE = 'materialised';
 const SEGMENT_NAME = /^([0-9a-f]{16})\.log$/;
 
 export function walDir(dataDir: string): string {
@@ -36,6 +50,33 @@ export function listSegments(dataDir: string): number[] {
     .filter((hex): hex is string => hex !== undefined)
     .map((hex) => parseInt(hex, 16))
     .sort((a, b) => a - b);
+}
+
+/** The revision the marker names; 0 when there is none or it is unreadable (replay everything). */
+export function readMaterialised(dataDir: string): number {
+  let text: string;
+  try {
+    text = readFileSync(path.join(walDir(dataDir), MATERIALISED_FILE), 'utf8');
+  } catch {
+    return 0;
+  }
+  try {
+    const through = (JSON.parse(text) as { through?: unknown }).through;
+    return typeof through === 'number' && Number.isSafeInteger(through) && through > 0 ? through : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Removes what a marker write cut short by a crash left (temp files in the log directory). */
+export function removeLogTempFiles(dataDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(walDir(dataDir));
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.startsWith(TEMP_PREFIX)) unlinkSync(path.join(walDir(dataDir), n));
 }
 
 export interface ReadSegment {

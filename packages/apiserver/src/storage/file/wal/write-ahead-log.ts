@@ -14,7 +14,7 @@ import type { MaterialiseJob } from './materialiser';
 import { encodeRecord } from './record';
 import type { LogRecord } from './record';
 import { Retirement } from './retirement';
-import { readLog } from './segments';
+import { readLog, readMaterialised, removeLogTempFiles } from './segments';
 import type { ReadSegment } from './segments';
 
 /** Segments are closed at this size (a bound on one segment's replay: ~25k small objects). */
@@ -27,7 +27,10 @@ export const MAX_BACKLOG = 5_000;
 
 export interface ReplayedLog {
   segments: ReadSegment[];
-  /** The newest record of every key the log holds, by `group/resource/namespace/name`. */
+  /**
+   * The newest record of every key whose file may lack it (newer than the materialised marker),
+   * by `group/resource/namespace/name`: these files are not read, and are written again.
+   */
   latest: Map<string, LogRecord>;
   highestRevision: number;
   truncatedBytes: number;
@@ -43,7 +46,9 @@ export function lockKeyOf(key: ObjectKey): string {
 
 /** Reads the log left by earlier runs (cutting a torn tail), keeping each key's newest record. */
 export function replayLog(dataDir: string, logger: StorageLogger): ReplayedLog {
+  removeLogTempFiles(dataDir);
   const { segments, truncatedBytes } = readLog(dataDir, logger);
+  const materialised = readMaterialised(dataDir);
   const latest = new Map<string, LogRecord>();
   let highestRevision = 0;
   for (const segment of segments) {
@@ -54,6 +59,7 @@ export function replayLog(dataDir: string, logger: StorageLogger): ReplayedLog {
       if (record.rev > highestRevision) highestRevision = record.rev;
     }
   }
+  for (const [lockKey, record] of latest) if (record.rev <= materialised) latest.delete(lockKey);
   return { segments, latest, highestRevision, truncatedBytes };
 }
 
@@ -67,6 +73,8 @@ export interface WriteAheadLogOptions {
   /** Compaction bounds of the retained log (retirement.ts); default: none retained. */
   retainBytes?: number;
   retainRevisions?: number;
+  /** Records that every record up to the revision is durable in the files (a durable write). */
+  markMaterialised: (through: number) => Promise<void>;
   ops?: LogOps;
 }
 
@@ -99,6 +107,7 @@ export class WriteAheadLog {
       appliedRevision: options.appliedRevision,
       retainBytes: options.retainBytes,
       retainRevisions: options.retainRevisions,
+      markMaterialised: options.markMaterialised,
     });
     // States first: a segment is retired only once nothing at or below its revisions is queued.
     for (const [lockKey, record] of replayed.latest) {

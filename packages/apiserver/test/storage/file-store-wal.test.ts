@@ -15,6 +15,7 @@ import { decodeRecords, encodeRecord } from '../../src/storage/file/wal/record';
 import type { LogRecord } from '../../src/storage/file/wal/record';
 import { readLog, segmentPath, walDir } from '../../src/storage/file/wal/segments';
 import { silentLogger } from '../../src/storage/logger';
+import { runStorageCommand } from '../../src/storage/migration/storage-command';
 import type { KubeObject } from '../../src/storage/interface';
 import { foo, keyOf, take } from './contract';
 import { tempFileStores } from './temp-file-stores';
@@ -316,6 +317,32 @@ describe('file store with the write-ahead log', () => {
     expect(loaded).toEqual([expect.objectContaining({ replayedRecords: 3, replayedKeys: 0 })]);
     const names = (await store.list({ ...FOOS })).items.map((o: KubeObject) => o.metadata.name);
     expect(names).toEqual(['a', 'b', 'c']);
+  });
+
+  it('is shown by pwk-storage log, read only: segments, records, revisions, a torn tail', async () => {
+    const good = Buffer.concat([encodeRecord(record(5, 'a')), encodeRecord(record(6, 'b'))]);
+    await leaveLog([encodeRecord(record(4, 'z')), Buffer.concat([good, Buffer.from([1, 2, 3])])]);
+    const out: string[] = [];
+    const code = await runStorageCommand(['log', '--from', `file:${stores.dataDir}`], {
+      out: (l) => out.push(l),
+      err: () => {},
+    });
+    expect(code).toBe(0);
+    expect(out).toEqual([
+      `write-ahead log of ${stores.dataDir}: 2 segments, ${good.length + 3 + encodeRecord(record(4, 'z')).length} bytes, 3 records, revisions 4-6; object files hold every record up to revision 0`,
+      `  0000000000000001.log  ${encodeRecord(record(4, 'z')).length} bytes  1 records  revisions 4-4`,
+      `  0000000000000002.log  ${good.length + 3} bytes  2 records  revisions 5-6; bad record at byte ${good.length}: a record header is cut short`,
+    ]);
+    // Nothing was cut: that is for the store's next start.
+    expect((await stat(segmentPath(stores.dataDir, 2))).size).toBe(good.length + 3);
+    const usage: string[] = [];
+    expect(
+      await runStorageCommand(['log', '--from', 'etcd://x:2379'], {
+        out: () => {},
+        err: (l) => usage.push(l),
+      }),
+    ).toBe(2);
+    expect(usage).toEqual(['pwk-storage: log takes --from file:<data-dir> only (see --help)']);
   });
 
   it('keeps the log within its bounds: history older than the retained segments is Expired', async () => {

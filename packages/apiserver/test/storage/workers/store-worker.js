@@ -10,7 +10,20 @@ const { writeSync } = require('node:fs');
 const { createFileStorage } = require('../../../dist/storage/file/file-storage.js');
 
 const [dataDir, mode, sync = 'per-object', segmentBytes] = process.argv.slice(2);
-const say = (line) => writeSync(1, `${line}\n`);
+// stdout is a pipe the test reads: when it is full (the test busy), wait a moment and go on, so
+// that a printed ACK still means acknowledged and no line is lost.
+const pause = new Int32Array(new SharedArrayBuffer(4));
+const say = (line) => {
+  const buf = Buffer.from(`${line}\n`);
+  for (let done = 0; done < buf.length;) {
+    try {
+      done += writeSync(1, buf, done);
+    } catch (err) {
+      if (err.code !== 'EAGAIN') throw err;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+};
 const GROUP = 'bar.pwk.educative.io';
 const WRITERS = 16;
 const KEYS_PER_WRITER = 4;

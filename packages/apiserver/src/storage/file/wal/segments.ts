@@ -79,6 +79,34 @@ export function removeLogTempFiles(dataDir: string): void {
   for (const n of names) if (n.startsWith(TEMP_PREFIX)) unlinkSync(path.join(walDir(dataDir), n));
 }
 
+export interface SegmentSummary {
+  name: string;
+  bytes: number;
+  records: number;
+  firstRev?: number;
+  lastRev?: number;
+  /** A bad record: where, and why (a torn tail of the last segment is cut at the next start). */
+  bad?: { at: number; problem: string };
+}
+
+/** What the log holds, read only (for `pwk-storage log`: safe beside a running server). */
+export function inspectLog(dataDir: string): { segments: SegmentSummary[]; materialised: number } {
+  const segments = listSegments(dataDir).map((seq): SegmentSummary => {
+    const file = segmentPath(dataDir, seq);
+    const buf = readFileSync(file);
+    const { records, validEnd, problem } = decodeRecords(buf);
+    const revs = records.map((r) => r.rev);
+    return {
+      name: path.basename(file),
+      bytes: buf.length,
+      records: records.length,
+      ...(revs.length > 0 ? { firstRev: Math.min(...revs), lastRev: Math.max(...revs) } : {}),
+      ...(problem !== undefined ? { bad: { at: validEnd, problem } } : {}),
+    };
+  });
+  return { segments, materialised: readMaterialised(dataDir) };
+}
+
 export interface ReadSegment {
   seq: number;
   bytes: number;

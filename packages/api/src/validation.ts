@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { fooSchema } from './foo';
 import { fieldError } from './field-error';
 import type { FieldError } from './field-error';
+import { unknownFieldPaths } from './unknown-fields';
 
 export interface FooValidationResult {
   /** Empty when the object is valid. */
@@ -187,21 +188,42 @@ export function validateFooUpdate(next: unknown, old: unknown): FooValidationRes
   return result;
 }
 
-/** A copy of obj without the fields the schema does not know (what Ignore and Warn store). */
-export function pruneUnknownFields<T>(obj: T): T {
-  const copy = structuredClone(obj);
-  for (const path of unknownFieldPaths(copy)) {
-    const parent = valueAt(copy, path.slice(0, -1));
-    if (parent && typeof parent === 'object') delete (parent as Record<PropertyKey, unknown>)[path.at(-1)!];
-  }
-  return copy;
+/** The dotted paths of obj's fields that Foo's schema does not know, without validating the rest. */
+export function findUnknownFields(obj: unknown): string[] {
+  return unknownFieldPaths(fooSchema, obj).map(formatPath);
 }
 
-function unknownFieldPaths(obj: unknown): PathSegment[][] {
-  const result = fooSchema.safeParse(obj);
-  const paths: PathSegment[][] = [];
-  for (const issue of result.error?.issues ?? []) {
-    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) paths.push([...issue.path, key]);
+/**
+ * A copy of obj without the fields the schema does not know (what Ignore and Warn store). The
+ * unknown fields are detached before the deep copy, so a body that is mostly unknown fields
+ * costs the copy of what is kept, not of what is dropped.
+ */
+export function pruneUnknownFields<T>(obj: T): T {
+  const paths = unknownFieldPaths(fooSchema, obj);
+  return structuredClone(paths.length === 0 ? obj : withoutPaths(obj, paths));
+}
+
+/** obj with the fields at `paths` removed, sharing every untouched subtree with obj. */
+function withoutPaths<T>(obj: T, paths: readonly PathSegment[][]): T {
+  const copies = new Map<object, Record<PropertyKey, unknown>>();
+  const shallowCopy = (value: object): Record<PropertyKey, unknown> => {
+    let copy = copies.get(value);
+    if (!copy) {
+      copy = (Array.isArray(value) ? value.slice() : { ...value }) as Record<PropertyKey, unknown>;
+      copies.set(value, copy);
+      copies.set(copy, copy);
+    }
+    return copy;
+  };
+  const root = shallowCopy(obj as object);
+  for (const path of paths) {
+    let parent: Record<PropertyKey, unknown> | undefined = root;
+    for (const segment of path.slice(0, -1)) {
+      const child: unknown = parent?.[segment];
+      parent =
+        child !== null && typeof child === 'object' ? (parent![segment] = shallowCopy(child)) : undefined;
+    }
+    if (parent) delete parent[path.at(-1)!];
   }
-  return paths;
+  return root as T;
 }

@@ -1,4 +1,4 @@
-import { pruneUnknownFields, validateFoo, validateFooUpdate } from '../src';
+import { findUnknownFields, pruneUnknownFields, validateFoo, validateFooUpdate } from '../src';
 import { validFoo } from './fixtures';
 
 /** The errors as the apiserver will print them: `field: message`. */
@@ -326,12 +326,58 @@ describe('unknown fields', () => {
     expect(result.unknownFields.sort()).toEqual(['extra', 'metadata.nickname', 'spec.colour', 'status.mood']);
   });
 
+  it.each<[string, unknown]>([
+    ['none', { apiVersion: 'bar.pwk.educative.io/v1beta1', kind: 'Foo', metadata: { name: 'a' } }],
+    ['everywhere', null],
+    [
+      'in list items and maps',
+      {
+        metadata: {
+          name: 'a',
+          labels: { 'x/y': 'z' },
+          ownerReferences: [{ name: 'o', junk: 1 }, 'not an object', { uid: 'u', more: { deep: 1 } }],
+          managedFields: [{ manager: 'm', fieldsV1: { 'f:spec': { 'f:x': {} } }, extra: true }],
+        },
+        status: { conditions: [{ type: 'Ready', colour: 'red' }], mood: 'ok' },
+      },
+    ],
+    ['under values of the wrong type', { metadata: 'text', spec: [1, { a: 1 }], status: { conditions: {} } }],
+  ])('are found without validating (%s), exactly as validation names them', (_case, body) => {
+    const input = body ?? withUnknown();
+    expect(findUnknownFields(input).sort()).toEqual(validateFoo(input).unknownFields.sort());
+  });
+
   it('are removed by pruneUnknownFields without touching the input', () => {
     const input = withUnknown();
     const pruned = pruneUnknownFields(input);
     expect(validateFoo(pruned)).toEqual({ errors: [], unknownFields: [] });
     expect(pruned.spec).toEqual({ replicas: 51 });
     expect(input.spec).toHaveProperty('colour', 'red');
+  });
+
+  it('are pruned inside list items and beside each other, in a copy that shares nothing with the input', () => {
+    type Shaped = {
+      metadata: { name: string; ownerReferences: Array<Record<string, unknown>> };
+      spec: unknown;
+    };
+    const input = validFoo({
+      metadata: {
+        name: 'a',
+        ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u', junk: 1 }],
+      },
+      spec: { replicas: 2, colour: 'red', size: 'xl' },
+    }) as Shaped;
+    const pruned = pruneUnknownFields(input);
+    expect(validateFoo(pruned)).toEqual({ errors: [], unknownFields: [] });
+    expect(pruned.spec).toEqual({ replicas: 2 });
+    expect(pruned.metadata.ownerReferences).toEqual([
+      { apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u' },
+    ]);
+    pruned.metadata.name = 'changed';
+    pruned.metadata.ownerReferences[0]!.name = 'changed';
+    expect(input.metadata.name).toBe('a');
+    expect(input.metadata.ownerReferences[0]).toHaveProperty('junk', 1);
+    expect(input.metadata.ownerReferences[0]!.name).toBe('o');
   });
 });
 

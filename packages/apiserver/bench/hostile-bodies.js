@@ -56,6 +56,21 @@ const flatMap = (bytes) => {
   }
   return `${head('flat')}spec:\n  location: here\nextra:\n${lines.join('\n')}\n`;
 };
+/** A JSON Foo whose `field` (a dotted path) holds a flat map of short entries filling `bytes`. */
+const jsonFlatMap = (bytes, field) => {
+  const map = {};
+  for (let i = 0, size = 0; size < bytes - 300; i++, size += 16 + String(i).length) map[`k${i}`] = 'value';
+  const foo = {
+    apiVersion: 'bar.pwk.educative.io/v1beta1',
+    kind: 'Foo',
+    metadata: { name: 'json' },
+    spec: {},
+  };
+  const [parent, key] = field.split('.');
+  if (key) foo[parent][key] = map;
+  else foo[parent] = map;
+  return JSON.stringify(foo);
+};
 /** Billion laughs: nine levels of ten aliases each. */
 const billionLaughs = () => {
   const rows = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
@@ -78,6 +93,14 @@ const SCENARIOS = {
   },
   'flat-200kb': { what: '200 KB shallow YAML map (unknown fields)', bodies: () => [flatMap(200 * 1024)] },
   'flat-3mb': { what: '3 MB shallow YAML map (unknown fields)', bodies: () => [flatMap(MAX_BODY)] },
+  'json-unknown-3mb': {
+    what: '3 MB JSON, one unknown field holding a flat map',
+    bodies: () => [jsonFlatMap(MAX_BODY, 'extra')],
+  },
+  'json-labels-3mb': {
+    what: '3 MB JSON of metadata.labels (known fields)',
+    bodies: () => [jsonFlatMap(MAX_BODY, 'metadata.labels')],
+  },
   'billion-laughs': { what: 'billion laughs (aliases)', bodies: () => [billionLaughs()] },
 };
 

@@ -8,6 +8,11 @@ import path from 'node:path';
 import { GROUP, RESOURCE } from '@pwk/api';
 import { AUTHENTICATION_CONFIGMAP_PATH } from '../../apiserver/src/auth/authentication-sources';
 import { NAMESPACES_PATH } from '../../apiserver/src/admission/namespace-lifecycle';
+import { PARAM_KINDS } from '../../apiserver/src/admission/policy/params';
+import {
+  VALIDATING_ADMISSION_POLICIES_PATH,
+  VALIDATING_ADMISSION_POLICY_BINDINGS_PATH,
+} from '../../apiserver/src/admission/policy/types';
 import { RESOURCE_QUOTAS_PATH } from '../../apiserver/src/admission/resource-quota';
 import {
   MUTATING_WEBHOOK_CONFIGURATIONS_PATH,
@@ -146,6 +151,10 @@ describe('the apiserver', () => {
         '/api/v1/namespaces/${encodeURIComponent(namespace)}/resourcequotas/${encodeURIComponent(name)}',
         MUTATING_WEBHOOK_CONFIGURATIONS_PATH,
         VALIDATING_WEBHOOK_CONFIGURATIONS_PATH,
+        VALIDATING_ADMISSION_POLICIES_PATH,
+        VALIDATING_ADMISSION_POLICY_BINDINGS_PATH,
+        // ConfigMap params: read only where an operator grants it (not in deploy/).
+        PARAM_KINDS['v1/ConfigMap']!.path,
       ].sort(),
     );
   });
@@ -171,6 +180,25 @@ describe('the apiserver', () => {
     ['get', `${VALIDATING_WEBHOOK_CONFIGURATIONS_PATH}/some-webhook`],
   ])('is allowed to %s %s for the admission webhooks', (verb, apiPath) => {
     expect(isAllowed(apiserverGrants, { ...accessOfPath('GET', apiPath), verb })).toBe(true);
+  });
+
+  it.each([
+    ['list', VALIDATING_ADMISSION_POLICIES_PATH],
+    ['watch', VALIDATING_ADMISSION_POLICIES_PATH],
+    ['get', `${VALIDATING_ADMISSION_POLICIES_PATH}/some-policy`],
+    ['list', VALIDATING_ADMISSION_POLICY_BINDINGS_PATH],
+    ['watch', VALIDATING_ADMISSION_POLICY_BINDINGS_PATH],
+    ['get', `${VALIDATING_ADMISSION_POLICY_BINDINGS_PATH}/some-binding`],
+  ])('is allowed to %s %s for ValidatingAdmissionPolicy', (verb, apiPath) => {
+    expect(isAllowed(apiserverGrants, { ...accessOfPath('GET', apiPath), verb })).toBe(true);
+  });
+
+  it('may not change policies or bindings', () => {
+    for (const verb of ['create', 'update', 'patch', 'delete']) {
+      for (const apiPath of [VALIDATING_ADMISSION_POLICIES_PATH, VALIDATING_ADMISSION_POLICY_BINDINGS_PATH]) {
+        expect(isAllowed(apiserverGrants, { ...accessOfPath('GET', apiPath), verb })).toBe(false);
+      }
+    }
   });
 
   it('may not change webhook configurations', () => {

@@ -30,6 +30,7 @@ export { ConfigError };
 export const ADMISSION_PLUGINS = [
   'NamespaceLifecycle',
   'MutatingAdmissionWebhook',
+  'ValidatingAdmissionPolicy',
   'ValidatingAdmissionWebhook',
   'ResourceQuota',
 ] as const;
@@ -179,7 +180,7 @@ export const FLAGS: FlagSpecs = {
     default: 'true',
   },
   'disable-admission-plugins': {
-    description: `Admission plugins to turn off, comma-separated (${ADMISSION_PLUGINS.join(', ')}). They run with a core API to read (--kubeconfig or in a pod); standalone, only the webhooks of --admission-control-config-file's static manifests run.`,
+    description: `Admission plugins to turn off, comma-separated (${ADMISSION_PLUGINS.join(', ')}). They run with a core API to read (--kubeconfig or in a pod); standalone, only the webhooks and policies of --admission-control-config-file's static manifests run.`,
     default: '',
   },
   'tls-min-version': {
@@ -199,7 +200,7 @@ export const FLAGS: FlagSpecs = {
   version: { description: 'Print the version and exit.', boolean: true },
   'admission-control-config-file': {
     description:
-      "kube-apiserver's AdmissionConfiguration (apiserver.config.k8s.io/v1): per plugin, e.g. MutatingAdmissionWebhook / ValidatingAdmissionWebhook with a WebhookAdmissionConfiguration whose staticManifestsDir holds webhook configurations to apply, with or without a cluster.",
+      "kube-apiserver's AdmissionConfiguration (apiserver.config.k8s.io/v1): per plugin, e.g. MutatingAdmissionWebhook / ValidatingAdmissionWebhook with a WebhookAdmissionConfiguration (ValidatingAdmissionPolicy with a ValidatingAdmissionPolicyConfiguration) whose staticManifestsDir holds webhook configurations (policies and bindings) to apply, with or without a cluster.",
   },
 };
 

@@ -8,6 +8,7 @@ import {
   RESOURCE,
   VERSION,
   defaultFoo,
+  findUnknownFields,
   pruneUnknownFields,
   validateFoo,
   validateFooUpdate,
@@ -33,6 +34,7 @@ export const fooStrategy: ResourceStrategy = {
   },
   validate: (obj) => validateFoo(obj),
   validateUpdate: (next, old) => validateFooUpdate(next, old),
+  unknownFields: (obj) => findUnknownFields(obj),
   pruneUnknownFields: (obj) => pruneUnknownFields(obj),
   // As for CRDs: any change outside metadata and status is a new generation.
   generationChanged(next, old) {

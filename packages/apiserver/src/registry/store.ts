@@ -154,11 +154,25 @@ export class RegistryStore {
     }
   }
 
-  /** Defaults, prunes and validates; returns the object to store and the warnings. */
-  private admit(obj: KubeObject, options: WriteOptions, old?: KubeObject): WriteResult {
+  /**
+   * What a CRD's decoder does to a request body, or to a patched object, before anything else
+   * sees it: unknown fields are refused (Strict), warned about (Warn) or not (Ignore), and pruned
+   * in every case, so defaulting, admission and managedFields never see them — a body of unknown
+   * fields costs a walk of what the schema knows, not of everything it holds.
+   */
+  private decode(obj: KubeObject, options: WriteOptions): WriteResult {
+    const unknownFields = this.strategy.unknownFields(obj);
+    const warnings = unknownFieldWarnings(unknownFields, options);
+    return { object: unknownFields.length > 0 ? this.strategy.pruneUnknownFields(obj) : obj, warnings };
+  }
+
+  /**
+   * Defaults and validates what is about to be stored; fields a mutating webhook added that the
+   * schema does not know are pruned silently, as a CRD prunes a webhook's mutation.
+   */
+  private admit(obj: KubeObject, old?: KubeObject): KubeObject {
     const defaulted = this.strategy.applyDefaults(obj);
     const checked = old ? this.strategy.validateUpdate(defaulted, old) : this.strategy.validate(defaulted);
-    const warnings = unknownFieldWarnings(checked.unknownFields, options);
     if (checked.errors.length > 0) {
       throw StatusError.invalid(
         { group: this.strategy.group, kind: this.strategy.kind },
@@ -168,8 +182,7 @@ export class RegistryStore {
     }
     // Defaulting returned a fresh copy: only unknown fields make pruning (another schema pass and
     // another copy) necessary.
-    const object = checked.unknownFields.length > 0 ? this.strategy.pruneUnknownFields(defaulted) : defaulted;
-    return { object, warnings };
+    return checked.unknownFields.length > 0 ? this.strategy.pruneUnknownFields(defaulted) : defaulted;
   }
 
   async get(namespace: string, name: string): Promise<KubeObject> {
@@ -307,7 +320,9 @@ export class RegistryStore {
     tracking: FieldTracking = 'record',
   ): Promise<WriteResult> {
     this.checkTypeMeta(body);
-    const obj = structuredClone(body);
+    // Apply ('keep') decoded its configuration itself.
+    const decoded = tracking === 'record' ? this.decode(body, options) : { object: body, warnings: [] };
+    const obj = decoded.object === body ? structuredClone(body) : decoded.object;
     const meta = (obj.metadata ??= {});
     if (meta.namespace && meta.namespace !== namespace) {
       throw StatusError.badRequest(
@@ -320,7 +335,14 @@ export class RegistryStore {
     }
     const record = newAdmissionRecord();
     try {
-      return await this.createAdmitted({ namespace, obj, options, tracking, record });
+      return await this.createAdmitted({
+        namespace,
+        obj,
+        options,
+        tracking,
+        record,
+        decodeWarnings: decoded.warnings,
+      });
     } catch (err) {
       // A refusal after a plugin warned still tells the client the warnings.
       throw attachWarnings(err, record.warnings);
@@ -333,6 +355,7 @@ export class RegistryStore {
     options: WriteOptions;
     tracking: FieldTracking;
     record: AdmissionRecord;
+    decodeWarnings: string[];
   }): Promise<WriteResult> {
     const { namespace, options, tracking, record } = opts;
     let obj = opts.obj;
@@ -364,23 +387,20 @@ export class RegistryStore {
         ? recordUpdate({ live: undefined, next: obj, manager: this.manager(options), now: this.now() })
         : obj;
     this.strategy.prepareForCreate(tracked);
-    const admitted = this.admit(tracked, options);
-    const name = String(admitted.object.metadata.name);
+    const admitted = this.admit(tracked);
+    const name = String(admitted.metadata.name);
     // Validating admission (quota last) on exactly what is about to be stored, never after.
     if (this.admission) {
-      await this.validateWrite(
-        { operation: 'CREATE', namespace, name, object: admitted.object, record },
-        options,
-      );
+      await this.validateWrite({ operation: 'CREATE', namespace, name, object: admitted, record }, options);
     }
-    const warnings = [...admitted.warnings, ...record.warnings];
+    const warnings = [...opts.decodeWarnings, ...record.warnings];
     if (options.dryRun) {
       // A dry run goes as far as storage would: a taken name is still a conflict.
       if (await this.exists(namespace, name)) throw StatusError.alreadyExists(this.ref, name);
-      return { object: admitted.object, warnings };
+      return { object: admitted, warnings };
     }
     try {
-      const stored = await this.storage.create(this.key(namespace, name), admitted.object);
+      const stored = await this.storage.create(this.key(namespace, name), admitted);
       return { object: stored, warnings };
     } catch (err) {
       if ((err as { code?: string }).code === 'AlreadyExists')
@@ -448,7 +468,11 @@ export class RegistryStore {
     let record = newAdmissionRecord();
     const tryUpdate = async (current: KubeObject): Promise<KubeObject> => {
       record = newAdmissionRecord();
-      let obj = next(structuredClone(current));
+      const decoded =
+        opts.tracking === 'keep'
+          ? { object: next(structuredClone(current)), warnings: [] }
+          : this.decode(next(structuredClone(current)), opts.options);
+      let obj = decoded.object;
       const meta = (obj.metadata ??= {});
       meta.name = target.name;
       meta.namespace = target.namespace;
@@ -476,15 +500,15 @@ export class RegistryStore {
         record,
       };
       if (this.admission) obj = await this.admitWrite({ ...request, object: obj }, opts.options);
-      const admitted = this.admit(obj, opts.options, current);
-      if (this.admission) await this.validateWrite({ ...request, object: admitted.object }, opts.options);
+      const admitted = this.admit(obj, current);
+      if (this.admission) await this.validateWrite({ ...request, object: admitted }, opts.options);
       const generation = Number(current.metadata.generation ?? 1);
-      admitted.object.metadata.generation = this.strategy.generationChanged(admitted.object, current)
+      admitted.metadata.generation = this.strategy.generationChanged(admitted, current)
         ? generation + 1
         : generation;
-      warnings = [...admitted.warnings, ...record.warnings];
-      admittedObject = admitted.object;
-      return admitted.object;
+      warnings = [...decoded.warnings, ...record.warnings];
+      admittedObject = admitted;
+      return admitted;
     };
     try {
       if (opts.options.dryRun) {
@@ -519,7 +543,7 @@ export class RegistryStore {
   ): Promise<WriteResult & { created: boolean }> {
     const manager = opts.options.fieldManager ?? '';
     // Unknown fields are refused, warned about or dropped before anyone can own them.
-    const unknownFields = isPlainObject(applied) ? this.strategy.validate(applied).unknownFields : [];
+    const unknownFields = isPlainObject(applied) ? this.strategy.unknownFields(applied) : [];
     const warnings = unknownFieldWarnings(unknownFields, opts.options);
     const known =
       unknownFields.length > 0 ? this.strategy.pruneUnknownFields(applied as KubeObject) : applied;

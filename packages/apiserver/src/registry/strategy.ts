@@ -33,6 +33,8 @@ export interface ResourceStrategy extends KindInfo {
   prepareForUpdate(next: KubeObject, old: KubeObject): void;
   validate(obj: KubeObject): ValidationResult;
   validateUpdate(next: KubeObject, old: KubeObject): ValidationResult;
+  /** The dotted paths of the fields the schema does not know, found without validating the rest. */
+  unknownFields(obj: KubeObject): string[];
   /** A copy without unknown fields (what is stored whatever the fieldValidation). */
   pruneUnknownFields(obj: KubeObject): KubeObject;
   /** What a DELETE without a propagation policy does to dependents; unset = Background (as for CRDs). */

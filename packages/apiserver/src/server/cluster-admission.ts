@@ -1,8 +1,8 @@
 /**
  * The admission plugins that read the cluster pwk serves (NamespaceLifecycle, the webhooks,
- * ResourceQuota), put together from the configuration in kube-apiserver's order: the core API
+ * ValidatingAdmissionPolicy, ResourceQuota), put together from the configuration in kube-apiserver's order: the core API
  * is the one `--kubeconfig` names, else the in-cluster service account, as k8s.io/apiserver's
- * CoreAPI options choose it. Standalone there is no core API: only webhooks from static
+ * CoreAPI options choose it. Standalone there is no core API: only webhooks and policies from static
  * manifests (--admission-control-config-file) run, and the start-up log says once which checks
  * are off.
  */
@@ -19,6 +19,8 @@ import type { Informer } from '../cluster/informer';
 import { loadAdmissionConfiguration } from '../config/admission-configuration';
 import type { ServerConfig } from '../config/flags';
 import type { Logger } from '../logging/logger';
+import { setUpPolicyAdmission } from './policy-admission';
+import type { PolicyAdmissionOptions } from './policy-admission';
 import { setUpWebhookAdmission } from './webhook-admission';
 import type { WebhookAdmissionOptions } from './webhook-admission';
 
@@ -39,6 +41,8 @@ export async function setUpClusterAdmission(opts: {
   syncTimeoutMs?: number;
   /** What the webhook plugins are given (service resolution, matchConditions, metrics). */
   webhooks?: WebhookAdmissionOptions;
+  /** What ValidatingAdmissionPolicy is given (metrics, reload interval). */
+  policies?: PolicyAdmissionOptions;
 }): Promise<ClusterAdmission> {
   const { config, logger } = opts;
   const enabled = new Set(config.admissionPlugins);
@@ -58,28 +62,48 @@ export async function setUpClusterAdmission(opts: {
       syncTimeoutMs: opts.syncTimeoutMs,
       inject: opts.webhooks,
     });
-    const plugins = [webhooks.mutating, webhooks.validating].filter((p): p is AdmissionPlugin => !!p);
+    let policies;
+    try {
+      policies = await setUpPolicyAdmission({
+        enabled,
+        admissionConfiguration,
+        logger,
+        syncTimeoutMs: opts.syncTimeoutMs,
+        inject: opts.policies,
+      });
+    } catch (err) {
+      webhooks.close();
+      throw err;
+    }
+    const plugins = [webhooks.mutating, policies.plugin, webhooks.validating].filter(
+      (p): p is AdmissionPlugin => !!p,
+    );
     const off = [...enabled].filter((name) => !plugins.some((p) => p.name === name));
     if (off.length > 0) {
       logger.info('no core API to read (no --kubeconfig, not in a pod): admission plugins are off', {
         plugins: off,
       });
     }
-    if (plugins.length === 0) {
+    const closeBoth = () => {
       webhooks.close();
+      policies.close();
+    };
+    if (plugins.length === 0) {
+      closeBoth();
       return { connected: false, close: () => {} };
     }
     logger.info('admission', { plugins: plugins.map((p) => p.name), coreApi: 'none' });
-    return { chain: admissionChain(plugins), connected: false, close: webhooks.close };
+    return { chain: admissionChain(plugins), connected: false, close: closeBoth };
   }
   if (enabled.size === 0) return { connected: true, close: () => {} };
   const client = createKubeClient(connection);
   const informers: Array<Informer<never>> = [];
   const plugins: AdmissionPlugin[] = [];
   const usesWebhooks = enabled.has('MutatingAdmissionWebhook') || enabled.has('ValidatingAdmissionWebhook');
-  // One namespace informer for NamespaceLifecycle and the webhooks' namespaceSelectors.
+  const usesPolicies = enabled.has('ValidatingAdmissionPolicy');
+  // One namespace informer for NamespaceLifecycle and the webhooks' and policies' namespaceSelectors.
   const namespaces =
-    enabled.has('NamespaceLifecycle') || usesWebhooks
+    enabled.has('NamespaceLifecycle') || usesWebhooks || usesPolicies
       ? createInformer<Namespace>({ client, path: NAMESPACES_PATH, logger })
       : undefined;
   if (namespaces) informers.push(namespaces as Informer<never>);
@@ -103,8 +127,28 @@ export async function setUpClusterAdmission(opts: {
     }
     informers.push(...(webhooks.informers as Array<Informer<never>>));
     if (webhooks.mutating) plugins.push(webhooks.mutating);
-    if (webhooks.validating) plugins.push(webhooks.validating);
   }
+  let policies: Awaited<ReturnType<typeof setUpPolicyAdmission>> | undefined;
+  if (namespaces && usesPolicies) {
+    try {
+      policies = await setUpPolicyAdmission({
+        enabled,
+        admissionConfiguration,
+        logger,
+        cluster: { client, namespaces },
+        syncTimeoutMs: opts.syncTimeoutMs,
+        inject: opts.policies,
+      });
+    } catch (err) {
+      webhooks?.close();
+      client.close();
+      throw err;
+    }
+    informers.push(...(policies.informers as Array<Informer<never>>));
+    if (policies.plugin) plugins.push(policies.plugin);
+  }
+  // Policies validate before the validating webhooks, as kube orders them.
+  if (webhooks?.validating) plugins.push(webhooks.validating);
   // Quota charges only what every other plugin let through: it runs last.
   if (enabled.has('ResourceQuota')) {
     const quotas = createInformer<ResourceQuota>({ client, path: RESOURCE_QUOTAS_PATH, logger });
@@ -119,6 +163,7 @@ export async function setUpClusterAdmission(opts: {
     close: () => {
       for (const informer of informers) informer.stop();
       webhooks?.close();
+      policies?.close();
       client.close();
     },
   };

@@ -23,6 +23,7 @@ import { loadServingCertificate } from './certificates';
 import { loadedObjectCheck } from './loaded-object-check';
 import type { ServingCertificate } from './certificates';
 import { setUpClusterAdmission } from './cluster-admission';
+import type { PolicyAdmissionOptions } from './policy-admission';
 import { setUpDelegatedAuth } from './delegated-auth';
 import type { WebhookAdmissionOptions } from './webhook-admission';
 import { watchFileChanges } from './file-change-watcher';
@@ -64,6 +65,8 @@ export interface StartOptions {
    * the matchConditions evaluator, a metrics hook, how often static manifests are re-read.
    */
   webhooks?: WebhookAdmissionOptions;
+  /** For ValidatingAdmissionPolicy: a metrics hook, how often static manifests are re-read. */
+  policies?: PolicyAdmissionOptions;
 }
 
 /** k8s' ReadHeaderTimeout: a client that has not sent its headers by then is cut off. */
@@ -119,6 +122,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       serviceAccountDir: options.serviceAccountDir,
       syncTimeoutMs: options.admissionSyncTimeoutMs,
       webhooks: options.webhooks,
+      policies: options.policies,
     });
   } catch (err) {
     // A bad admission configuration stops start-up; what is open so far is released.

@@ -2,12 +2,13 @@
  * MutatingAdmissionWebhook and ValidatingAdmissionWebhook put together: the configurations of the
  * core API (two informers) after those of the plugins' staticManifestsDir
  * (--admission-control-config-file), the namespaces for namespaceSelectors (NamespaceLifecycle's
- * informer when it runs), and what the caller injects — how a webhook service is reached, the
- * evaluator of matchConditions and a metrics hook. Standalone, only static webhooks run.
+ * informer when it runs), matchConditions evaluated with CEL (admission/cel), and what the caller
+ * injects — how a webhook service is reached, another evaluator of matchConditions and a metrics
+ * hook. Standalone, only static webhooks run.
  */
 import type { AccessorContext } from '../admission/webhook/accessor';
+import { celMatchConditions } from '../admission/cel/match-conditions';
 import type { MatchConditionEvaluator } from '../admission/webhook/match-conditions';
-import { unsupportedMatchConditions } from '../admission/webhook/match-conditions';
 import { singleVersionResources } from '../admission/webhook/matching';
 import type { WebhookMetrics } from '../admission/webhook/metrics';
 import { mutatingWebhookPlugin } from '../admission/webhook/mutating';
@@ -38,7 +39,7 @@ import type { Logger } from '../logging/logger';
 export interface WebhookAdmissionOptions {
   /** How a webhook `service` is reached (default: its DNS name `<name>.<namespace>.svc`). */
   serviceResolver?: ServiceResolver;
-  /** Evaluates matchConditions (default: none can be, and the failurePolicy decides). */
+  /** Evaluates matchConditions (default: CEL, admission/cel). */
   matchConditions?: MatchConditionEvaluator;
   metrics?: WebhookMetrics;
   /** How often staticManifestsDir is read again (default 10 s). */
@@ -70,7 +71,7 @@ export async function setUpWebhookAdmission(opts: {
   const { logger, cluster, inject = {} } = opts;
   const agents = createAgentPool();
   const context: AccessorContext = {
-    matchConditions: inject.matchConditions ?? unsupportedMatchConditions,
+    matchConditions: inject.matchConditions ?? celMatchConditions(),
     resolver: inject.serviceResolver ?? dnsServiceResolver,
     agents,
   };

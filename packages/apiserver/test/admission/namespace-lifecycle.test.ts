@@ -197,6 +197,7 @@ describe('namespace lifecycle admission without a core API to read', () => {
         plugins: [
           'NamespaceLifecycle',
           'MutatingAdmissionWebhook',
+          'ValidatingAdmissionPolicy',
           'ValidatingAdmissionWebhook',
           'ResourceQuota',
         ],

@@ -511,6 +511,16 @@ describe('patch, dryRun and fieldValidation', () => {
         expect(res.headers.warning).toBeUndefined();
         expect((await get(name)).spec).toEqual({ replicas: 2 });
       });
+
+      it('prunes the unknown field before managedFields are recorded, as a CRD decodes it', async () => {
+        const name = uniqueName(`managed-${verb}`);
+        await prepare(name);
+        const res = await write(name, '?fieldManager=writer');
+        expect(res.status).toBeLessThan(300);
+        const entries = ((await get(name)).metadata.managedFields ?? []) as unknown[];
+        expect(entries.length).toBeGreaterThan(0);
+        expect(JSON.stringify(entries)).not.toContain('f:colour');
+      });
     });
 
     it('lists every unknown field under Strict', async () => {

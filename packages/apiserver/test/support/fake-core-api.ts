@@ -42,6 +42,17 @@ const KINDS: Readonly<Record<string, { kind: string; namespaced: boolean; apiVer
     namespaced: false,
     apiVersion: 'admissionregistration.k8s.io/v1',
   },
+  validatingadmissionpolicies: {
+    kind: 'ValidatingAdmissionPolicy',
+    namespaced: false,
+    apiVersion: 'admissionregistration.k8s.io/v1',
+  },
+  validatingadmissionpolicybindings: {
+    kind: 'ValidatingAdmissionPolicyBinding',
+    namespaced: false,
+    apiVersion: 'admissionregistration.k8s.io/v1',
+  },
+  configmaps: { kind: 'ConfigMap', namespaced: true, apiVersion: 'v1' },
 };
 
 /** `/api/v1` for the core group, `/apis/<group>/<version>` otherwise. */
@@ -147,6 +158,8 @@ export class FakeCoreApi {
     const match = this.route(url.pathname);
     // `/api/v1/namespaces/<name>` matches as the namespaces resource with that name.
     if (!match) return false;
+    // The authentication ConfigMap is the delegated-auth stand-in's, not a param.
+    if (match[2] === 'configmaps' && match[3] === 'extension-apiserver-authentication') return false;
     this.requests.push(`${req.method} ${req.url}`);
     if (this.failWith !== undefined) {
       send(res, this.failWith, status(this.failWith, 'ServiceUnavailable', 'the fake is told to fail'));

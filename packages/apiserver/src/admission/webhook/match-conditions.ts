@@ -1,7 +1,7 @@
 /**
  * A webhook's matchConditions: CEL expressions over `object`, `oldObject` and `request` that all
- * must be true for the webhook to be called. CEL itself is another module's job; webhooks take
- * any MatchConditionEvaluator, compile a webhook's conditions once when its configuration
+ * must be true for the webhook to be called. CEL itself is admission/cel's job (its
+ * celMatchConditions is what the server wires in); webhooks take any MatchConditionEvaluator, compile a webhook's conditions once when its configuration
  * changes, and decide as k8s.io/apiserver's matchconditions.Matcher does: a condition that is
  * false skips the webhook (even if others failed to evaluate); otherwise a failed evaluation
  * follows the failurePolicy — Fail refuses the request, Ignore skips the webhook.
@@ -27,14 +27,6 @@ export interface CompiledMatchConditions {
 export interface MatchConditionEvaluator {
   compile(conditions: readonly MatchCondition[]): CompiledMatchConditions;
 }
-
-/** Until a CEL evaluator is wired in, every condition fails to evaluate, loudly. */
-export const unsupportedMatchConditions: MatchConditionEvaluator = {
-  compile: (conditions) => ({
-    evaluate: async () =>
-      conditions.map((c) => ({ name: c.name, error: 'matchConditions are not supported yet' })),
-  }),
-};
 
 export type MatchOutcome = { call: true } | { call: false; excludedBy?: string } | { error: string };
 

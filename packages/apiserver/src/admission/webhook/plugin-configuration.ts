@@ -19,16 +19,22 @@ const KINDS: Readonly<Record<string, string>> = {
   'apiserver.config.k8s.io/v1alpha1': 'WebhookAdmission',
 };
 
+/** The ValidatingAdmissionPolicy plugin's configuration kind, which holds only staticManifestsDir. */
+export const POLICY_PLUGIN_KINDS: Readonly<Record<string, string>> = {
+  'apiserver.config.k8s.io/v1': 'ValidatingAdmissionPolicyConfiguration',
+};
+
 export async function webhookPluginConfiguration(
   plugin: string,
   entry: PluginConfiguration | undefined,
+  kinds: Readonly<Record<string, string>> = KINDS,
 ): Promise<WebhookPluginConfiguration> {
   if (!entry) return {};
   const { configuration: c, file } = entry;
-  const expected = KINDS[String(c.apiVersion)];
+  const expected = kinds[String(c.apiVersion)];
   if (!expected || c.kind !== expected) {
     throw new ConfigError(
-      `${file}: the configuration of ${plugin} must be apiserver.config.k8s.io/v1 WebhookAdmissionConfiguration, got ${String(c.apiVersion)} ${String(c.kind)}`,
+      `${file}: the configuration of ${plugin} must be apiserver.config.k8s.io/v1 ${kinds['apiserver.config.k8s.io/v1']}, got ${String(c.apiVersion)} ${String(c.kind)}`,
     );
   }
   const invalid = (field: string, value: unknown, why: string) =>

@@ -83,8 +83,19 @@ function accept(
   return [config];
 }
 
-/** Reads the directory; throws StaticManifestError (with the file) on any fault. */
-export async function loadStaticManifests(dir: string, type: WebhookType): Promise<LoadedManifests> {
+/** One parsed document of a manifest file. */
+export interface ManifestDocument {
+  file: string;
+  value: unknown;
+}
+
+/**
+ * The documents of a manifest directory (every .yaml, .yml and .json file, in name order, empty
+ * documents skipped) and the hash of the files read; throws StaticManifestError naming the file.
+ */
+export async function readManifestDocuments(
+  dir: string,
+): Promise<{ documents: ManifestDocument[]; hash: string }> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -92,8 +103,7 @@ export async function loadStaticManifests(dir: string, type: WebhookType): Promi
     throw new StaticManifestError(`failed to read manifest directory "${dir}": ${(err as Error).message}`);
   }
   const hash = createHash('sha256');
-  const seen = new Map<string, string>();
-  const configurations: WebhookConfiguration[] = [];
+  const documents: ManifestDocument[] = [];
   const files = entries
     .filter(
       (e) => !e.isDirectory() && ['.yaml', '.yml', '.json'].includes(path.extname(e.name).toLowerCase()),
@@ -111,9 +121,18 @@ export async function loadStaticManifests(dir: string, type: WebhookType): Promi
       }
       const value: unknown = doc.toJS({ maxAliasCount: 100 });
       if (value === null || value === undefined) continue;
-      configurations.push(...accept(value, { file, type, seen }));
+      documents.push({ file, value });
     }
   }
+  return { documents, hash: `sha256:${hash.digest('hex')}` };
+}
+
+/** Reads the directory; throws StaticManifestError (with the file) on any fault. */
+export async function loadStaticManifests(dir: string, type: WebhookType): Promise<LoadedManifests> {
+  const { documents, hash } = await readManifestDocuments(dir);
+  const seen = new Map<string, string>();
+  const configurations: WebhookConfiguration[] = [];
+  for (const { file, value } of documents) configurations.push(...accept(value, { file, type, seen }));
   configurations.sort((a, b) => (String(a.metadata.name) < String(b.metadata.name) ? -1 : 1));
-  return { configurations, hash: `sha256:${hash.digest('hex')}` };
+  return { configurations, hash };
 }

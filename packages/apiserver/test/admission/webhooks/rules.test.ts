@@ -6,7 +6,8 @@
 import type { AdmissionAttributes } from '../../../src/admission/attributes';
 import { accessorsOf } from '../../../src/admission/webhook/accessor';
 import { labelSelectorMatcher } from '../../../src/admission/webhook/label-selector-spec';
-import { matchOutcome, unsupportedMatchConditions } from '../../../src/admission/webhook/match-conditions';
+import { celMatchConditions } from '../../../src/admission/cel/match-conditions';
+import { matchOutcome } from '../../../src/admission/webhook/match-conditions';
 import type { MatchConditionEvaluator } from '../../../src/admission/webhook/match-conditions';
 import { shouldCallHook, singleVersionResources } from '../../../src/admission/webhook/matching';
 import type { EquivalentResources } from '../../../src/admission/webhook/matching';
@@ -151,7 +152,7 @@ describe('shouldCallHook', () => {
     ...extra,
   });
   const context = {
-    matchConditions: unsupportedMatchConditions,
+    matchConditions: celMatchConditions(),
     resolver: dnsServiceResolver,
     agents: createAgentPool(),
   };

@@ -148,7 +148,7 @@ describe('static webhook manifests, standalone', () => {
       plugins: ['MutatingAdmissionWebhook', 'ValidatingAdmissionWebhook'],
     });
     expect(pwk.logs.find((l) => String(l.message).includes('admission plugins are off'))).toMatchObject({
-      plugins: ['NamespaceLifecycle', 'ResourceQuota'],
+      plugins: ['NamespaceLifecycle', 'ValidatingAdmissionPolicy', 'ResourceQuota'],
     });
   });
 

@@ -70,6 +70,7 @@ describe('which admission webhooks a write reaches', () => {
           'scale',
           'scale-ok',
           'conditions',
+          'conditions-excluded',
           'slow',
           'unmatched',
           'reinvoke',
@@ -117,9 +118,8 @@ describe('which admission webhooks a write reaches', () => {
               path: '/deny',
               namespace: 'conditions',
               extra: {
-                matchConditions: [
-                  { name: 'not-kube-system', expression: "request.namespace != 'kube-system'" },
-                ],
+                // A field the object lacks: an error at run time.
+                matchConditions: [{ name: 'replicas-set', expression: 'object.spec.nothing == 1' }],
                 objectSelector: { matchLabels: { policy: 'fail' } },
               },
             }),
@@ -128,11 +128,39 @@ describe('which admission webhooks a write reaches', () => {
               path: '/deny',
               namespace: 'conditions',
               extra: {
-                matchConditions: [
-                  { name: 'not-kube-system', expression: "request.namespace != 'kube-system'" },
-                ],
+                matchConditions: [{ name: 'replicas-set', expression: 'object.spec.nothing == 1' }],
                 failurePolicy: 'Ignore',
                 objectSelector: { matchLabels: { policy: 'ignore' } },
+              },
+            }),
+            webhook(hooks, {
+              name: 'conditions-compile.example.com',
+              path: '/deny',
+              namespace: 'conditions',
+              extra: {
+                matchConditions: [{ name: 'broken', expression: 'object.metadata.name.frobnicate()' }],
+                objectSelector: { matchLabels: { policy: 'broken' } },
+              },
+            }),
+            webhook(hooks, {
+              name: 'conditions-exclude.example.com',
+              path: '/deny',
+              namespace: '',
+              extra: {
+                namespaceSelector: {
+                  matchExpressions: [
+                    {
+                      key: 'kubernetes.io/metadata.name',
+                      operator: 'In',
+                      values: ['conditions', 'conditions-excluded'],
+                    },
+                  ],
+                },
+                matchConditions: [
+                  { name: 'not-excluded', expression: "request.namespace != 'conditions-excluded'" },
+                  { name: 'is-create', expression: "request.operation == 'CREATE'" },
+                ],
+                objectSelector: { matchLabels: { policy: 'exclude' } },
               },
             }),
             webhook(hooks, {
@@ -266,19 +294,43 @@ describe('which admission webhooks a write reaches', () => {
     expect(stored.spec.replicas).toBe(3);
   });
 
-  it('refuses (403) where a webhook’s matchConditions cannot be evaluated under Fail, and skips it under Ignore', async () => {
+  it('refuses (403) where a webhook’s matchConditions fail at run time under Fail, and skips it under Ignore', async () => {
     const fail = await cluster.create('conditions', 'strict', {
       body: { metadata: { name: 'strict', labels: { policy: 'fail' } } },
     });
     expect(fail.status).toBe(403);
     expect(fail.json<{ message: string }>().message).toBe(
-      `foos.${GROUP} "strict" is forbidden: matchConditions are not supported yet`,
+      `foos.${GROUP} "strict" is forbidden: expression 'object.spec.nothing == 1' resulted in error: field not found: nothing`,
     );
     const ignore = await cluster.create('conditions', 'lenient', {
       body: { metadata: { name: 'lenient', labels: { policy: 'ignore' } } },
     });
     expect(ignore.status).toBe(201);
     expect(reviewsOf('/deny', 'strict').concat(reviewsOf('/deny', 'lenient'))).toEqual([]);
+  });
+
+  it('refuses (403) where a webhook’s matchCondition does not compile, naming the compile error', async () => {
+    const res = await cluster.create('conditions', 'broken', {
+      body: { metadata: { name: 'broken', labels: { policy: 'broken' } } },
+    });
+    expect(res.status).toBe(403);
+    expect(res.json<{ message: string }>().message).toBe(
+      `foos.${GROUP} "broken" is forbidden: compilation error: compilation failed: ERROR: <input>:1:21: undeclared reference to 'frobnicate' (in container ''): not a function pwk's CEL has`,
+    );
+    expect(reviewsOf('/deny', 'broken')).toEqual([]);
+  });
+
+  it('calls a webhook whose matchConditions hold, and not where one is false (a namespace excluded)', async () => {
+    const called = await cluster.create('conditions', 'matched', {
+      body: { metadata: { name: 'matched', labels: { policy: 'exclude' } } },
+    });
+    expect(called.status).toBe(403);
+    expect(reviewsOf('/deny', 'matched')).toHaveLength(1);
+    const excluded = await cluster.create('conditions-excluded', 'skipped', {
+      body: { metadata: { name: 'skipped', labels: { policy: 'exclude' } } },
+    });
+    expect(excluded.status).toBe(201);
+    expect(reviewsOf('/deny', 'skipped')).toEqual([]);
   });
 
   it('reinvokes an IfNeeded webhook once a later webhook changed the object', async () => {

@@ -28,6 +28,8 @@ export interface ApiserverOptions {
   /** Holds the certificate and the token file. */
   workDir: string;
   cpuProfileDir?: string;
+  /** --file-store-sync (default: the apiserver's own). */
+  fileStoreSync?: 'per-object' | 'log';
 }
 
 const START_DEADLINE_MS = 120_000;
@@ -98,6 +100,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Apiserv
       `--authorization-policy-file=${policyFile}`,
       '--logging-format=json',
       '--access-log-level=debug',
+      ...(options.fileStoreSync ? [`--file-store-sync=${options.fileStoreSync}`] : []),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

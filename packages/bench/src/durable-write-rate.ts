@@ -5,7 +5,16 @@
  * not the cost of Node's thread-pool round trips (the store pays those, and must beat this
  * anyway by committing concurrent writes together).
  */
-import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasyncSync,
+  fsyncSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { nowMs } from './http-client';
 import type { PhaseSample } from './stats';
@@ -26,6 +35,39 @@ function fsyncPath(target: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+export interface GroupCommitOptions extends DurableWriteOptions {
+  /** Writers whose records share each sync (the run's concurrency). */
+  writers: number;
+}
+
+/**
+ * The group-committed ceiling: `writers` writers each waiting for its ~600-byte record (a Foo's
+ * log record) to be durable, every round one write of all their records to an append-only file
+ * and one fdatasync — what a write-ahead log with group commit can at best acknowledge at that
+ * concurrency. Each record's latency is its round's.
+ */
+export function measureGroupCommit(options: GroupCommitOptions): PhaseSample {
+  const dir = mkdtempSync(path.join(options.baseDir, 'pwk-bench-fdatasync-'));
+  const batch = Buffer.alloc(600 * options.writers, 'x');
+  const latenciesMs: number[] = [];
+  const started = nowMs();
+  const fd = openSync(path.join(dir, 'segment.log'), 'w', 0o644);
+  try {
+    let position = 0;
+    while (latenciesMs.length < options.maxWrites && nowMs() - started < options.maxMs) {
+      const begun = nowMs();
+      position += writeSync(fd, batch, 0, batch.length, position);
+      fdatasyncSync(fd);
+      const took = nowMs() - begun;
+      for (let w = 0; w < options.writers; w++) latenciesMs.push(took);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { latenciesMs, errors: 0, durationMs: nowMs() - started, ops: latenciesMs.length };
 }
 
 export function measureDurableWrites(options: DurableWriteOptions): PhaseSample {

@@ -23,6 +23,8 @@ export interface BenchOptions {
   tmpDir?: string;
   /** Write CPU profiles of the apiserver (`node --cpu-prof`) to this directory. */
   cpuProfileDir?: string;
+  /** The apiserver's --file-store-sync (default per-object). */
+  fileStoreSync: 'per-object' | 'log';
 }
 
 export class UsageError extends Error {}
@@ -37,6 +39,7 @@ export const USAGE = `usage: npm run bench -w @pwk/bench -- [options]
   --tmp-dir DIR          where data dirs go: the disk under test (default the OS temp dir)
   --cpu-prof DIR         run the apiserver under node --cpu-prof, profiles in DIR
   --storage file         the store under test (etcd: not available yet)
+  --file-store-sync S    the file store's --file-store-sync: per-object (default) or log
 `;
 
 function positiveInt(flag: string, text: string | undefined): number {
@@ -72,6 +75,7 @@ export function parseOptions(argv: readonly string[], repoRoot: string): BenchOp
     'tmp-dir',
     'cpu-prof',
     'storage',
+    'file-store-sync',
   ];
   for (const name of values.keys()) {
     if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
@@ -80,6 +84,10 @@ export function parseOptions(argv: readonly string[], repoRoot: string): BenchOp
   // Fail loudly rather than silently benchmarking the file store under another name.
   if (storage !== 'file') throw new UsageError(`--storage ${storage}: only "file" is available`);
 
+  const sync = values.get('file-store-sync') ?? 'per-object';
+  if (sync !== 'per-object' && sync !== 'log') {
+    throw new UsageError(`--file-store-sync ${sync}: expected per-object or log`);
+  }
   const objects = values.has('objects') ? positiveInt('objects', values.get('objects')) : 2000;
   const startup = values.get('startup-objects') ?? '10000,100000';
   return {
@@ -94,5 +102,6 @@ export function parseOptions(argv: readonly string[], repoRoot: string): BenchOp
     out: path.resolve(values.get('out') ?? path.join(repoRoot, 'docs')),
     tmpDir: values.has('tmp-dir') ? path.resolve(values.get('tmp-dir')!) : undefined,
     cpuProfileDir: values.has('cpu-prof') ? path.resolve(values.get('cpu-prof')!) : undefined,
+    fileStoreSync: sync,
   };
 }

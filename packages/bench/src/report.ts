@@ -70,6 +70,7 @@ export function renderMarkdown(result: BenchResult): string {
     `- **Date:** ${result.date}`,
     `- **Machine:** ${machine.cpu}, ${machine.cores} cores, ${num(machine.memoryGB, 1)} GB RAM, ${machine.os}, Node ${machine.node}`,
     `- **Disk under test:** \`${machine.disk}\``,
+    `- **File store sync:** \`--file-store-sync=${settings.fileStoreSync ?? 'per-object'}\``,
     `- **Load:** ${settings.concurrency} concurrent keep-alive HTTPS clients (one load-generator process), ` +
       `${num(settings.objects)} Foos, ${num(settings.readRequests)} get requests, ${num(settings.watchEvents)} writes per watch phase`,
     '',
@@ -85,6 +86,7 @@ export function renderMarkdown(result: BenchResult): string {
     row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
     phaseRow(result.ceilings.bareHttps),
     phaseRow(result.ceilings.durableWrites),
+    ...(result.ceilings.groupCommit ? [phaseRow(result.ceilings.groupCommit)] : []),
     '',
     '## Start-up with Foos on disk',
     '',
@@ -108,7 +110,9 @@ export function renderMarkdown(result: BenchResult): string {
     '- **bare HTTPS**: a plain `node:https` server (same certificate) answering a constant 1 KB JSON, ' +
       'driven by the same client as `get`. **durable writes**: 1 KB files written one after another as the ' +
       'store writes them (temp file, fsync, rename, directory fsync), measured before and after the phases; ' +
-      'the faster counts. Group commit lets concurrent writes beat it.',
+      'the faster counts. Group commit lets concurrent writes beat it. **group-committed fdatasync**: as many ' +
+      '~600-byte records as there are clients appended with one write and made durable with one fdatasync, ' +
+      'round after round (the best a write-ahead log can acknowledge at that concurrency), measured beside it.',
     '- Request phases: each client sends its next request when its last one is answered. Latency is ' +
       'request sent → response fully received. Lists run one at a time (ops/s = 1 / mean latency); ' +
       '`list pages of 500` counts each page. `list all` is the p50 of 5.',

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { startApiserver } from './apiserver-process';
 import type { ApiserverProcess } from './apiserver-process';
 import { startBareServer } from './bare-server-process';
-import { measureDurableWrites } from './durable-write-rate';
+import { measureDurableWrites, measureGroupCommit } from './durable-write-rate';
 import { writeFixture } from './fixture';
 import { startLoadGenerator } from './load-client';
 import type { LoadGenerator } from './load-client';
@@ -163,7 +163,12 @@ async function measureStartup(
   const dataDir = mkdtempSync(path.join(ctx.options.tmpDir ?? os.tmpdir(), 'pwk-bench-startup-'));
   try {
     writeFixture(dataDir, objects);
-    const server = await startApiserver({ repoRoot: ctx.repoRoot, dataDir, workDir: run.workDir });
+    const server = await startApiserver({
+      repoRoot: ctx.repoRoot,
+      dataDir,
+      workDir: run.workDir,
+      fileStoreSync: ctx.options.fileStoreSync,
+    });
     try {
       const atReady = rssMB(server.pid);
       const result: StartupResult = { objects, startupMs: server.startupMs, rssMB: atReady };
@@ -212,7 +217,17 @@ export async function runBenchmark(ctx: RunContext): Promise<Measured> {
     ctx.log(`durable writes (serial)  ${disk.opsPerSec.toFixed(0)}/s  p50 ${disk.p50Ms.toFixed(2)} ms`);
     return disk;
   };
+  const measureGroup = () => {
+    const w = options.concurrency;
+    const group = summarize(
+      `group-committed fdatasync (${w}-way)`,
+      measureGroupCommit({ baseDir: base, writers: w, maxWrites: 2000 * w, maxMs: 3000 }),
+    );
+    ctx.log(`group-committed fdatasync ${group.opsPerSec.toFixed(0)}/s  p50 ${group.p50Ms.toFixed(2)} ms`);
+    return group;
+  };
   const diskBefore = measureDisk();
+  const groupBefore = measureGroup();
 
   const work = mkdtempSync(path.join(base, 'pwk-bench-'));
   const gen = startLoadGenerator();
@@ -222,6 +237,7 @@ export async function runBenchmark(ctx: RunContext): Promise<Measured> {
       dataDir: path.join(work, 'data'),
       workDir: work,
       cpuProfileDir: options.cpuProfileDir,
+      fileStoreSync: options.fileStoreSync,
     });
     let bareHttps: PhaseSummary;
     let phases: PhaseSummary[];
@@ -252,6 +268,8 @@ export async function runBenchmark(ctx: RunContext): Promise<Measured> {
     }
     const diskAfter = measureDisk();
     const durable = diskAfter.opsPerSec > diskBefore.opsPerSec ? diskAfter : diskBefore;
+    const groupAfter = measureGroup();
+    const groupCommit = groupAfter.opsPerSec > groupBefore.opsPerSec ? groupAfter : groupBefore;
     const startup: StartupResult[] = [];
     for (const objects of options.startupObjects)
       startup.push(await measureStartup(ctx, { gen, workDir: work, objects }));
@@ -261,8 +279,9 @@ export async function runBenchmark(ctx: RunContext): Promise<Measured> {
         concurrency: options.concurrency,
         readRequests: options.readRequests,
         watchEvents: options.watchEvents,
+        fileStoreSync: options.fileStoreSync,
       },
-      ceilings: { bareHttps, durableWrites: durable },
+      ceilings: { bareHttps, durableWrites: durable, groupCommit },
       phases,
       startup,
     };

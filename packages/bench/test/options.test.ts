@@ -12,6 +12,7 @@ describe('parseOptions', () => {
       out: path.resolve('/repo/docs'),
       tmpDir: undefined,
       cpuProfileDir: undefined,
+      fileStoreSync: 'per-object',
     });
   });
 
@@ -32,6 +33,7 @@ describe('parseOptions', () => {
     [['--object', '5'], 'unknown option --object'],
     [['2000'], 'unexpected argument "2000"'],
     [['--storage', 'etcd'], '--storage etcd: only "file" is available'],
+    [['--file-store-sync', 'none'], '--file-store-sync none: expected per-object or log'],
   ])('refuses %j', (argv, message) => {
     expect(() => parseOptions(argv, '/r')).toThrow(new UsageError(message));
   });

@@ -20,6 +20,8 @@ import {
   readFlags,
   verbosityFlag,
 } from './command-line';
+import { DEFAULT_FILE_STORE_SYNC, FILE_STORE_SYNC_MODES } from '../storage/file/sync-mode';
+import type { FileStoreSync } from '../storage/file/sync-mode';
 import type { FlagSpecs } from './command-line';
 import { OBSERVABILITY_FLAGS, observabilityConfig, observabilityFlagShape } from './observability-flags';
 import type { ObservabilityConfig } from './observability-flags';
@@ -54,6 +56,11 @@ export const FLAGS: FlagSpecs = {
     default: 'file',
   },
   'data-dir': { description: 'Directory of the file store.', default: './data' },
+  'file-store-sync': {
+    description:
+      'How the file store makes a write durable before acknowledging it: "per-object" (fsync of each object file and its directory) or "log" (one shared fdatasync of a write-ahead log per batch of concurrent writes; the object files follow within a bounded delay; docs/file-store-wal.md).',
+    default: DEFAULT_FILE_STORE_SYNC,
+  },
   'etcd-servers': {
     description: 'Comma-separated etcd endpoints (http(s)://host:port) for --storage=etcd.',
     default: '',
@@ -223,6 +230,7 @@ const configSchema = z
     'cert-dir': nonEmptyFlag('cert-dir'),
     storage: oneOfFlag('storage', ['file', 'etcd']),
     'data-dir': nonEmptyFlag('data-dir'),
+    'file-store-sync': oneOfFlag('file-store-sync', FILE_STORE_SYNC_MODES),
     'etcd-servers': list,
     'etcd-prefix': z.string(),
     'etcd-cafile': z.string().optional(),
@@ -302,6 +310,7 @@ export interface ServerConfig extends ObservabilityConfig {
   certDir: string;
   storage: 'file' | 'etcd';
   dataDir: string;
+  fileStoreSync: FileStoreSync;
   /** Where --storage=etcd connects. */
   etcd: EtcdFlags;
   eventWindow: number;
@@ -381,6 +390,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       certDir: path.resolve(c['cert-dir']),
       storage: c.storage,
       dataDir: path.resolve(c['data-dir']),
+      fileStoreSync: c['file-store-sync'],
       etcd: {
         servers: c['etcd-servers'],
         prefix: c['etcd-prefix'],

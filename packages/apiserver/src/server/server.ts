@@ -146,6 +146,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         })
       : await createFileStorage({
           dataDir: config.dataDir,
+          sync: config.fileStoreSync,
           logger,
           eventWindow: config.eventWindow,
           checkLoaded: loadedObjectCheck,

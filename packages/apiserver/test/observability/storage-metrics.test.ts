@@ -86,6 +86,26 @@ describe('storage metrics of the file store', () => {
     expect(writes).toBeGreaterThanOrEqual(batches);
   });
 
+  it('with --file-store-sync=log, times each batch fdatasync of the log and counts the writes it served', async () => {
+    const logServer = await startTestServer({ flags: ['--file-store-sync=log'] });
+    try {
+      const created = await Promise.all(
+        ['l1', 'l2', 'l3', 'l4'].map((name) => logServer.request('POST', FOOS, { body: foo(name) })),
+      );
+      expect(created.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+      const logged = parseExposition((await logServer.request('GET', '/metrics')).text);
+      const batches = sampleSum(logged, 'pwk_storage_fsync_duration_seconds_count', { target: 'log' });
+      expect(batches).toBeGreaterThanOrEqual(1);
+      // The objects' files are not fsynced one by one (the revision counter's block may be).
+      expect(sampleSum(logged, 'pwk_storage_fsync_duration_seconds_count', { target: 'file' })).toBeLessThan(
+        4,
+      );
+      expect(sampleSum(logged, 'pwk_storage_group_commit_writes_sum')).toBeGreaterThanOrEqual(4);
+    } finally {
+      await logServer.stop();
+    }
+  });
+
   it('reports the event window: changes held and the oldest revision it replays from', async () => {
     expect(sampleSum(exposition, 'pwk_storage_event_window_size')).toBe(4);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pwk-window-'));

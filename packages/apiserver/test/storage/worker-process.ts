@@ -23,6 +23,9 @@ export interface WorkerOptions {
    * the one on the `PID <n>` line.
    */
   unreapedParent?: boolean;
+  /** The store's sync mode (default per-object), and for 'log' the segment size. */
+  sync?: 'per-object' | 'log';
+  logSegmentBytes?: number;
 }
 
 export function startWorker(
@@ -32,13 +35,13 @@ export function startWorker(
 ): WorkerProcess {
   if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run "npm run build" first`);
   const stdio: ['ignore', 'pipe', 'inherit'] = ['ignore', 'pipe', 'inherit'];
+  const args = [WORKER, dataDir, mode, options.sync ?? 'per-object'];
+  if (options.logSegmentBytes !== undefined) args.push(String(options.logSegmentBytes));
   const child = options.unreapedParent
-    ? spawn(
-        '/bin/sh',
-        ['-c', '"$0" "$@" & echo "PID $!"; exec sleep 3600', process.execPath, WORKER, dataDir, mode],
-        { stdio },
-      )
-    : spawn(process.execPath, [WORKER, dataDir, mode], { stdio });
+    ? spawn('/bin/sh', ['-c', '"$0" "$@" & echo "PID $!"; exec sleep 3600', process.execPath, ...args], {
+        stdio,
+      })
+    : spawn(process.execPath, args, { stdio });
   const lines: string[] = [];
   const waiters: Array<{ prefixes: string[]; resolve: (line: string) => void }> = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {

@@ -18,7 +18,7 @@ export type StorageOperation = 'get' | 'list' | 'create' | 'update' | 'delete' |
 
 /** What the file store reports while it works (see durable-fs.ts). */
 export interface FileStoreObserver {
-  fsync(seconds: number, target: 'file' | 'directory'): void;
+  fsync(seconds: number, target: 'file' | 'directory' | 'log'): void;
   /** One directory fsync completed for this many writes waiting on it. */
   groupCommit(writes: number): void;
 }
@@ -136,23 +136,25 @@ export class StorageMetrics {
 function fileStoreMetrics(registry: Registry): FileStoreObserver {
   const fsync = new FastHistogram({
     name: 'pwk_storage_fsync_duration_seconds',
-    help: 'Latency of the file store fsyncs (of a new object file, or of its directory), as etcd_disk_wal_fsync_duration_seconds buckets them.',
+    help: 'Latency of the file store fsyncs (of a new object file, of its directory, or the write-ahead log fdatasync of a batch), as etcd_disk_wal_fsync_duration_seconds buckets them.',
     labelNames: ['target'],
     buckets: exponentialBuckets(0.001, 2, 14),
     registry,
   });
   const batch = new FastHistogram({
     name: 'pwk_storage_group_commit_writes',
-    help: 'Writes made durable by one directory fsync (group commit).',
+    help: 'Writes made durable by one directory fsync, or by one log fdatasync with --file-store-sync=log (group commit).',
     labelNames: [],
     buckets: exponentialBuckets(1, 2, 10),
     registry,
   });
   const file = fsync.child(['file']);
   const directory = fsync.child(['directory']);
+  const log = fsync.child(['log']);
   const writes = batch.child([]);
   return {
-    fsync: (seconds, target) => (target === 'file' ? file : directory).observe(seconds),
+    fsync: (seconds, target) =>
+      (target === 'file' ? file : target === 'log' ? log : directory).observe(seconds),
     groupCommit: (n) => writes.observe(n),
   };
 }

@@ -59,7 +59,7 @@ interface DirState {
 
 /** Told how long fsyncs take and how many writes one directory fsync served (for metrics). */
 export interface DiskObserver {
-  fsync(seconds: number, target: 'file' | 'directory'): void;
+  fsync(seconds: number, target: 'file' | 'directory' | 'log'): void;
   groupCommit(writes: number): void;
 }
 

@@ -27,6 +27,11 @@ export interface ScanOptions {
   check?: StoredObjectCheck;
   /** This scan's share of the files, when several scan the data dir at once (default: all). */
   shard?: Shard;
+  /**
+   * Files not to read: the write-ahead log holds a state of these objects at least as new (see
+   * docs/file-store-wal.md), and such a file may be torn, never synced.
+   */
+  skip?: ReadonlySet<string>;
   /** Called every few hundred files: in-process, it lets the event loop run. */
   pause?: () => Promise<void>;
 }
@@ -247,6 +252,7 @@ export async function scanDataDir(options: ScanOptions): Promise<void> {
       tempFilesRemoved++;
       return unlink(task.fullPath).catch(() => {});
     }
+    if (options.skip?.has(task.fullPath)) return undefined;
     if (!task.fileName.endsWith('.json')) {
       warn('file store: ignoring a file that is not an object', { path: task.fullPath });
       return undefined;

@@ -11,10 +11,19 @@ import { loadObjectCheck } from './object-check';
 const port = parentPort;
 if (!port) throw new Error('load-worker runs only as a worker thread (see loader.ts)');
 const post = (message: LoadMessage) => port.postMessage(message);
-const { dataDir, stamp, check, shard } = workerData as LoadWorkerData;
+const { dataDir, stamp, check, shard, skip } = workerData as LoadWorkerData;
 
 Promise.resolve()
-  .then(() => scanDataDir({ dataDir, stamp, shard, emit: post, check: check && loadObjectCheck(check) }))
+  .then(() =>
+    scanDataDir({
+      dataDir,
+      stamp,
+      shard,
+      emit: post,
+      check: check && loadObjectCheck(check),
+      skip: skip && new Set(skip),
+    }),
+  )
   .catch((err: unknown) => {
     const { message, code } = err as NodeJS.ErrnoException;
     post({ kind: 'failed', message: message ?? String(err), ...(code ? { code } : {}) });

@@ -45,6 +45,8 @@ export interface LoadOptions {
   now: () => Date;
   /** The schema check of loaded objects (object-check.ts); none: only the store's own checks. */
   check?: StoredObjectCheckRef;
+  /** Paths of files not to read (the write-ahead log's objects: load-scan.ts). */
+  skip?: string[];
 }
 
 export interface LoadWorkerData {
@@ -52,6 +54,7 @@ export interface LoadWorkerData {
   stamp: string;
   check?: StoredObjectCheckRef;
   shard: Shard;
+  skip?: string[];
 }
 
 /** More threads would only add heaps: past two cores the scan waits on the disk. */
@@ -153,7 +156,9 @@ export async function loadDataDir(dataDir: string, opts: LoadOptions): Promise<L
     const shards = Array.from({ length: scans }, (_, index) => ({ index, count: scans }));
     // Every scan runs to its end (or failure) before this resolves: none is left running.
     const results = await Promise.allSettled(
-      shards.map((shard) => scanInWorker({ dataDir, stamp, check: opts.check, shard }, receiver)),
+      shards.map((shard) =>
+        scanInWorker({ dataDir, stamp, check: opts.check, shard, skip: opts.skip }, receiver),
+      ),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -162,6 +167,7 @@ export async function loadDataDir(dataDir: string, opts: LoadOptions): Promise<L
       dataDir,
       stamp,
       check: opts.check && loadObjectCheck(opts.check),
+      skip: opts.skip && new Set(opts.skip),
       emit: (message) => receiver.accept(message),
       // Let health probes and timers run while a large store loads.
       pause: () => new Promise((resolve) => setImmediate(resolve)),

@@ -2,6 +2,7 @@
  * `pwk-storage`: moves pwk's objects between backends and checks the result.
  *   pwk-storage migrate --from file:./data --to etcd://127.0.0.1:2379 [--dry-run] [--skip-verify]
  *   pwk-storage verify  --from file:./data --to etcd://127.0.0.1:2379
+ *   pwk-storage log     --from file:./data      (the file store's write-ahead log, read only)
  * Progress goes to stderr, results to stdout. Exit codes: 0 done (and verified), 1 failed or
  * verification found differences, 2 bad command line.
  */
@@ -13,6 +14,7 @@ import { BackendSpecError, describeBackend, openBackend, parseBackendSpec } from
 import { copyObjects, MigrationError } from './copy-objects';
 import type { CopyProgress, ResourceRef } from './copy-objects';
 import { verifyCopy } from './verify-copy';
+import { inspectLog } from '../file/wal/segments';
 
 export interface CommandIO {
   out: (line: string) => void;
@@ -24,6 +26,11 @@ export interface CommandIO {
 export const STORAGE_USAGE = `Usage:
   pwk-storage migrate --from <backend> --to <backend> [--dry-run] [--skip-verify]
   pwk-storage verify  --from <backend> --to <backend>
+  pwk-storage log     --from file:<data-dir>
+
+log shows the file store's write-ahead log (--file-store-sync=log): its segments, their records
+and revisions, and up to which revision the object files hold it. It only reads: it may run
+beside the apiserver.
 
 Copies every object from one backend to an empty one (resourceVersions are re-issued by the
 target), then verifies counts and content. Stop the apiservers first.
@@ -45,7 +52,7 @@ Flags:
 class UsageError extends Error {}
 
 interface Parsed {
-  command: 'migrate' | 'verify';
+  command: 'migrate' | 'verify' | 'log';
   from: string;
   to: string;
   dryRun: boolean;
@@ -92,10 +99,13 @@ function parse(argv: string[]): Parsed | 'help' {
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   const [command, ...rest] = positionals;
-  if (command !== 'migrate' && command !== 'verify')
-    throw new UsageError('expected a command: migrate or verify');
+  if (command !== 'migrate' && command !== 'verify' && command !== 'log')
+    throw new UsageError('expected a command: migrate, verify or log');
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-  if (!values.from || !values.to) throw new UsageError('--from and --to are required');
+  if (command === 'log') {
+    if (!values.from?.startsWith('file:') || values.to)
+      throw new UsageError('log takes --from file:<data-dir> only');
+  } else if (!values.from || !values.to) throw new UsageError('--from and --to are required');
   const pageSize = Number(values['page-size'] ?? '500');
   if (!Number.isInteger(pageSize) || pageSize < 1)
     throw new UsageError('--page-size: must be a positive integer');
@@ -105,7 +115,7 @@ function parse(argv: string[]): Parsed | 'help' {
   return {
     command,
     from: values.from,
-    to: values.to,
+    to: values.to ?? '',
     dryRun: values['dry-run'] === true,
     verify: values['skip-verify'] !== true,
     resources: (values.resource ?? [`${RESOURCE}.${GROUP}`]).map(parseResource),
@@ -134,7 +144,30 @@ function progressPrinter(io: CommandIO): (progress: CopyProgress) => void {
   };
 }
 
+/** `pwk-storage log`: one line for the log, one per segment. */
+function showLog(options: Parsed, io: CommandIO): number {
+  const spec = parseBackendSpec(options.from);
+  if (spec.kind !== 'file') throw new UsageError('log takes --from file:<data-dir> only');
+  const { segments, materialised } = inspectLog(spec.dataDir);
+  const bytes = segments.reduce((n, s) => n + s.bytes, 0);
+  const records = segments.reduce((n, s) => n + s.records, 0);
+  const revs = (s: { firstRev?: number; lastRev?: number }) =>
+    s.firstRev === undefined ? 'no records' : `revisions ${s.firstRev}-${s.lastRev}`;
+  const first = segments.find((s) => s.firstRev !== undefined)?.firstRev;
+  const last = [...segments].reverse().find((s) => s.lastRev !== undefined)?.lastRev;
+  io.out(
+    `write-ahead log of ${spec.dataDir}: ${segments.length} segments, ${bytes} bytes, ${records} records, ` +
+      `${revs({ firstRev: first, lastRev: last })}; object files hold every record up to revision ${materialised}`,
+  );
+  for (const s of segments) {
+    const bad = s.bad ? `; bad record at byte ${s.bad.at}: ${s.bad.problem}` : '';
+    io.out(`  ${s.name}  ${s.bytes} bytes  ${s.records} records  ${revs(s)}${bad}`);
+  }
+  return 0;
+}
+
 async function run(options: Parsed, io: CommandIO): Promise<number> {
+  if (options.command === 'log') return showLog(options, io);
   const fromSpec = parseBackendSpec(options.from, options.etcdPrefix);
   const toSpec = parseBackendSpec(options.to, options.etcdPrefix);
   const stores: Storage[] = [];

@@ -3,13 +3,27 @@
 //   node store-worker.js <data-dir> hold    → prints READY and keeps the store open
 //   node store-worker.js <data-dir> write   → 16 concurrent writers; prints BEGIN before and
 //                                              ACK after every operation, until killed
+//   … [per-object|log [<log segment bytes>]]  → the store's --file-store-sync (default per-object)
 // Lines are written with writeSync so that a printed ACK was acknowledged by the store.
 'use strict';
 const { writeSync } = require('node:fs');
 const { createFileStorage } = require('../../../dist/storage/file/file-storage.js');
 
-const [dataDir, mode] = process.argv.slice(2);
-const say = (line) => writeSync(1, `${line}\n`);
+const [dataDir, mode, sync = 'per-object', segmentBytes] = process.argv.slice(2);
+// stdout is a pipe the test reads: when it is full (the test busy), wait a moment and go on, so
+// that a printed ACK still means acknowledged and no line is lost.
+const pause = new Int32Array(new SharedArrayBuffer(4));
+const say = (line) => {
+  const buf = Buffer.from(`${line}\n`);
+  for (let done = 0; done < buf.length;) {
+    try {
+      done += writeSync(1, buf, done);
+    } catch (err) {
+      if (err.code !== 'EAGAIN') throw err;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+};
 const GROUP = 'bar.pwk.educative.io';
 const WRITERS = 16;
 const KEYS_PER_WRITER = 4;
@@ -52,7 +66,11 @@ async function writer(store, w, exists) {
 async function main() {
   let store;
   try {
-    store = await createFileStorage({ dataDir });
+    store = await createFileStorage({
+      dataDir,
+      sync,
+      ...(segmentBytes ? { logSegmentBytes: Number(segmentBytes) } : {}),
+    });
   } catch (err) {
     say(`REFUSED ${err.message}`);
     process.exit(3);

@@ -170,7 +170,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       syncTimeoutMs: options.admissionSyncTimeoutMs,
       // A hook the caller injects (tests) wins over the server's own metrics.
       webhooks: { ...options.webhooks, metrics: options.webhooks?.metrics ?? metrics.webhooks },
-      policies: options.policies,
+      policies: { ...options.policies, metrics: options.policies?.metrics ?? metrics.policies },
     });
   } catch (err) {
     // A bad admission or audit configuration stops start-up; what is open so far is released.

@@ -13,6 +13,7 @@ import { ADMIN, GROUP, startAdmittedServer } from '../admission/cluster';
 import type { AdmittedServer } from '../admission/cluster';
 import { startSecureServer } from '../security/secure-server';
 import type { SecureServer } from '../security/secure-server';
+import { parseExposition, samples } from '../support/exposition';
 import { FOO_REF, createKubectl, fooManifest } from './kubectl-helpers';
 import type { Kubectl } from './kubectl-helpers';
 
@@ -373,5 +374,37 @@ describe('kubectl against pwk with ValidatingAdmissionPolicies from static manif
         stdin: fooManifest({ name: 'small', spec: { replicas: 2 } }),
       }),
     ).toBe(`${FOO_REF}/small created\n`);
+  });
+
+  it('counts each check in kube’s policy metrics on /metrics, by binding and enforcement action', async () => {
+    const foos = `/apis/${GROUP}/v1beta1/namespaces/default/foos`;
+    const write = (name: string, replicas: number) =>
+      pwk.request('POST', foos, {
+        token: TOKEN,
+        body: { apiVersion: `${GROUP}/v1beta1`, kind: 'Foo', metadata: { name }, spec: { replicas } },
+      });
+    expect((await write('metrics-big', 9)).status).toBe(422);
+    expect((await write('metrics-small', 1)).status).toBe(201);
+    const exposition = parseExposition((await pwk.request('GET', '/metrics', { token: TOKEN })).text);
+    const checks = (action: string) =>
+      samples(exposition, 'apiserver_validating_admission_policy_check_total', {
+        policy: 'max-replicas.static.k8s.io',
+        policy_binding: 'max-replicas-binding.static.k8s.io',
+        enforcement_action: action,
+      });
+    const denied = checks('deny');
+    expect(denied).toHaveLength(1);
+    expect(denied[0]!.labels.error_type).toBe('invalid_error');
+    expect(denied[0]!.value).toBeGreaterThanOrEqual(1);
+    // As kube's dispatcher: a check that passed is not counted, only one that failed to evaluate.
+    expect(checks('allow')).toEqual([]);
+    const durations = samples(
+      exposition,
+      'apiserver_validating_admission_policy_check_duration_seconds_count',
+      {
+        enforcement_action: 'deny',
+      },
+    );
+    expect(durations.map((d) => d.value)).toEqual([denied[0]!.value]);
   });
 });

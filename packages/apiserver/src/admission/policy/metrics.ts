@@ -2,12 +2,12 @@
  * What ValidatingAdmissionPolicy tells a metrics backend, when one is wired in: the observations
  * behind kube's apiserver_validating_admission_policy_check_total and
  * apiserver_validating_admission_policy_check_duration_seconds, labelled {policy,
- * policy_binding, error_type, enforcement_action}. The hook is optional; pwk has no metrics
- * library here.
+ * policy_binding, error_type, enforcement_action}; observability/metrics/admission-metrics.ts
+ * implements it with prom-client.
  */
 
 /** kube's error_type label (validating/metrics ValidationErrorType). */
-export type PolicyErrorType = 'no_error' | 'compile_error' | 'out_of_budget' | 'internal_error';
+export type PolicyErrorType = 'no_error' | 'compile_error' | 'out_of_budget' | 'invalid_error';
 
 /** kube's enforcement_action label: allow for an admitted check, else the binding's action. */
 export type EnforcementAction = 'allow' | 'deny' | 'warn' | 'audit';
@@ -33,5 +33,5 @@ export function policyErrorType(decision: {
   if (decision.message.includes('cost limit exceeded') || decision.message.includes('out of cost budget')) {
     return 'out_of_budget';
   }
-  return 'internal_error';
+  return 'invalid_error';
 }

@@ -6,6 +6,7 @@
  */
 import { Counter, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
+import type { PolicyMetrics } from '../../admission/policy/metrics';
 import type { WebhookMetrics } from '../../admission/webhook/metrics';
 
 /** kube truncates codes above 600 to keep the cardinality bounded. */
@@ -61,5 +62,39 @@ export function createWebhookMetrics(registry: Registry): WebhookMetrics {
     observeFailOpen: (o) => failOpen.inc({ name: o.name, type: o.type }),
     observeMatchConditionExclusion: (o) =>
       exclusions.inc({ name: o.name, kind: 'webhook', type: o.type, operation: o.operation }),
+  };
+}
+
+/**
+ * The ValidatingAdmissionPolicy metrics hook (admission/policy/metrics.ts) under kube's names and
+ * buckets (k8s.io/apiserver/pkg/admission/plugin/policy/validating/metrics).
+ */
+export function createPolicyMetrics(registry: Registry): PolicyMetrics {
+  const registers = [registry];
+  const labelNames = ['policy', 'policy_binding', 'error_type', 'enforcement_action'];
+  const checks = new Counter({
+    name: 'apiserver_validating_admission_policy_check_total',
+    help: 'Validation admission policy check total, labeled by policy and further identified by binding and enforcement action taken.',
+    labelNames,
+    registers,
+  });
+  const latency = new Histogram({
+    name: 'apiserver_validating_admission_policy_check_duration_seconds',
+    help: 'Validation admission latency for individual validation expressions in seconds, labeled by policy and further including binding and enforcement action taken.',
+    labelNames,
+    buckets: [0.0000005, 0.001, 0.01, 0.1, 1.0],
+    registers,
+  });
+  return {
+    observePolicyCheck: (o) => {
+      const labels = {
+        policy: o.policy,
+        policy_binding: o.binding,
+        error_type: o.errorType,
+        enforcement_action: o.enforcementAction,
+      };
+      checks.inc(labels);
+      latency.observe(labels, o.durationMs / 1000);
+    },
   };
 }

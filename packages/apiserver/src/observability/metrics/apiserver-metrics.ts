@@ -5,8 +5,9 @@
  * defaults: CPU, RSS, heap, event-loop lag, GC).
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { PolicyMetrics } from '../../admission/policy/metrics';
 import type { WebhookMetrics } from '../../admission/webhook/metrics';
-import { createWebhookMetrics } from './admission-metrics';
+import { createPolicyMetrics, createWebhookMetrics } from './admission-metrics';
 import { admissionStepMetrics } from '../instrumented-admission';
 import type { AdmissionStepObserver } from '../instrumented-admission';
 import { AuditMetrics } from './audit-metrics';
@@ -22,6 +23,7 @@ export interface ApiserverMetrics {
   auth: AuthMetrics;
   /** The admission webhooks' metrics hook. */
   webhooks: WebhookMetrics;
+  policies: PolicyMetrics;
   audit: AuditMetrics;
   admissionSteps: AdmissionStepObserver;
 }
@@ -42,6 +44,7 @@ export function createApiserverMetrics(options: ApiserverMetricsOptions): Apiser
     storage: new StorageMetrics(registry, options.storage),
     auth: new AuthMetrics(registry),
     webhooks: createWebhookMetrics(registry),
+    policies: createPolicyMetrics(registry),
     audit: new AuditMetrics(registry),
     admissionSteps: admissionStepMetrics(registry),
   };

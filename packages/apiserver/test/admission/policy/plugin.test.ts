@@ -381,14 +381,14 @@ describe('ValidatingAdmissionPolicy', () => {
       {
         policy: 'p',
         binding: 'b',
-        errorType: 'internal_error',
+        errorType: 'invalid_error',
         enforcementAction: 'warn',
         durationMs: 'number',
       },
       {
         policy: 'p',
         binding: 'b',
-        errorType: 'internal_error',
+        errorType: 'invalid_error',
         enforcementAction: 'allow',
         durationMs: 'number',
       },

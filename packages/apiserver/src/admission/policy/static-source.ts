@@ -8,6 +8,7 @@
  */
 import type { Logger } from '../../logging/logger';
 import type { CelLimits } from '../cel/compile';
+import { reloadPeriodically } from '../static-reload';
 import {
   STATIC_CONFIG_SUFFIX,
   StaticManifestError,
@@ -107,44 +108,30 @@ export async function staticPolicySource(opts: {
   const build = (loaded: Loaded) =>
     pairHooks(loaded.policies, loaded.bindings, (p) => compilePolicy(p, opts.limits));
   const first = await loadStaticPolicies(opts.dir);
-  let hash = first.hash;
   let hooks: readonly PolicyHook[] = build(first);
   const names = (loaded: Loaded) => ({
     policies: loaded.policies.map((p) => p.metadata.name),
     bindings: loaded.bindings.map((b) => b.metadata.name),
   });
   opts.logger.info('static admission policies loaded', { dir: opts.dir, ...names(first) });
-  let reloading = false;
-  let lastError = '';
-  const timer = setInterval(() => {
-    if (reloading) return;
-    reloading = true;
-    loadStaticPolicies(opts.dir)
-      .then((loaded) => {
-        lastError = '';
-        if (loaded.hash === hash) return;
-        hash = loaded.hash;
-        hooks = build(loaded);
-        opts.logger.info('static admission policies reloaded', { dir: opts.dir, ...names(loaded) });
-      })
-      .catch((err: unknown) => {
-        const error = String((err as Error).message ?? err);
-        if (error === lastError) return;
-        lastError = error;
-        opts.logger.warn('cannot reload the static admission policies; keeping the last ones', {
-          dir: opts.dir,
-          error,
-        });
-      })
-      .finally(() => {
-        reloading = false;
-      });
-  }, opts.reloadIntervalMs ?? 10_000);
-  timer.unref();
+  const stop = reloadPeriodically({
+    load: () => loadStaticPolicies(opts.dir),
+    first,
+    intervalMs: opts.reloadIntervalMs ?? 10_000,
+    onChange: (loaded) => {
+      hooks = build(loaded);
+      opts.logger.info('static admission policies reloaded', { dir: opts.dir, ...names(loaded) });
+    },
+    onError: (error) =>
+      opts.logger.warn('cannot reload the static admission policies; keeping the last ones', {
+        dir: opts.dir,
+        error,
+      }),
+  });
   return {
     hasSynced: () => true,
     waitForSync: async () => true,
     hooks: () => hooks,
-    close: () => clearInterval(timer),
+    close: stop,
   };
 }

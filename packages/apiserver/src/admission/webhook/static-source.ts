@@ -4,6 +4,7 @@
  * and a broken one keeps the last good set and says why in the log.
  */
 import type { Logger } from '../../logging/logger';
+import { reloadPeriodically } from '../static-reload';
 import { accessorsOf } from './accessor';
 import type { AccessorContext, WebhookAccessor } from './accessor';
 import { fixedWebhookSource } from './sources';
@@ -28,44 +29,26 @@ export async function staticWebhookSource(opts: {
       accessorsOf(config, { type: opts.type, context: opts.context, uidPrefix: 'manifest/' }),
     );
   const first = await loadStaticManifests(opts.dir, opts.type);
-  let hash = first.hash;
   let webhooks: readonly WebhookAccessor[] = build(first.configurations);
-  opts.logger.info('static webhook configurations loaded', {
+  const said = (loaded: typeof first) => ({
     dir: opts.dir,
     type: opts.type,
-    configurations: first.configurations.map((c) => c.metadata.name),
+    configurations: loaded.configurations.map((c) => c.metadata.name),
   });
-  let reloading = false;
-  let lastError = '';
-  const timer = setInterval(() => {
-    if (reloading) return;
-    reloading = true;
-    loadStaticManifests(opts.dir, opts.type)
-      .then((loaded) => {
-        lastError = '';
-        if (loaded.hash === hash) return;
-        hash = loaded.hash;
-        webhooks = build(loaded.configurations);
-        opts.logger.info('static webhook configurations reloaded', {
-          dir: opts.dir,
-          type: opts.type,
-          configurations: loaded.configurations.map((c) => c.metadata.name),
-        });
-      })
-      .catch((err: unknown) => {
-        const error = String((err as Error).message ?? err);
-        // Said once per fault, not at every interval.
-        if (error === lastError) return;
-        lastError = error;
-        opts.logger.warn('cannot reload the static webhook configurations; keeping the last ones', {
-          dir: opts.dir,
-          error,
-        });
-      })
-      .finally(() => {
-        reloading = false;
-      });
-  }, opts.reloadIntervalMs ?? 10_000);
-  timer.unref();
-  return { ...fixedWebhookSource(() => webhooks), close: () => clearInterval(timer) };
+  opts.logger.info('static webhook configurations loaded', said(first));
+  const stop = reloadPeriodically({
+    load: () => loadStaticManifests(opts.dir, opts.type),
+    first,
+    intervalMs: opts.reloadIntervalMs ?? 10_000,
+    onChange: (loaded) => {
+      webhooks = build(loaded.configurations);
+      opts.logger.info('static webhook configurations reloaded', said(loaded));
+    },
+    onError: (error) =>
+      opts.logger.warn('cannot reload the static webhook configurations; keeping the last ones', {
+        dir: opts.dir,
+        error,
+      }),
+  });
+  return { ...fixedWebhookSource(() => webhooks), close: stop };
 }

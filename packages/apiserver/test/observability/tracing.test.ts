@@ -7,17 +7,14 @@
  * built binary in a real process: OpenTelemetry's OTLP/HTTP exporter loads Node's http module with
  * a dynamic import(), which jest's module sandbox does not run.
  */
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
 import { parseCommandLine } from '../../src/config/flags';
 import { createLogger } from '../../src/logging/logger';
@@ -28,8 +25,7 @@ import { readResponse } from '../support/server';
 import { startWebhookServer } from '../support/webhook-server';
 import type { WebhookServer } from '../support/webhook-server';
 import type { TestResponse } from '../support/server';
-
-const MAIN = path.join(__dirname, '..', '..', 'dist', 'main.js');
+import { spawnApiserver } from '../support/apiserver-process';
 
 const ADMIN = 'admin-token';
 
@@ -119,7 +115,6 @@ describe('tracing', () => {
       }),
     );
     await writeFile(path.join(dir, 'tokens.csv'), `${ADMIN},admin,1,"system:masters"\n`);
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
     // A validating webhook (static manifest, allowing everything), so that creates run admission.
     hooks = await startWebhookServer();
     const manifests = path.join(dir, 'validating');
@@ -150,33 +145,12 @@ describe('tracing', () => {
         ],
       }),
     );
-    child = spawn(
-      process.execPath,
-      [
-        MAIN,
-        '--bind-address=127.0.0.1',
-        '--secure-port=0',
-        `--data-dir=${dir}/data`,
-        `--cert-dir=${dir}/certs`,
-        `--token-auth-file=${dir}/tokens.csv`,
-        `--tracing-config-file=${dir}/tracing.yaml`,
-        `--admission-control-config-file=${dir}/admission.yaml`,
-        '--logging-format=json',
-        '--shutdown-delay-duration=0s',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const said: string[] = [];
-    url = await new Promise<string>((resolve, reject) => {
-      child.on('close', (code) => reject(new Error(`pwk-apiserver exited with ${code}: ${said.join('\n')}`)));
-      createInterface({ input: child.stdout! }).on('line', (line) => said.push(line));
-      createInterface({ input: child.stderr! }).on('line', (line) => {
-        said.push(line);
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        if (entry.message === 'serving') resolve(String(entry.url));
-      });
-    });
-    ca = readFileSync(path.join(dir, 'certs', 'apiserver.crt'));
+    const server = await spawnApiserver(dir, [
+      `--tracing-config-file=${dir}/tracing.yaml`,
+      `--admission-control-config-file=${dir}/admission.yaml`,
+      '--shutdown-delay-duration=0s',
+    ]);
+    ({ child, url, ca } = server);
   });
   afterAll(async () => {
     if (child && child.exitCode === null) {

@@ -6,16 +6,13 @@
  * exactly what it served. The storage-level version (a store in a second process, both sync
  * modes, more rounds) is test/storage/file-store.crash.test.ts.
  */
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { spawnApiserver } from '../support/apiserver-process';
 
-const MAIN = path.join(__dirname, '..', '..', 'dist', 'main.js');
 const FOOS = '/apis/bar.pwk.educative.io/v1beta1/namespaces/default/foos';
 const CLIENTS = 16;
 const ROUNDS = 3;
@@ -42,7 +39,6 @@ describe('pwk-apiserver killed under write load (--file-store-sync=log)', () => 
   let ca: Buffer;
   const agent = new https.Agent({ keepAlive: true, maxSockets: CLIENTS });
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
     dir = await mkdtemp(path.join(os.tmpdir(), 'pwk-kill-'));
     await writeFile(path.join(dir, 'tokens.csv'), 't0ken,admin,1,"system:masters"\n');
   });
@@ -52,30 +48,9 @@ describe('pwk-apiserver killed under write load (--file-store-sync=log)', () => 
   });
 
   async function start(): Promise<Server> {
-    const child = spawn(
-      process.execPath,
-      [
-        MAIN,
-        '--bind-address=127.0.0.1',
-        '--secure-port=0',
-        `--data-dir=${dir}/data`,
-        `--cert-dir=${dir}/certs`,
-        `--token-auth-file=${dir}/tokens.csv`,
-        '--file-store-sync=log',
-        '--logging-format=json',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stderr! }).on('line', (line) => {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        if (entry.message === 'serving') resolve(String(entry.url));
-      });
-      void exited.then((code) => reject(new Error(`the apiserver exited (${code}) before serving`)));
-    });
-    ca = readFileSync(path.join(dir, 'certs', 'apiserver.crt'));
-    return { child, url, exited };
+    const server = await spawnApiserver(dir, ['--file-store-sync=log']);
+    ca = server.ca;
+    return server;
   }
 
   function request(server: Server, method: string, target: string, body?: unknown): Promise<Answer> {

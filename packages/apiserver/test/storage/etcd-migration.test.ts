@@ -182,14 +182,14 @@ describe('pwk-storage migrate and verify', () => {
   });
 
   it.each([
-    [[], 'expected a command: migrate or verify'],
+    [[], 'expected a command: migrate, verify or log'],
     [['migrate', '--from', 'file:x'], '--from and --to are required'],
     [['migrate', '--from', 'file:x', '--to', 'mysql://db'], 'cannot read backend "mysql://db"'],
     [
       ['migrate', '--from', 'file:x', '--to', 'file:y', '--resource', 'foos'],
       '--resource foos: expected <plural>.<group>',
     ],
-    [['copy', '--from', 'file:x', '--to', 'file:y'], 'expected a command: migrate or verify'],
+    [['copy', '--from', 'file:x', '--to', 'file:y'], 'expected a command: migrate, verify or log'],
   ])('refuses the command line %j', async (argv, message) => {
     const result = await run(argv);
     expect(result.err.join('\n')).toContain(message);

@@ -30,7 +30,10 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
-  moduleNameMapper: { '^@pwk/api$': '<rootDir>/../api/src/index.ts' },
+  moduleNameMapper: {
+    '^@pwk/api$': '<rootDir>/../api/src/index.ts',
+    '^@pwk/process$': '<rootDir>/../process/src/index.ts',
+  },
   // Integration suites each run a real apiserver process; two cores are shared.
   maxWorkers: 2,
 };

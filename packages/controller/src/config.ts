@@ -20,9 +20,9 @@ import {
   oneOfFlag,
   readFlags,
   verbosityFlag,
-} from './command-line';
-import type { FlagSpecs } from './command-line';
-import { parseDuration } from './duration';
+} from '@pwk/process';
+import type { FlagSpecs } from '@pwk/process';
+import { parseDuration } from '@pwk/process';
 import { parseBindAddress } from './http-endpoints';
 import type { BindAddress } from './http-endpoints';
 import { validateElectionTimings } from './leader-election';

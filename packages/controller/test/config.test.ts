@@ -1,5 +1,5 @@
 /** Flags: defaults as documented, and one clear line for each kind of bad flag. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, helpText, parseCommandLine } from '../src/config';
 
@@ -170,9 +170,12 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['--version'])).toEqual({ help: true, text: 'pwk-controller v0.1.0\n' });
   });
 
-  it("parses flags with the apiserver's command-line code, kept identical until they share a package", () => {
+  it('parses flags with the command-line code the apiserver uses too (@pwk/process), not a copy', () => {
     const read = (file: string) => readFileSync(path.join(__dirname, '..', '..', file), 'utf8');
-    expect(read('controller/src/command-line.ts')).toBe(read('apiserver/src/config/command-line.ts'));
+    for (const config of ['controller/src/config.ts', 'apiserver/src/config/flags.ts'])
+      expect(read(config)).toContain("from '@pwk/process'");
+    for (const copy of ['controller/src/command-line.ts', 'apiserver/src/config/command-line.ts'])
+      expect(existsSync(path.join(__dirname, '..', '..', copy))).toBe(false);
   });
 
   it('answers --help with every flag and its default', () => {

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from './command-line';
+import { ConfigError } from '@pwk/process';
 
 /** A plugin's configuration object, and the file it was read from (for messages and relative paths). */
 export interface PluginConfiguration {

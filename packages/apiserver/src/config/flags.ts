@@ -19,10 +19,10 @@ import {
   oneOfFlag,
   readFlags,
   verbosityFlag,
-} from './command-line';
+} from '@pwk/process';
 import { DEFAULT_FILE_STORE_SYNC, FILE_STORE_SYNC_MODES } from '../storage/file/sync-mode';
 import type { FileStoreSync } from '../storage/file/sync-mode';
-import type { FlagSpecs } from './command-line';
+import type { FlagSpecs } from '@pwk/process';
 import { OBSERVABILITY_FLAGS, observabilityConfig, observabilityFlagShape } from './observability-flags';
 import type { ObservabilityConfig } from './observability-flags';
 

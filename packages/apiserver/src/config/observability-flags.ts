@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { intFlag, oneOfFlag } from './command-line';
-import type { FlagSpecs } from './command-line';
+import { intFlag, oneOfFlag } from '@pwk/process';
+import type { FlagSpecs } from '@pwk/process';
 
 export const OBSERVABILITY_FLAGS: FlagSpecs = {
   'audit-policy-file': {

@@ -6,7 +6,7 @@
  */
 import { requestQuery } from './exchange';
 import type { ApiRequest, ApiResponse, Next } from './exchange';
-import { parseDuration } from '../config/duration';
+import { parseDuration } from '@pwk/process';
 import { StatusError } from '../errors/status-error';
 import { queryValue } from './query';
 import { markAborted, markTerminated } from './instrument-requests';

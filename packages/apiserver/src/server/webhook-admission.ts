@@ -32,7 +32,7 @@ import type { KubeWatchingClient } from '../auth/kube-client';
 import { createInformer } from '../cluster/informer';
 import type { CachedObject, Informer } from '../cluster/informer';
 import type { AdmissionConfiguration } from '../config/admission-configuration';
-import { ConfigError } from '../config/command-line';
+import { ConfigError } from '@pwk/process';
 import type { Logger } from '../logging/logger';
 
 /** What a caller (tests, the lead's wiring) may inject. */

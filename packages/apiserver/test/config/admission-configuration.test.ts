@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadAdmissionConfiguration } from '../../src/config/admission-configuration';
-import { ConfigError } from '../../src/config/command-line';
+import { ConfigError } from '@pwk/process';
 
 describe('the admission control configuration file', () => {
   let dir: string;

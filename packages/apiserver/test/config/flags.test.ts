@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError, FLAGS, helpText, parseCommandLine } from '../../src/config/flags';
-import { parseDuration } from '../../src/config/duration';
+import { parseDuration } from '@pwk/process';
 
 const config = (argv: string[]) => {
   const parsed = parseCommandLine(argv);

@@ -8,7 +8,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { PluginConfiguration } from '../../config/admission-configuration';
-import { ConfigError } from '../../config/command-line';
+import { ConfigError } from '@pwk/process';
 
 export interface WebhookPluginConfiguration {
   staticManifestsDir?: string;

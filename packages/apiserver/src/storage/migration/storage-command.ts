@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { GROUP, RESOURCE } from '@pwk/api';
-import { parseDuration } from '../../config/duration';
+import { parseDuration } from '@pwk/process';
 import type { Storage } from '../interface';
 import { BackendSpecError, describeBackend, openBackend, parseBackendSpec } from './backend-spec';
 import { copyObjects, MigrationError } from './copy-objects';

@@ -11,7 +11,6 @@
  *
  * Hand-written: node:util parseArgs refuses `--bool=true`, and commander, yargs and minimist take
  * the word after a boolean flag as its value, which pflag does not.
- * The apiserver and the controller each carry this file, identical, until they share a package.
  */
 import { z } from 'zod';
 import { parseDuration } from './duration';

@@ -16,7 +16,7 @@ import { createApiserverMetrics } from '../observability/metrics/apiserver-metri
 import type { ApiserverMetrics } from '../observability/metrics/apiserver-metrics';
 import { instrumentStorage } from '../observability/metrics/instrumented-storage';
 import { instrumentAdmission } from '../observability/instrumented-admission';
-import { createTracing } from '../observability/tracing/tracer';
+import type { createTracing } from '../observability/tracing/otlp-tracing';
 import { loadTracingConfig } from '../observability/tracing/tracing-config';
 import type { Tracer } from '@opentelemetry/api';
 import type { DiskObserver } from '../storage/file/durable-fs';
@@ -101,6 +101,12 @@ function withFsyncSpans(observer: DiskObserver, tracer: Tracer | undefined): Dis
 /** k8s' ReadHeaderTimeout: a client that has not sent its headers by then is cut off. */
 const HEADERS_TIMEOUT_MS = 32_000;
 
+/** The OpenTelemetry SDK and exporter, loaded only by a server with --tracing-config-file. */
+function loadOtlpTracing(): { createTracing: typeof createTracing } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deliberate lazy load
+  return require('../observability/tracing/otlp-tracing') as { createTracing: typeof createTracing };
+}
+
 /** The etcd backend's module, loaded on first use (see startServer). */
 function loadEtcdStorage(): { createEtcdStorage: typeof createEtcdStorage } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deliberate lazy load
@@ -112,7 +118,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const metrics = createApiserverMetrics({ storage: config.storage });
   // Read first: a bad tracing configuration stops start-up before anything is opened.
   const tracing = config.tracingConfigFile
-    ? createTracing(await loadTracingConfig(config.tracingConfigFile), {
+    ? loadOtlpTracing().createTracing(await loadTracingConfig(config.tracingConfigFile), {
         exportDelayMs: options.tracingExportDelayMs,
       })
     : undefined;

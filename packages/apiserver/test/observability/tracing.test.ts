@@ -7,6 +7,7 @@
  * built binary in a real process: OpenTelemetry's OTLP/HTTP exporter loads Node's http module with
  * a dynamic import(), which jest's module sandbox does not run.
  */
+import { spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -252,5 +253,20 @@ describe('tracing', () => {
     if (parsed.help) throw new Error('unexpected help');
     const logger = createLogger({ level: 'error', format: 'json' });
     await expect(startServer({ config: parsed.config, logger, env: {} })).rejects.toThrow(message);
+  });
+});
+
+describe('tracing off', () => {
+  it('a server without --tracing-config-file does not load the OpenTelemetry SDK', () => {
+    const server = path.join(__dirname, '..', '..', 'dist', 'server', 'server.js');
+    const loaded = spawnSync(
+      process.execPath,
+      ['-e', `require(${JSON.stringify(server)}); console.log(Object.keys(require.cache).join('\\n'))`],
+      { encoding: 'utf8' },
+    );
+    expect(loaded.status).toBe(0);
+    const modules = loaded.stdout.split('\n');
+    expect(modules.some((m) => m.endsWith(path.join('dist', 'server', 'server.js')))).toBe(true);
+    expect(modules.filter((m) => /@opentelemetry[\\/](sdk-trace|exporter|otlp)/.test(m))).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ import { callWebhook } from './call-webhook';
 import { CallingWebhookError, internalError, webhookDenial } from './errors';
 import { shouldCallHook } from './matching';
 import type { MatchContext } from './matching';
+import { observeAllowed, observeFailure } from './metrics';
 import type { WebhookMetrics } from './metrics';
 import { waitUntilReady } from './readiness';
 import type { WebhookSource } from './sources';
@@ -139,14 +140,7 @@ export function mutatingWebhookPlugin(options: WebhookPluginOptions): AdmissionP
           });
         }
       }
-      metrics?.observeWebhook?.({
-        name: webhook.name,
-        type: 'admit',
-        operation,
-        rejected: false,
-        code: 200,
-        durationMs: Date.now() - started,
-      });
+      observeAllowed(metrics, { webhook: webhook.name, type: 'admit', operation, started });
     } catch (err) {
       const ignore = err instanceof CallingWebhookError && webhook.failurePolicy === 'Ignore';
       observeFailure({
@@ -218,34 +212,4 @@ export function mutatingWebhookPlugin(options: WebhookPluginOptions): AdmissionP
       );
     },
   };
-}
-
-/** The rejection metrics kube records for a failed call or a refusal. */
-export function observeFailure(o: {
-  metrics: WebhookMetrics | undefined;
-  err: unknown;
-  ignore: boolean;
-  webhook: string;
-  operation: AdmissionAttributes['operation'];
-  durationMs: number;
-  type?: 'admit' | 'validating';
-}): void {
-  const type = o.type ?? 'admit';
-  const code = o.err instanceof CallingWebhookError ? 0 : ((o.err as { code?: number }).code ?? 0);
-  const errorType =
-    o.err instanceof CallingWebhookError
-      ? 'calling_webhook_error'
-      : o.err instanceof Error && o.err.name === 'WebhookRejectionError'
-        ? 'no_error'
-        : 'apiserver_internal_error';
-  if (!o.ignore)
-    o.metrics?.observeRejection?.({ name: o.webhook, type, operation: o.operation, errorType, code });
-  o.metrics?.observeWebhook?.({
-    name: o.webhook,
-    type,
-    operation: o.operation,
-    rejected: !o.ignore,
-    code,
-    durationMs: o.durationMs,
-  });
 }

@@ -12,8 +12,8 @@ import type { WebhookAccessor } from './accessor';
 import { callWebhook } from './call-webhook';
 import { CallingWebhookError, internalError, webhookDenial } from './errors';
 import { shouldCallHook } from './matching';
+import { observeAllowed, observeFailure } from './metrics';
 import type { WebhookPluginOptions } from './mutating';
-import { observeFailure } from './mutating';
 import { waitUntilReady } from './readiness';
 
 export function validatingWebhookPlugin(options: WebhookPluginOptions): AdmissionPlugin {
@@ -38,14 +38,7 @@ export function validatingWebhookPlugin(options: WebhookPluginOptions): Admissio
           try {
             const answer = await callWebhook(accessor, { attributes, invocation, logger });
             if (!answer.allowed) throw webhookDenial(webhook.name, answer.status);
-            metrics?.observeWebhook?.({
-              name: webhook.name,
-              type: 'validating',
-              operation,
-              rejected: false,
-              code: 200,
-              durationMs: Date.now() - started,
-            });
+            observeAllowed(metrics, { webhook: webhook.name, type: 'validating', operation, started });
           } catch (err) {
             const ignore = err instanceof CallingWebhookError && webhook.failurePolicy === 'Ignore';
             observeFailure({

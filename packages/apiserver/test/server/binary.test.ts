@@ -1,11 +1,11 @@
 /** The pwk-apiserver binary as an operator runs it (built dist/main.js in a real process). */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { spawnApiserver } from '../support/apiserver-process';
 
 const MAIN = path.join(__dirname, '..', '..', 'dist', 'main.js');
 
@@ -60,31 +60,7 @@ describe('pwk-apiserver binary', () => {
   });
 
   it('serves with a generated certificate and shuts down cleanly on SIGTERM, ending open watches', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        MAIN,
-        '--bind-address=127.0.0.1',
-        '--secure-port=0',
-        `--data-dir=${dir}/data`,
-        `--cert-dir=${dir}/certs`,
-        `--token-auth-file=${dir}/tokens.csv`,
-        '--logging-format=json',
-        '--shutdown-delay-duration=300ms',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    const lines: Array<Record<string, unknown>> = [];
-    const serving = new Promise<string>((resolve) => {
-      createInterface({ input: child.stderr! }).on('line', (line) => {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        lines.push(entry);
-        if (entry.message === 'serving') resolve(String(entry.url));
-      });
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const url = await serving;
-    const ca = readFileSync(path.join(dir, 'certs', 'apiserver.crt'));
+    const { child, url, ca, exited, output } = await spawnApiserver(dir, ['--shutdown-delay-duration=300ms']);
 
     // An open watch must end with a clean end of stream, not a reset.
     let watchOpened!: () => void;
@@ -108,6 +84,7 @@ describe('pwk-apiserver binary', () => {
     child.kill('SIGTERM');
     expect(await watchEnded).toBe('end');
     expect(await exited).toBe(0);
+    const lines = output.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((l) => l.message)).toEqual(
       expect.arrayContaining(['shutting down: /readyz fails now', 'stopped']),
     );

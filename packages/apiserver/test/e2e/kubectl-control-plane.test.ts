@@ -5,13 +5,11 @@
  * behind a stand-in core API, creates in a missing namespace and past a ResourceQuota refused
  * with the messages a CRD gives.
  */
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 import { ADMIN, GROUP, startAdmittedServer } from '../admission/cluster';
 import type { AdmittedServer } from '../admission/cluster';
-import { FOO_REF, createKubectl, fooManifest } from './kubectl-helpers';
+import { FOO_REF, createKubectl, fooManifest, kubeconfigFor } from './kubectl-helpers';
 import type { Kubectl } from './kubectl-helpers';
 
 jest.setTimeout(30_000);
@@ -106,19 +104,7 @@ describe('kubectl against pwk behind a core API: namespaces and quota', () => {
         });
       },
     });
-    const kubeconfig = path.join(cluster.pwk.dir, 'kubeconfig');
-    await writeFile(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        `clusters: [{name: pwk, cluster: {server: "${cluster.pwk.url}", certificate-authority: "${cluster.pwk.server.certFile}"}}]`,
-        `users: [{name: admin, user: {token: "${ADMIN}"}}]`,
-        'contexts: [{name: pwk, context: {cluster: pwk, user: admin, namespace: default}}]',
-        'current-context: pwk',
-        '',
-      ].join('\n'),
-    );
+    const kubeconfig = await kubeconfigFor(cluster.pwk, ADMIN);
     kubectl = createKubectl({ kubeconfig, dir: cluster.pwk.dir });
   });
   afterAll(() => cluster.stop());

@@ -176,3 +176,24 @@ export function parseTable(stdout: string): Array<Record<string, string>> {
 export function tableHeader(stdout: string): string[] {
   return (stdout.split('\n')[0] ?? '').trim().split(/\s+/);
 }
+
+/** A kubeconfig in the server's directory that reaches it with a bearer token, namespace default. */
+export async function kubeconfigFor(
+  pwk: { dir: string; url: string; server: { certFile: string } },
+  token: string,
+): Promise<string> {
+  const file = path.join(pwk.dir, 'kubeconfig');
+  await writeFile(
+    file,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      `clusters: [{name: pwk, cluster: {server: "${pwk.url}", certificate-authority: "${pwk.server.certFile}"}}]`,
+      `users: [{name: admin, user: {token: "${token}"}}]`,
+      'contexts: [{name: pwk, context: {cluster: pwk, user: admin, namespace: default}}]',
+      'current-context: pwk',
+      '',
+    ].join('\n'),
+  );
+  return file;
+}

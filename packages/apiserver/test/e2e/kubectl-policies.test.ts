@@ -14,7 +14,7 @@ import type { AdmittedServer } from '../admission/cluster';
 import { startSecureServer } from '../security/secure-server';
 import type { SecureServer } from '../security/secure-server';
 import { parseExposition, samples } from '../support/exposition';
-import { FOO_REF, createKubectl, fooManifest } from './kubectl-helpers';
+import { FOO_REF, createKubectl, fooManifest, kubeconfigFor } from './kubectl-helpers';
 import type { Kubectl } from './kubectl-helpers';
 
 jest.setTimeout(30_000);
@@ -42,23 +42,6 @@ const binding = (name: string, spec: Record<string, unknown>) => ({
   metadata: { name },
   spec,
 });
-
-async function kubeconfigFor(pwk: SecureServer, token: string): Promise<string> {
-  const file = path.join(pwk.dir, 'kubeconfig');
-  await writeFile(
-    file,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      `clusters: [{name: pwk, cluster: {server: "${pwk.url}", certificate-authority: "${pwk.server.certFile}"}}]`,
-      `users: [{name: admin, user: {token: "${token}"}}]`,
-      'contexts: [{name: pwk, context: {cluster: pwk, user: admin, namespace: default}}]',
-      'current-context: pwk',
-      '',
-    ].join('\n'),
-  );
-  return file;
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

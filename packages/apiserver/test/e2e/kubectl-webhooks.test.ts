@@ -5,14 +5,12 @@
  * mutation is in what kubectl gets back, warnings are printed, and a server-side dry run stops
  * at a webhook with side effects.
  */
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { ADMIN, GROUP, startAdmittedServer } from '../admission/cluster';
 import type { AdmittedServer } from '../admission/cluster';
 import { configuration, fooRule, webhook } from '../admission/webhooks/setup';
 import { allow, deny, jsonPatch, startWebhookServer } from '../support/webhook-server';
 import type { WebhookServer } from '../support/webhook-server';
-import { FOO_REF, createKubectl, fooManifest } from './kubectl-helpers';
+import { FOO_REF, createKubectl, fooManifest, kubeconfigFor } from './kubectl-helpers';
 import type { Kubectl } from './kubectl-helpers';
 
 jest.setTimeout(30_000);
@@ -65,19 +63,7 @@ describe('kubectl against pwk with admission webhooks', () => {
         );
       },
     });
-    const kubeconfig = path.join(cluster.pwk.dir, 'kubeconfig');
-    await writeFile(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        `clusters: [{name: pwk, cluster: {server: "${cluster.pwk.url}", certificate-authority: "${cluster.pwk.server.certFile}"}}]`,
-        `users: [{name: admin, user: {token: "${ADMIN}"}}]`,
-        'contexts: [{name: pwk, context: {cluster: pwk, user: admin, namespace: default}}]',
-        'current-context: pwk',
-        '',
-      ].join('\n'),
-    );
+    const kubeconfig = await kubeconfigFor(cluster.pwk, ADMIN);
     kubectl = createKubectl({ kubeconfig, dir: cluster.pwk.dir });
   });
   afterAll(async () => {

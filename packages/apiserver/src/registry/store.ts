@@ -168,6 +168,11 @@ export class RegistryStore {
     return { object: unknownFields.length > 0 ? this.strategy.pruneUnknownFields(obj) : obj, warnings };
   }
 
+  /** obj without the fields the schema does not know, nothing said (a webhook's additions). */
+  private pruneSilently(obj: KubeObject): KubeObject {
+    return this.strategy.unknownFields(obj).length > 0 ? this.strategy.pruneUnknownFields(obj) : obj;
+  }
+
   /**
    * Defaults and validates what is about to be stored; fields a mutating webhook added that the
    * schema does not know are pruned silently, as a CRD prunes a webhook's mutation.
@@ -371,7 +376,8 @@ export class RegistryStore {
         object: obj,
         record,
       };
-      obj = await this.admitWrite(request, options);
+      // What a webhook added that the schema does not know is pruned before anything records it.
+      obj = this.pruneSilently(await this.admitWrite(request, options));
       meta = obj.metadata ??= {};
       meta.namespace = namespace;
     }

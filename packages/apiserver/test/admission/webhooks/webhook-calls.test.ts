@@ -81,6 +81,8 @@ describe('admission webhooks called over HTTPS', () => {
       jsonPatch([
         { op: 'add', path: '/metadata/labels', value: { 'mutated-by': 'webhook' } },
         { op: 'add', path: '/spec/location', value: 'Mars' },
+        // A field Foo's schema does not know: pruned from the mutation, as a CRD prunes it.
+        { op: 'add', path: '/spec/colour', value: 'red' },
       ]),
     );
     hooks.on('/bad-uid', () => ({
@@ -262,6 +264,18 @@ describe('admission webhooks called over HTTPS', () => {
       metadata: { labels: { 'mutated-by': 'webhook' } },
       spec: { location: 'Mars' },
     });
+  });
+
+  it('prunes a field the webhook added that the schema does not know, silently even under Strict', async () => {
+    const res = await cluster.create('mutate', 'patched-strict', { query: '?fieldValidation=Strict' });
+    expect(res.status).toBe(201);
+    expect(res.headers.warning).toBeUndefined();
+    expect(res.json<{ spec: Record<string, unknown> }>().spec).toEqual({ replicas: 1, location: 'Mars' });
+    const stored = (
+      await cluster.pwk.request('GET', item('mutate', 'patched-strict'), { token: ADMIN })
+    ).json<{ spec: Record<string, unknown>; metadata: { managedFields?: unknown[] } }>();
+    expect(stored.spec).toEqual({ replicas: 1, location: 'Mars' });
+    expect(JSON.stringify(stored.metadata.managedFields ?? [])).not.toContain('f:colour');
   });
 
   it('fails a timed-out webhook closed under failurePolicy Fail (500), and stores nothing', async () => {

@@ -6,3 +6,4 @@ export { managedFieldsEntrySchema, ownerReferenceSchema, timeSchema, CONDITION_S
 export * from './defaults';
 export * from './validation';
 export * from './openapi';
+export type * from './kinds/kind-definition';

@@ -46,10 +46,7 @@ export interface SelectableField {
 }
 
 /** How a list or map at one position of the schema merges: `x-kubernetes-list-type` and friends. */
-export type ListType =
-  | { kind: 'atomic' }
-  | { kind: 'set' }
-  | { kind: 'keyed'; keys: readonly string[] };
+export type ListType = { kind: 'atomic' } | { kind: 'set' } | { kind: 'keyed'; keys: readonly string[] };
 
 /**
  * The structural facts of one version's schema that patching and server-side apply need, read
@@ -126,6 +123,8 @@ export interface KindVersion {
   readonly deprecated: boolean;
   readonly deprecationWarning: string | undefined;
   readonly schema: z.ZodObject;
+  /** The `<Kind>List` schema: apiVersion, kind, list metadata, items of `schema`. */
+  readonly listSchema: z.ZodObject;
   readonly printerColumns: readonly PrinterColumn[];
   readonly subresources: Subresources;
   readonly selectableFields: readonly SelectableField[];

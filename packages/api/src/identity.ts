@@ -1,26 +1,32 @@
-/** The identity of the Foo kind: the only place these constants are written. */
-export const GROUP = 'bar.pwk.educative.io';
-export const VERSION = 'v1beta1';
-export const API_VERSION = `${GROUP}/${VERSION}`;
-export const KIND = 'Foo';
-export const LIST_KIND = 'FooList';
-export const RESOURCE = 'foos';
-export const SINGULAR = 'foo';
-export const NAMESPACED = true;
-export const SHORT_NAMES: readonly string[] = [];
-export const CATEGORIES: readonly string[] = [];
+/**
+ * Foo's identity as module constants, the form the API server and the controller imported before
+ * defineKind: thin wrappers over fooKind, kept while they still import them.
+ */
+import { fooKind } from './foo/foo-kind';
+import type { Foo } from './foo/v1beta1';
+import { META_OPENAPI_NAMES } from './metav1-openapi';
+
+const storage = fooKind.storageVersion;
+
+export const GROUP = fooKind.group;
+export const VERSION = storage.name;
+// Typed as the schema's literals, which defineKind has checked these equal.
+export const API_VERSION = storage.apiVersion as Foo['apiVersion'];
+export const KIND = fooKind.kind as Foo['kind'];
+export const LIST_KIND = fooKind.listKind;
+export const RESOURCE = fooKind.plural;
+export const SINGULAR = fooKind.singular;
+export const NAMESPACED = fooKind.namespaced;
+export const SHORT_NAMES: readonly string[] = fooKind.shortNames;
+export const CATEGORIES: readonly string[] = fooKind.categories;
+
+const part = (name: string): string => `${storage.openAPINames.kind.slice(0, -fooKind.kind.length)}${name}`;
 
 /** OpenAPI component names, in the reverse-DNS form Kubernetes uses. */
 export const OPENAPI_NAMES = {
-  foo: 'io.educative.pwk.bar.v1beta1.Foo',
-  fooList: 'io.educative.pwk.bar.v1beta1.FooList',
-  fooSpec: 'io.educative.pwk.bar.v1beta1.FooSpec',
-  fooStatus: 'io.educative.pwk.bar.v1beta1.FooStatus',
-  objectMeta: 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
-  listMeta: 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta',
-  condition: 'io.k8s.apimachinery.pkg.apis.meta.v1.Condition',
-  managedFieldsEntry: 'io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry',
-  ownerReference: 'io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference',
-  time: 'io.k8s.apimachinery.pkg.apis.meta.v1.Time',
-  fieldsV1: 'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1',
+  foo: storage.openAPINames.kind,
+  fooList: storage.openAPINames.list,
+  fooSpec: part('FooSpec'),
+  fooStatus: part('FooStatus'),
+  ...META_OPENAPI_NAMES,
 } as const;

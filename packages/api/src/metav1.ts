@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { isQualifiedName, validateObjectMeta } from './objectmeta';
-import { NAMESPACED } from './identity';
 import { fieldError } from './field-error';
 
 const int64 = () => z.int().meta({ format: 'int64' });
@@ -103,13 +102,35 @@ const objectMetaShape = z.strictObject({
     .describe('Which manager owns which fields (server-side apply bookkeeping).'),
 });
 
-export const objectMetaSchema = objectMetaShape
-  .superRefine((meta, ctx) => {
-    for (const err of validateObjectMeta(meta, { namespaced: NAMESPACED }, '')) {
-      ctx.addIssue({ code: 'custom', message: err.detail, path: [], params: { fieldError: err } });
-    }
-  })
-  .describe('Standard object metadata: name, namespace, labels, annotations and the fields the server sets.');
+const OBJECT_META_DESCRIPTION =
+  'Standard object metadata: name, namespace, labels, annotations and the fields the server sets.';
+
+/** ObjectMeta with the rules Zod cannot state; `namespaced` undefined: the scope is not checked. */
+function objectMetaWithRules(namespaced: boolean | undefined) {
+  return objectMetaShape
+    .superRefine((meta, ctx) => {
+      for (const err of validateObjectMeta(meta, { namespaced }, '')) {
+        ctx.addIssue({ code: 'custom', message: err.detail, path: [], params: { fieldError: err } });
+      }
+    })
+    .describe(OBJECT_META_DESCRIPTION);
+}
+
+/**
+ * The `metadata` a kind's schema declares. Its scope rule (namespace required, or forbidden) is
+ * the kind's, not the schema's: defineKind puts `objectMetaSchemaFor(scope)` in its place.
+ */
+export const objectMetaSchema = objectMetaWithRules(undefined);
+
+const scoped = {
+  Namespaced: objectMetaWithRules(true),
+  Cluster: objectMetaWithRules(false),
+};
+
+/** ObjectMeta for a kind of this scope: a Namespaced kind's objects need a namespace, a Cluster one's have none. */
+export function objectMetaSchemaFor(scope: 'Namespaced' | 'Cluster'): typeof objectMetaSchema {
+  return scoped[scope];
+}
 
 export const listMetaSchema = z
   .strictObject({

@@ -2,7 +2,7 @@
  * Kubernetes' rules for names, labels, annotations and object metadata, with the messages
  * k8s.io/apimachinery uses (pkg/util/validation, pkg/api/validation/objectmeta.go). Zod cannot
  * state these (composite formats, total sizes), so they are code here and are attached to the
- * ObjectMeta schema by a refinement in foo.ts: there is one place each rule is written.
+ * ObjectMeta schema by a refinement in metav1.ts: there is one place each rule is written.
  */
 import { fieldError } from './field-error';
 import type { FieldError } from './field-error';
@@ -168,10 +168,13 @@ export interface MetaForValidation {
   ownerReferences?: { controller?: boolean }[];
 }
 
-/** ObjectMeta rules Zod cannot state (ValidateObjectMetaAccessor with NameIsDNSSubdomain). */
+/**
+ * ObjectMeta rules Zod cannot state (ValidateObjectMetaAccessor with NameIsDNSSubdomain).
+ * `namespaced` undefined: the namespace is checked only as a label, not for presence.
+ */
 export function validateObjectMeta(
   meta: MetaForValidation,
-  opts: { namespaced: boolean },
+  opts: { namespaced: boolean | undefined },
   path = 'metadata',
 ): FieldError[] {
   const errs: FieldError[] = [];
@@ -188,11 +191,12 @@ export function validateObjectMeta(
   } else if (name) {
     errs.push(...isDNS1123Subdomain(name).map(invalid(child(path, 'name'), name)));
   }
-  if (opts.namespaced) {
-    if (!namespace) errs.push(fieldError.required(child(path, 'namespace'), ''));
-    else errs.push(...isDNS1123Label(namespace).map(invalid(child(path, 'namespace'), namespace)));
+  if (opts.namespaced === false) {
+    if (namespace) errs.push(fieldError.forbidden(child(path, 'namespace'), 'not allowed on this type'));
   } else if (namespace) {
-    errs.push(fieldError.forbidden(child(path, 'namespace'), 'not allowed on this type'));
+    errs.push(...isDNS1123Label(namespace).map(invalid(child(path, 'namespace'), namespace)));
+  } else if (opts.namespaced) {
+    errs.push(fieldError.required(child(path, 'namespace'), ''));
   }
   errs.push(...validateLabels(meta.labels, child(path, 'labels')));
   errs.push(...validateAnnotations(meta.annotations, child(path, 'annotations')));

@@ -1,13 +1,14 @@
 /**
- * Foo: the one Zod schema every other view of the kind derives from — the TypeScript types
- * below, validation (validation.ts) and the OpenAPI document (openapi.ts).
+ * Foo v1beta1: the one Zod schema every other view of this version derives from (through
+ * defineKind, foo-kind.ts) — the TypeScript types below, defaulting from its `.default()`s,
+ * validation and the OpenAPI document.
  */
 import { z } from 'zod';
-import { API_VERSION, KIND, LIST_KIND } from './identity';
-import { fieldError } from './field-error';
-import { conditionSchema, listMetaSchema, objectMetaSchema } from './metav1';
+import { fieldError } from '../field-error';
+import { conditionSchema, objectMetaSchema } from '../metav1';
+import { FOO_GROUP, FOO_KIND } from './names';
 
-export { conditionSchema, listMetaSchema, objectMetaSchema } from './metav1';
+const API_VERSION = `${FOO_GROUP}/v1beta1` as const;
 
 export const LOCATION_MAX_LENGTH = 256;
 
@@ -16,7 +17,7 @@ export const fooSpecSchema = z
     replicas: z
       .int32()
       .min(0)
-      .optional()
+      .default(1)
       .meta({ format: 'int32' })
       .describe('How many replicas of the workload should exist. Defaults to 1.'),
     location: z
@@ -64,27 +65,19 @@ export const fooSchema = z
     apiVersion: z
       .literal(API_VERSION)
       .describe('The versioned schema of this object: bar.pwk.educative.io/v1beta1.'),
-    kind: z.literal(KIND).describe('The kind of this object: Foo.'),
+    kind: z.literal(FOO_KIND).describe('The kind of this object: Foo.'),
     metadata: objectMetaSchema,
-    spec: fooSpecSchema.optional(),
+    // A prefault is a default given as input: `{}`, in which replicas then defaults to 1.
+    spec: fooSpecSchema.prefault({}),
     status: fooStatusSchema.optional(),
   })
   .describe('Foo is a namespaced demo workload served by the pwk aggregated API server.');
 
-export const fooListSchema = z
-  .strictObject({
-    apiVersion: z
-      .literal(API_VERSION)
-      .describe('The versioned schema of this list: bar.pwk.educative.io/v1beta1.'),
-    kind: z.literal(LIST_KIND).describe('The kind of this list: FooList.'),
-    metadata: listMetaSchema,
-    items: z.array(fooSchema).describe('The Foos in the list.'),
-  })
-  .describe('A list of Foos.');
-
-export type Foo = z.infer<typeof fooSchema>;
-export type FooSpec = z.infer<typeof fooSpecSchema>;
+// The input view: a Foo as a client may send or receive it, fields with a default optional (the
+// output view, z.infer, would make spec and spec.replicas required, which only a defaulted
+// object satisfies).
+export type Foo = z.input<typeof fooSchema>;
+export type FooSpec = z.input<typeof fooSpecSchema>;
 export type FooStatus = z.infer<typeof fooStatusSchema>;
-export type FooList = z.infer<typeof fooListSchema>;
 export type ObjectMeta = z.infer<typeof objectMetaSchema>;
 export type Condition = z.infer<typeof conditionSchema>;

@@ -25,6 +25,8 @@ export const ownerReferenceSchema = z
       .optional()
       .describe('If true, the owner cannot be deleted from storage until this reference is removed.'),
   })
+  // +structType=atomic in apimachinery: a reference is replaced whole, never merged field by field.
+  .meta({ 'x-kubernetes-map-type': 'atomic' })
   .describe(
     'Identifies an owning object; the garbage collector deletes this object once every owner is gone.',
   );
@@ -90,14 +92,17 @@ const objectMetaShape = z.strictObject({
     .describe('Unstructured key/value map for arbitrary metadata; at most 256 KiB in total.'),
   ownerReferences: z
     .array(ownerReferenceSchema)
+    .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['uid'] })
     .optional()
     .describe('Objects this object depends on; at most one may be the managing controller.'),
   finalizers: z
     .array(z.string())
+    .meta({ 'x-kubernetes-list-type': 'set' })
     .optional()
     .describe('Must be empty before the object is deleted from storage; each entry is a qualified name.'),
   managedFields: z
     .array(managedFieldsEntrySchema)
+    .meta({ 'x-kubernetes-list-type': 'atomic' })
     .optional()
     .describe('Which manager owns which fields (server-side apply bookkeeping).'),
 });
@@ -176,3 +181,27 @@ export const conditionSchema = z
     message: z.string().max(32768).describe('A human readable message about the transition; may be empty.'),
   })
   .describe('One aspect of the current state of the object (metav1.Condition).');
+
+/**
+ * A list of conditions as Kubernetes' Condition convention has it (`+listType=map`,
+ * `+listMapKey=type`): one condition per type, merged by type by strategic merge and server-side
+ * apply alike.
+ */
+export const conditionsSchema = z
+  .array(conditionSchema)
+  .superRefine((conditions, ctx) => {
+    const seen = new Set<string>();
+    conditions.forEach((c, i) => {
+      if (seen.has(c.type)) {
+        const err = fieldError.duplicate('', c.type);
+        ctx.addIssue({
+          code: 'custom',
+          message: err.message,
+          path: [i, 'type'],
+          params: { fieldError: err },
+        });
+      }
+      seen.add(c.type);
+    });
+  })
+  .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] });

@@ -7,6 +7,8 @@ import type { z } from 'zod';
 import { fieldError } from './field-error';
 import type { FieldError } from './field-error';
 import { unknownFieldPaths } from './unknown-fields';
+import { unwrapDef } from './kinds/schema-shape';
+import type { ZodDef } from './kinds/schema-shape';
 
 export interface SchemaValidationResult {
   /** Empty when the object is valid. */
@@ -26,17 +28,30 @@ export interface SchemaValidator {
 type Issue = z.core.$ZodIssue;
 type PathSegment = PropertyKey;
 
-/** Map-typed fields: the segment after them is a key, written `labels[app]` as field.Path.Key does. */
-const MAP_FIELDS = new Set(['labels', 'annotations', 'fieldsV1']);
-
-export function formatPath(path: readonly PathSegment[]): string {
+/**
+ * The field path of a Zod issue path as field.Path renders it: `[i]` for list items, and
+ * `labels[app]` for a key of a map-typed field (a record in the schema, field.Path.Key); past
+ * what the schema knows, names are dotted.
+ */
+export function formatPath(schema: z.ZodType, path: readonly PathSegment[]): string {
   let out = '';
-  path.forEach((seg, i) => {
-    const prev = path[i - 1];
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (typeof prev === 'string' && MAP_FIELDS.has(prev)) out += `[${String(seg)}]`;
-    else out += out ? `.${String(seg)}` : String(seg);
-  });
+  let def: ZodDef | undefined = unwrapDef(schema);
+  for (const seg of path) {
+    if (typeof seg === 'number') {
+      out += `[${seg}]`;
+      def = def?.type === 'array' && def.element ? unwrapDef(def.element) : undefined;
+      continue;
+    }
+    const name = String(seg);
+    if (def?.type === 'record') {
+      out += `[${name}]`;
+      def = def.valueType ? unwrapDef(def.valueType) : undefined;
+      continue;
+    }
+    out += out ? `.${name}` : name;
+    const field = def?.type === 'object' ? def.shape?.[name] : undefined;
+    def = field ? unwrapDef(field) : undefined;
+  }
   return out;
 }
 
@@ -106,9 +121,9 @@ function int32Bounds(schema: z.ZodType, issues: readonly Issue[]): Issue[] {
       out.push(issue);
       continue;
     }
-    const key = formatPath(issue.path);
+    const key = formatPath(schema, issue.path);
     if (issue.code === 'too_big') {
-      if (!out.some((o) => o.code === 'too_big' && formatPath(o.path) === key))
+      if (!out.some((o) => o.code === 'too_big' && formatPath(schema, o.path) === key))
         out.push({ ...issue, maximum: Math.min(Number(issue.maximum), INT32.maximum) });
       continue;
     }
@@ -116,7 +131,7 @@ function int32Bounds(schema: z.ZodType, issues: readonly Issue[]): Issue[] {
     const earlier = tightestMin.get(key);
     if (earlier !== undefined && earlier >= minimum) continue;
     tightestMin.set(key, minimum);
-    const kept = out.findIndex((o) => o.code === 'too_small' && formatPath(o.path) === key);
+    const kept = out.findIndex((o) => o.code === 'too_small' && formatPath(schema, o.path) === key);
     if (kept >= 0) out.splice(kept, 1);
     out.push({ ...issue, minimum });
   }
@@ -124,7 +139,7 @@ function int32Bounds(schema: z.ZodType, issues: readonly Issue[]): Issue[] {
 }
 
 function toFieldErrors(schema: z.ZodType, issue: Issue, input: unknown): FieldError[] {
-  const field = formatPath(issue.path);
+  const field = formatPath(schema, issue.path);
   const value = valueAt(input, issue.path);
   switch (issue.code) {
     case 'invalid_type': {
@@ -172,7 +187,7 @@ export function validateAgainst(schema: z.ZodType, obj: unknown): SchemaValidati
   const unknownFields: string[] = [];
   for (const issue of int32Bounds(schema, result.error?.issues ?? [])) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) unknownFields.push(formatPath([...issue.path, key]));
+      for (const key of issue.keys) unknownFields.push(formatPath(schema, [...issue.path, key]));
     } else {
       errors.push(...toFieldErrors(schema, issue, obj));
     }
@@ -214,7 +229,7 @@ export function schemaValidator(schema: z.ZodType): SchemaValidator {
       result.errors.push(...immutableMetadataErrors(next, old));
       return result;
     },
-    unknownFields: (obj) => unknownFieldPaths(schema, obj).map(formatPath),
+    unknownFields: (obj) => unknownFieldPaths(schema, obj).map((path) => formatPath(schema, path)),
     pruneUnknownFields: (obj) => pruneUnknownFieldsOf(schema, obj),
   };
 }

@@ -4,8 +4,8 @@
  * validation and the OpenAPI document.
  */
 import { z } from 'zod';
-import { fieldError } from '../field-error';
-import { conditionSchema, objectMetaSchema } from '../metav1';
+import type { conditionSchema } from '../metav1';
+import { conditionsSchema, objectMetaSchema } from '../metav1';
 import { FOO_GROUP, FOO_KIND } from './names';
 
 const API_VERSION = `${FOO_GROUP}/v1beta1` as const;
@@ -38,24 +38,8 @@ export const fooStatusSchema = z
       .optional()
       .meta({ format: 'int64' })
       .describe('The metadata.generation the controller last reconciled.'),
-    conditions: z
-      .array(conditionSchema)
+    conditions: conditionsSchema
       .optional()
-      .superRefine((conditions, ctx) => {
-        const seen = new Set<string>();
-        (conditions ?? []).forEach((c, i) => {
-          if (seen.has(c.type)) {
-            const err = fieldError.duplicate('', c.type);
-            ctx.addIssue({
-              code: 'custom',
-              message: err.message,
-              path: [i, 'type'],
-              params: { fieldError: err },
-            });
-          }
-          seen.add(c.type);
-        });
-      })
       .describe('The latest observations of the Foo, one per condition type (e.g. Ready).'),
   })
   .describe('The observed state of a Foo, written by the controller through the status subresource.');

@@ -2,8 +2,8 @@
  * The exports Foo had before defineKind, as thin wrappers over fooKind: the API server still
  * imports some of them. Each goes once nothing imports it.
  */
-import type { OpenAPISchemaOptions } from '../openapi';
-import type { SchemaValidationResult } from '../validation';
+import type { OpenAPISchemaOptions } from '../kinds/openapi-schemas';
+import type { SchemaValidationResult } from '../kinds/validation';
 import type { Foo } from './v1beta1';
 import { fooKind } from './foo-kind';
 

@@ -4,7 +4,7 @@
  * start-up, not a strange answer to some request later.
  */
 import { z } from 'zod';
-import { isDNS1123Label, isDNS1123Subdomain } from '../objectmeta';
+import { isDNS1123Label, isDNS1123Subdomain } from '../metav1';
 import type { KindSpec, KindVersionSpec } from './kind-definition';
 import { literalValue } from './schema-shape';
 import { declaresObjectMeta } from './scoped-schema';

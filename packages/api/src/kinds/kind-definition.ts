@@ -6,8 +6,8 @@
  * the API server installs a list of these and knows nothing else about any kind.
  */
 import type { z } from 'zod';
-import type { FieldError } from '../field-error';
-import type { OpenAPISchemaOptions } from '../openapi';
+import type { FieldError } from '../metav1';
+import type { OpenAPISchemaOptions } from './openapi-schemas';
 
 /** An object of any kind as JSON: what the API server stores and serves. */
 export interface KindObject {

@@ -1,10 +1,10 @@
 /** One version of a kind, with everything derived from its schema (see KindVersion). */
 import type { z } from 'zod';
-import { applySchemaDefaults } from '../defaults';
-import { META_OPENAPI_COMPONENTS } from '../metav1-openapi';
-import { openAPISchemas } from '../openapi';
-import type { OpenAPIComponent } from '../openapi';
-import { schemaValidator } from '../validation';
+import { applySchemaDefaults } from './defaults';
+import { META_OPENAPI_COMPONENTS } from '../metav1';
+import { openAPISchemas } from './openapi-schemas';
+import type { OpenAPIComponent } from './openapi-schemas';
+import { schemaValidator } from './validation';
 import type { KindSpec, KindVersion, KindVersionSpec } from './kind-definition';
 import { listSchemaOf } from './list-schema';
 import { openAPIName } from './openapi-names';

@@ -5,13 +5,11 @@
  * supplies them.
  */
 import type { z } from 'zod';
-import {
-  conditionSchema,
-  listMetaSchema,
-  managedFieldsEntrySchema,
-  objectMetaSchema,
-  ownerReferenceSchema,
-} from './metav1';
+import { conditionSchema } from './condition';
+import { listMetaSchema } from './list-meta';
+import { managedFieldsEntrySchema } from './managed-fields';
+import { objectMetaSchema } from './object-meta';
+import { ownerReferenceSchema } from './owner-reference';
 
 const META_V1 = 'io.k8s.apimachinery.pkg.apis.meta.v1';
 

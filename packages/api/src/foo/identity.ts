@@ -2,9 +2,9 @@
  * Foo's identity as module constants, the form the API server and the controller imported before
  * defineKind: thin wrappers over fooKind, kept while they still import them.
  */
-import { fooKind } from './foo/foo-kind';
-import type { Foo } from './foo/v1beta1';
-import { META_OPENAPI_NAMES } from './metav1-openapi';
+import { fooKind } from './foo-kind';
+import type { Foo } from './v1beta1';
+import { META_OPENAPI_NAMES } from '../metav1';
 
 const storage = fooKind.storageVersion;
 

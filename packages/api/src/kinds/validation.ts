@@ -4,11 +4,11 @@
  * apart so that the apiserver can apply the request's fieldValidation (Strict / Warn / Ignore).
  */
 import type { z } from 'zod';
-import { fieldError } from './field-error';
-import type { FieldError } from './field-error';
+import { fieldError } from '../metav1';
+import type { FieldError } from '../metav1';
 import { unknownFieldPaths } from './unknown-fields';
-import { unwrapDef } from './kinds/schema-shape';
-import type { ZodDef } from './kinds/schema-shape';
+import { unwrapDef } from './schema-shape';
+import type { ZodDef } from './schema-shape';
 
 export interface SchemaValidationResult {
   /** Empty when the object is valid. */

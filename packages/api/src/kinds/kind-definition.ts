@@ -82,7 +82,10 @@ export interface KindVersionSpec {
   deprecationWarning?: string;
   /** The whole object: apiVersion, kind, metadata, spec, status. */
   schema: z.ZodObject;
-  /** Columns after NAME (kube adds NAME first and, unless a date column is given, AGE last). */
+  /**
+   * Columns after NAME, in order (kube adds NAME first; an AGE column of creationTimestamp is
+   * served only when a version lists no columns at all, as apiextensions' tableconvertor does).
+   */
   printerColumns?: readonly PrinterColumn[];
   subresources?: Subresources;
   selectableFields?: readonly SelectableField[];

@@ -33,7 +33,11 @@ describe('fooKind', () => {
     expect(fooKind.storageVersion.printerColumns.map((c) => `${c.name} ${c.type} ${c.jsonPath}`)).toEqual([
       'Replicas integer .spec.replicas',
       'Location string .spec.location',
+      'Age date .metadata.creationTimestamp',
     ]);
+    expect(fooKind.storageVersion.printerColumns[2]?.description).toMatch(
+      /^CreationTimestamp is a timestamp/,
+    );
   });
 
   it('is what the module constants the API server imports say', () => {

@@ -4,14 +4,21 @@
  * several versions.
  */
 import { defineKind } from '../kinds/define-kind';
+import { CREATION_TIMESTAMP_DESCRIPTION } from '../metav1';
 import type { KindVersionSpec, PrinterColumn, Subresources } from '../kinds/kind-definition';
 import { FOO_GROUP, FOO_KIND } from './names';
 import { fooSchema } from './v1beta1';
 
-/** The columns `kubectl get foos` shows between NAME and AGE. */
+/** The columns `kubectl get foos` shows after NAME (a kind that lists columns lists AGE itself). */
 export const FOO_PRINTER_COLUMNS: readonly PrinterColumn[] = [
   { name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas' },
   { name: 'Location', type: 'string', jsonPath: '.spec.location' },
+  {
+    name: 'Age',
+    type: 'date',
+    jsonPath: '.metadata.creationTimestamp',
+    description: CREATION_TIMESTAMP_DESCRIPTION,
+  },
 ];
 
 export const FOO_SUBRESOURCES: Subresources = {

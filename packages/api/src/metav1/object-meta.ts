@@ -9,6 +9,13 @@ import { validateObjectMeta } from './object-meta-rules';
 import { ownerReferenceSchema } from './owner-reference';
 import { timeSchema } from './time';
 
+/**
+ * ObjectMeta.creationTimestamp's documentation as kube-apiserver publishes it: the description a
+ * CRD's default Age column carries, and a kind that lists its own Age column should reuse.
+ */
+export const CREATION_TIMESTAMP_DESCRIPTION =
+  'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
+
 const objectMetaShape = z.strictObject({
   name: z
     .string()

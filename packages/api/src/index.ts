@@ -6,5 +6,7 @@ export { defineKind, KindDefinitionError } from './kinds/define-kind';
 export type * from './kinds/kind-definition';
 export * from './foo/identity';
 export * from './foo/v1beta1';
+export * from './foo/v1';
+export { PAUSED_ANNOTATION } from './foo/conversion';
 export * from './foo/foo-kind';
 export * from './foo/foo-wrappers';

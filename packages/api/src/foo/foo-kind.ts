@@ -1,12 +1,14 @@
 /**
- * The kind Foo, defined once: names, scope and versions. Today it serves v1beta1 only; v1 is
- * prepared beside it (foo-kind-v1.ts) and becomes the installed kind when the API server serves
- * several versions.
+ * The kind Foo, defined once: names, scope and versions. The API server installs fooKind
+ * (v1beta1 only) until it serves several versions; then fooKindV1 (v1 stored, v1beta1 served
+ * and deprecated, converted through v1) takes its place.
  */
 import { defineKind } from '../kinds/define-kind';
 import { CREATION_TIMESTAMP_DESCRIPTION } from '../metav1';
 import type { KindVersionSpec, PrinterColumn, Subresources } from '../kinds/kind-definition';
 import { FOO_GROUP, FOO_KIND } from './names';
+import { fooV1beta1Conversion } from './conversion';
+import { fooV1Schema } from './v1';
 import { fooSchema } from './v1beta1';
 
 /** The columns `kubectl get foos` shows after NAME (a kind that lists columns lists AGE itself). */
@@ -47,4 +49,24 @@ export const fooV1beta1: Omit<KindVersionSpec, 'served' | 'storage'> = {
 export const fooKind = defineKind({
   ...FOO_NAMES,
   versions: [{ ...fooV1beta1, served: true, storage: true }],
+});
+
+export const fooV1: Omit<KindVersionSpec, 'served' | 'storage'> = {
+  name: 'v1',
+  schema: fooV1Schema,
+  printerColumns: FOO_PRINTER_COLUMNS,
+  subresources: FOO_SUBRESOURCES,
+};
+
+/**
+ * Foo with v1 as the storage version and the hub, v1beta1 still served but deprecated (with
+ * kube's default warning text: deprecationWarning unset).
+ */
+export const fooKindV1 = defineKind({
+  ...FOO_NAMES,
+  versions: [
+    { ...fooV1, served: true, storage: true },
+    { ...fooV1beta1, served: true, storage: false, deprecated: true },
+  ],
+  conversion: { hub: 'v1', spokes: { v1beta1: fooV1beta1Conversion } },
 });

@@ -75,6 +75,29 @@ describe('defineKind', () => {
     expect(v1.applyDefaults({ spec: { size: 0, colour: null } })).toEqual({ spec: { size: 0 } });
   });
 
+  it('defaults inside list items and map values, and leaves values of the wrong type alone', () => {
+    const port = z.strictObject({ port: z.int(), protocol: z.string().default('TCP') });
+    const schema = widgetSchema('v1', {
+      ports: z.array(port).optional(),
+      byName: z.record(z.string(), port).optional(),
+    });
+    const kind = defineKind(widgetSpec({ versions: [version('v1', { schema })] }));
+    const obj = {
+      spec: { ports: [{ port: 80 }, { port: 53, protocol: 'UDP' }, 'junk'], byName: { web: { port: 8080 } } },
+    };
+    expect(kind.storageVersion.applyDefaults(obj).spec).toEqual({
+      size: 3,
+      ports: [{ port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }, 'junk'],
+      byName: { web: { port: 8080, protocol: 'TCP' } },
+    });
+    expect(kind.storageVersion.applyDefaults({ spec: { ports: 'none', byName: [] } }).spec).toEqual({
+      size: 3,
+      ports: 'none',
+      byName: [],
+    });
+    expect(obj.spec.ports[0]).toEqual({ port: 80 });
+  });
+
   it('forbids metadata.namespace on a cluster-scoped kind, with kube message', () => {
     const obj = { apiVersion: `${GROUP}/v1`, kind: 'Widget', metadata: { name: 'w', namespace: 'default' } };
     expect(problems(v1.validate(obj))).toEqual(['metadata.namespace: Forbidden: not allowed on this type']);

@@ -58,28 +58,61 @@ function unwrap(schema: Schema): Def {
   }
 }
 
-/** Fills defaults into value (a private copy) in place. */
-function fill(schema: Schema, value: unknown): void {
+/** Fills defaults into a value (a private copy) in place. */
+type Defaulter = (value: unknown) => void;
+
+/**
+ * The defaulter of a schema, built once: it visits only the parts of an object under which the
+ * schema has a default (for Foo, spec), so defaulting costs little more than the copy.
+ * undefined: nothing under this schema has a default.
+ */
+export function compileDefaulter(schema: z.ZodType): Defaulter | undefined {
+  return compile(schema as unknown as Schema);
+}
+
+function compile(schema: Schema): Defaulter | undefined {
   const def = unwrap(schema);
-  if (def.type === 'object' && isPlainObject(value)) {
+  if (def.type === 'object') {
+    const fields: { key: string; schema: Schema; hasDefault: boolean; inner: Defaulter | undefined }[] = [];
     for (const [key, field] of Object.entries(def.shape ?? {})) {
-      if (value[key] === undefined) {
-        const dflt = defaultOf(field);
-        if (dflt === NO_DEFAULT) continue;
-        value[key] = dflt;
-      }
-      fill(field, value[key]);
+      const hasDefault = defaultOf(field) !== NO_DEFAULT;
+      const inner = compile(field);
+      if (hasDefault || inner) fields.push({ key, schema: field, hasDefault, inner });
     }
-  } else if (def.type === 'array' && def.element && Array.isArray(value)) {
-    for (const item of value) fill(def.element, item);
-  } else if (def.type === 'record' && def.valueType && isPlainObject(value)) {
-    for (const item of Object.values(value)) fill(def.valueType, item);
+    if (fields.length === 0) return undefined;
+    return (value) => {
+      if (!isPlainObject(value)) return;
+      for (const f of fields) {
+        if (value[f.key] === undefined && f.hasDefault) value[f.key] = defaultOf(f.schema);
+        if (f.inner && value[f.key] !== undefined) f.inner(value[f.key]);
+      }
+    };
   }
+  if (def.type === 'array' && def.element) {
+    const inner = compile(def.element);
+    return inner && ((value) => Array.isArray(value) && value.forEach(inner));
+  }
+  if (def.type === 'record' && def.valueType) {
+    const inner = compile(def.valueType);
+    return inner && ((value) => isPlainObject(value) && Object.values(value).forEach(inner));
+  }
+  return undefined;
+}
+
+/**
+ * Defaulting by `schema`: a function returning a copy of obj with nulls dropped and the schema's
+ * defaults applied; the input is not changed.
+ */
+export function schemaDefaulter(schema: z.ZodType): <T>(obj: T) => T {
+  const fill = compileDefaulter(schema);
+  return <T>(obj: T): T => {
+    const copy = dropNulls(obj);
+    fill?.(copy);
+    return copy as T;
+  };
 }
 
 /** A copy of obj with nulls dropped and `schema`'s defaults applied; the input is not changed. */
 export function applySchemaDefaults<T>(schema: z.ZodType, obj: T): T {
-  const copy = dropNulls(obj);
-  fill(schema as unknown as Schema, copy);
-  return copy as T;
+  return schemaDefaulter(schema)(obj);
 }

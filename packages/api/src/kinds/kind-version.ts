@@ -1,6 +1,6 @@
 /** One version of a kind, with everything derived from its schema (see KindVersion). */
 import type { z } from 'zod';
-import { applySchemaDefaults } from './defaults';
+import { schemaDefaulter } from './defaults';
 import { META_OPENAPI_COMPONENTS } from '../metav1';
 import { openAPISchemas } from './openapi-schemas';
 import type { OpenAPIComponent } from './openapi-schemas';
@@ -56,6 +56,7 @@ export function kindVersion(spec: KindSpec, given: KindVersionSpec): KindVersion
     ),
   ];
   const validator = schemaValidator(schema);
+  const applyDefaults = schemaDefaulter(schema);
   return {
     name: given.name,
     apiVersion,
@@ -69,7 +70,7 @@ export function kindVersion(spec: KindSpec, given: KindVersionSpec): KindVersion
     subresources: given.subresources ?? {},
     selectableFields: given.selectableFields ?? [],
     semantics: schemaSemantics(schema),
-    applyDefaults: (obj) => applySchemaDefaults(schema, obj),
+    applyDefaults,
     validate: validator.validate,
     validateUpdate: validator.validateUpdate,
     unknownFields: validator.unknownFields,

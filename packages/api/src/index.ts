@@ -3,6 +3,8 @@ export * from './kinds/defaults';
 export * from './kinds/validation';
 export * from './kinds/openapi-schemas';
 export { defineKind, KindDefinitionError } from './kinds/define-kind';
+export { byVersionPriority, compareVersionPriority } from './kinds/version-priority';
+export { deprecationWarningFor } from './kinds/deprecation-warning';
 export type * from './kinds/kind-definition';
 export * from './foo/identity';
 export * from './foo/v1beta1';

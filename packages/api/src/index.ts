@@ -2,7 +2,7 @@ export * from './metav1';
 export * from './kinds/defaults';
 export * from './kinds/validation';
 export * from './kinds/openapi-schemas';
-export { defineKind, KindDefinitionError } from './kinds/define-kind';
+export { defineKind, KindConversionError, KindDefinitionError } from './kinds/define-kind';
 export { byVersionPriority, compareVersionPriority } from './kinds/version-priority';
 export { deprecationWarningFor } from './kinds/deprecation-warning';
 export type * from './kinds/kind-definition';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineKind, KindDefinitionError, objectMetaSchema } from '../src';
+import { defineKind, KindConversionError, KindDefinitionError, objectMetaSchema } from '../src';
 import type { KindSpec, KindVersionSpec } from '../src';
 
 const GROUP = 'widgets.example.com';
@@ -202,8 +202,12 @@ describe('defineKind with several versions', () => {
 
   it('refuses to convert what is not a version of the kind', () => {
     expect(() => widgets.convert({ apiVersion: 'other.example.com/v1', metadata: {} }, 'v1')).toThrow(
+      KindConversionError,
+    );
+    expect(() => widgets.convert({ apiVersion: 'other.example.com/v1', metadata: {} }, 'v1')).toThrow(
       /not a version of widgets.example.com/,
     );
+    expect(() => widgets.convert({ metadata: {} }, 'v1')).toThrow(KindConversionError);
     expect(() => widgets.convert({ apiVersion: `${GROUP}/v1`, metadata: {} }, 'v3')).toThrow(/not a version/);
   });
 

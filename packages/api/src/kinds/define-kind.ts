@@ -9,6 +9,11 @@ import { kindVersion } from './kind-version';
 
 export { KindDefinitionError } from './check-kind-spec';
 
+/** An object that cannot be converted: its apiVersion, or the target, is not a version of the kind. */
+export class KindConversionError extends Error {
+  override readonly name = 'KindConversionError';
+}
+
 function versionOf(obj: KindObject, group: string): string | undefined {
   const apiVersion = obj.apiVersion ?? '';
   const slash = apiVersion.indexOf('/');
@@ -26,9 +31,14 @@ export function defineKind(spec: KindSpec): KindDefinition {
   function convert(obj: KindObject, to: string): KindObject {
     const from = versionOf(obj, group);
     if (from === undefined || !byName.has(from))
-      throw new Error(`cannot convert ${String(obj.apiVersion)} ${spec.kind}: not a version of ${group}`);
+      throw new KindConversionError(
+        `cannot convert ${String(obj.apiVersion)} ${spec.kind}: not a version of ${group}`,
+      );
     const target = byName.get(to);
-    if (!target) throw new Error(`cannot convert ${spec.kind} to ${group}/${to}: not a version of the kind`);
+    if (!target)
+      throw new KindConversionError(
+        `cannot convert ${spec.kind} to ${group}/${to}: not a version of the kind`,
+      );
     if (from === to) return obj;
     let out = structuredClone(obj);
     if (conversion) {

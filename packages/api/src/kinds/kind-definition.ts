@@ -166,7 +166,8 @@ export interface KindDefinition {
   version(name: string): KindVersion | undefined;
   /**
    * obj (whose apiVersion names one of this kind's versions) in version `to`; the input is not
-   * changed. Same version: returned as is.
+   * changed. Same version: returned as is. Throws a KindConversionError when obj's apiVersion
+   * or `to` is not a version of the kind.
    */
   convert(obj: KindObject, to: string): KindObject;
 }

@@ -28,11 +28,15 @@ import type {
 } from '../storage/interface';
 
 /** The view of `storage` that serves `kind` in version `served`. */
-export function versionedStorage(storage: Storage, kind: KindDefinition, served: KindVersion): Storage {
+export function versionedStorage(
+  storage: Storage,
+  kind: KindDefinition,
+  served: KindVersion,
+): VersionedStorage {
   return new VersionedStorage(storage, kind, served);
 }
 
-class VersionedStorage implements Storage {
+export class VersionedStorage implements Storage {
   private readonly servedPrefix: string;
 
   constructor(

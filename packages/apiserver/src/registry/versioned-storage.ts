@@ -47,10 +47,13 @@ export class VersionedStorage implements Storage {
     this.servedPrefix = `{"apiVersion":${JSON.stringify(served.apiVersion)},`;
   }
 
+  /**
+   * In the served version. A converted object is defaulted in that version, as a CRD's objects
+   * are when read from etcd: a field the stored version lacks reads as its default.
+   */
   private toServed(obj: KubeObject): KubeObject {
-    return obj.apiVersion === this.served.apiVersion
-      ? obj
-      : (this.kind.convert(obj, this.served.name) as KubeObject);
+    if (obj.apiVersion === this.served.apiVersion) return obj;
+    return this.served.applyDefaults(this.kind.convert(obj, this.served.name) as KubeObject);
   }
 
   /** In the storage version, apiVersion and kind first (as kube encodes), so reads can pass the bytes on. */

@@ -1,4 +1,8 @@
-/** Foo's whole server-side behaviour: defaults, validation and status handling from @pwk/api. */
+/**
+ * Foo's whole server-side behaviour: defaults, validation and status handling from @pwk/api.
+ * Transitional: replaced by strategyFor(fooKind, …) (kind-strategy.ts) once the kind definition
+ * is installed; until then its semantics are the ones Foo's schema states.
+ */
 import { jsonEqual } from '../storage/json-equal';
 import {
   GROUP,
@@ -13,8 +17,21 @@ import {
   validateFoo,
   validateFooUpdate,
 } from '@pwk/api';
+import type { ListType, SchemaSemantics } from '@pwk/api';
 import type { KubeObject } from '../storage/interface';
+import { CREATION_TIMESTAMP_DESCRIPTION } from './table-columns';
 import type { ResourceStrategy } from './strategy';
+
+const MAP_TYPES = new Set(['metadata.labels', 'metadata.annotations']);
+const LIST_TYPES: ReadonlyMap<string, ListType> = new Map<string, ListType>([
+  ['metadata.finalizers', { kind: 'set' }],
+  ['metadata.ownerReferences', { kind: 'keyed', keys: ['uid'] }],
+  ['status.conditions', { kind: 'keyed', keys: ['type'] }],
+]);
+const semantics: SchemaSemantics = {
+  listTypeAt: (typePath) => LIST_TYPES.get(typePath) ?? { kind: 'atomic' },
+  isMap: (typePath) => MAP_TYPES.has(typePath),
+};
 
 export const fooStrategy: ResourceStrategy = {
   group: GROUP,
@@ -23,6 +40,22 @@ export const fooStrategy: ResourceStrategy = {
   listKind: LIST_KIND,
   resource: RESOURCE,
   namespaced: NAMESPACED,
+  printerColumns: [
+    { name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas' },
+    { name: 'Location', type: 'string', jsonPath: '.spec.location' },
+    {
+      name: 'Age',
+      type: 'date',
+      jsonPath: '.metadata.creationTimestamp',
+      description: CREATION_TIMESTAMP_DESCRIPTION,
+    },
+  ],
+  subresources: {
+    status: {},
+    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' },
+  },
+  selectableFields: [],
+  semantics,
   applyDefaults: (obj) => defaultFoo(obj),
   // Foo has a status subresource: status is written only through it.
   prepareForCreate(obj) {

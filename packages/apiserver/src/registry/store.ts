@@ -20,6 +20,7 @@ import { deleteObject } from './object-deletion';
 import type { DeleteResult } from './object-deletion';
 import { checkPreconditions } from './preconditions';
 import { applyObject } from './server-side-apply';
+import { managedKindOf } from './strategy';
 import type { ResourceStrategy } from './strategy';
 import { carryOverSystemFields, fillCreateSystemFields } from './system-fields';
 import { checkTypeMeta } from './type-meta';
@@ -206,7 +207,13 @@ export class RegistryStore {
     fillCreateSystemFields(meta, this.now());
     const tracked =
       tracking === 'record'
-        ? recordUpdate({ live: undefined, next: obj, manager: this.manager(options), now: this.now() })
+        ? recordUpdate({
+            live: undefined,
+            next: obj,
+            manager: this.manager(options),
+            now: this.now(),
+            kind: managedKindOf(this.strategy),
+          })
         : obj;
     this.strategy.prepareForCreate(tracked);
     const admitted = defaultAndValidate(this.strategy, tracked);
@@ -306,6 +313,7 @@ export class RegistryStore {
           next: obj,
           manager: this.manager(opts.options),
           now: this.now(),
+          kind: managedKindOf(this.strategy),
           subresource: this.strategy.subresource,
         });
       }

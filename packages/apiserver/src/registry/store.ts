@@ -22,7 +22,7 @@ import { checkPreconditions } from './preconditions';
 import { applyObject } from './server-side-apply';
 import { managedKindOf } from './strategy';
 import type { ResourceStrategy } from './strategy';
-import { carryOverSystemFields, fillCreateSystemFields } from './system-fields';
+import { carryOverSystemFields, fillCreateSystemFields, setNamespace } from './system-fields';
 import { checkTypeMeta } from './type-meta';
 import { recordUpdate } from './update-tracking';
 import { WriteAdmission } from './write-admission';
@@ -89,6 +89,18 @@ export class RegistryStore {
     checkTypeMeta(this.strategy, body);
   }
 
+  /**
+   * rest.BeforeCreate / BeforeUpdate: a namespaced object's namespace must be the request's; a
+   * cluster-scoped object's is dropped (the request's is '').
+   */
+  private checkNamespace(meta: KubeObject['metadata'], namespace: string): void {
+    if (this.strategy.namespaced && meta.namespace && meta.namespace !== namespace) {
+      throw StatusError.badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+  }
+
   async get(namespace: string, name: string): Promise<KubeObject> {
     try {
       return await this.storage.get(this.key(namespace, name));
@@ -153,12 +165,8 @@ export class RegistryStore {
       tracking === 'record' ? decodeBody(this.strategy, body, options) : { object: body, warnings: [] };
     const obj = decoded.object === body ? structuredClone(body) : decoded.object;
     const meta = (obj.metadata ??= {});
-    if (meta.namespace && meta.namespace !== namespace) {
-      throw StatusError.badRequest(
-        'the namespace of the provided object does not match the namespace sent on the request',
-      );
-    }
-    meta.namespace = namespace;
+    this.checkNamespace(meta, namespace);
+    setNamespace(meta, namespace);
     if (meta.resourceVersion) {
       throw StatusError.badRequest('resourceVersion should not be set on objects to be created');
     }
@@ -201,7 +209,7 @@ export class RegistryStore {
       // What a webhook added that the schema does not know is pruned before anything records it.
       obj = pruneSilently(this.strategy, await this.admission.admit(request, options));
       meta = obj.metadata ??= {};
-      meta.namespace = namespace;
+      setNamespace(meta, namespace);
     }
     // Server-owned fields (rest.FillObjectMetaSystemFields); client values are ignored.
     fillCreateSystemFields(meta, this.now());
@@ -255,11 +263,7 @@ export class RegistryStore {
         `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`,
       );
     }
-    if (meta.namespace && meta.namespace !== namespace) {
-      throw StatusError.badRequest(
-        'the namespace of the provided object does not match the namespace sent on the request',
-      );
-    }
+    this.checkNamespace(meta, namespace);
     if (!meta.resourceVersion) {
       // A CRD does not create on update: a missing object is 404 whether or not a version is given.
       if (!(await this.exists(namespace, name))) throw StatusError.notFound(this.ref, name);

@@ -293,7 +293,7 @@ export class RegistryStore {
       options: WriteOptions;
       preconditions?: Preconditions;
       tracking?: FieldTracking;
-      /** How admission sees this write, when it is a subresource of another kind (foos/scale). */
+      /** How admission sees this write, when it is a subresource of another kind (widgets/scale). */
       view?: AdmissionView;
     },
   ): Promise<WriteResult> {

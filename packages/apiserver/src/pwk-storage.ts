@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /** `pwk-storage`: migrate pwk's objects between storage backends and verify the copy. */
-import { GROUP, RESOURCE } from '@pwk/api';
+import { fooKind } from '@pwk/api';
 import { runStorageCommand } from './storage/migration/storage-command';
 
 /** The kinds the API server installs (their stored objects are what pwk-storage copies). */
-const INSTALLED_KINDS = [{ group: GROUP, plural: RESOURCE }];
+const INSTALLED_KINDS = [fooKind];
 
 void runStorageCommand(
   process.argv.slice(2),

@@ -2,7 +2,7 @@ import { FieldPathError, formatPath } from '../../src/registry/field-path';
 import { FieldSet } from '../../src/registry/field-set';
 import { compareObjects } from '../../src/registry/object-compare';
 import { listItemElement } from '../../src/registry/type-paths';
-import { handBuiltSemantics as semantics } from './hand-built-kind';
+import { fooSemantics as semantics } from './test-kinds';
 
 const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', uid: 'u1' };
 const applied = {

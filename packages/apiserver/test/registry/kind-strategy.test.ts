@@ -8,7 +8,7 @@ import { RegistryStore } from '../../src/registry/store';
 import type { WriteOptions } from '../../src/registry/store';
 import type { KubeObject } from '../../src/storage/interface';
 import { tempFileStores } from '../storage/temp-file-stores';
-import { handBuiltWidgets } from './hand-built-kind';
+import { widgets } from './test-kinds';
 
 const write: WriteOptions = { dryRun: false, fieldValidation: 'Strict', fieldManager: 'tests' };
 const widget = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({
@@ -32,7 +32,7 @@ describe('strategyFor / statusStrategyFor', () => {
   const stores = tempFileStores('pwk-kind-strategy-');
 
   it('takes names, scope, columns, subresources and semantics from the definition', () => {
-    const { kind, version } = handBuiltWidgets({
+    const { kind, version } = widgets({
       printerColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size' }],
       selectableFields: [{ jsonPath: '.spec.colour' }],
     });
@@ -53,13 +53,13 @@ describe('strategyFor / statusStrategyFor', () => {
   });
 
   it('has no status strategy without a status subresource', () => {
-    const { kind, version } = handBuiltWidgets();
+    const { kind, version } = widgets();
     expect(statusStrategyFor(kind, version)).toBeUndefined();
   });
 
   describe('without a status subresource (status is part of the object)', () => {
     it('stores status on create and update, and a status change is a new generation', async () => {
-      const { kind, version } = handBuiltWidgets();
+      const { kind, version } = widgets();
       const store = new RegistryStore(await stores.open(), strategyFor(kind, version));
       const created = await store.create('', widget('w', { status: { phase: 'new' } }), write);
       expect(created.object.status).toEqual({ phase: 'new' });
@@ -75,7 +75,7 @@ describe('strategyFor / statusStrategyFor', () => {
     });
 
     it('lets the main resource own status in server-side apply', async () => {
-      const { kind, version } = handBuiltWidgets();
+      const { kind, version } = widgets();
       const store = new RegistryStore(await stores.open(), strategyFor(kind, version));
       const applied = await store.apply(
         { namespace: '', name: 'w' },
@@ -91,7 +91,7 @@ describe('strategyFor / statusStrategyFor', () => {
 
   describe('with a status subresource', () => {
     it('drops status on create, keeps the stored status on update, and writes only status through /status', async () => {
-      const { kind, version } = handBuiltWidgets({ subresources: { status: {} } });
+      const { kind, version } = widgets({ subresources: { status: {} } });
       const storage = await stores.open();
       const main = new RegistryStore(storage, strategyFor(kind, version));
       const status = new RegistryStore(storage, statusStrategyFor(kind, version)!);
@@ -119,7 +119,7 @@ describe('strategyFor / statusStrategyFor', () => {
     });
 
     it('never creates through /status', () => {
-      const { kind, version } = handBuiltWidgets({ subresources: { status: {} } });
+      const { kind, version } = widgets({ subresources: { status: {} } });
       expect(() => statusStrategyFor(kind, version)!.prepareForCreate(widget('w'))).toThrow(
         'the status subresource cannot create objects',
       );
@@ -127,7 +127,7 @@ describe('strategyFor / statusStrategyFor', () => {
   });
 
   it('validates and prunes with the version’s schema', async () => {
-    const { kind, version } = handBuiltWidgets();
+    const { kind, version } = widgets();
     const store = new RegistryStore(await stores.open(), strategyFor(kind, version));
     await expect(store.create('', widget('w', { spec: { size: -1 } }), write)).rejects.toMatchObject({
       code: 422,
@@ -144,7 +144,7 @@ describe('strategyFor / statusStrategyFor', () => {
   });
 
   it('drops a cluster-scoped object’s namespace, as rest.BeforeCreate does', async () => {
-    const { kind, version } = handBuiltWidgets();
+    const { kind, version } = widgets();
     const store = new RegistryStore(await stores.open(), strategyFor(kind, version));
     const created = await store.create(
       '',
@@ -156,7 +156,7 @@ describe('strategyFor / statusStrategyFor', () => {
   });
 
   it('refuses a body of another kind or version with the decoder’s words', () => {
-    const { kind, version } = handBuiltWidgets();
+    const { kind, version } = widgets();
     const store = new RegistryStore(undefined as never, strategyFor(kind, version));
     expect(thrown(() => store.checkTypeMeta({ ...widget('w'), apiVersion: 'example.com/v2' })).message).toBe(
       'the API version in the data (example.com/v2) does not match the expected API version (example.com/v1)',

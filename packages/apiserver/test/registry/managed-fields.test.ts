@@ -6,7 +6,7 @@ import { defaultManagerName, resetFieldsFor } from '../../src/registry/managed-f
 import type { ManagedFieldsEntry } from '../../src/registry/managed-fields';
 import { recordUpdate } from '../../src/registry/update-tracking';
 import type { RecordUpdateOptions } from '../../src/registry/update-tracking';
-import { handBuiltManagedKind } from './hand-built-kind';
+import { fooManagedKind } from './test-kinds';
 import type { KubeObject } from '../../src/storage/interface';
 
 const T0 = new Date('2026-01-02T03:04:05.678Z');
@@ -31,9 +31,8 @@ const config = (
 });
 
 const apply = (opts: Partial<ApplyOptions> & Pick<ApplyOptions, 'applied' | 'manager'>) =>
-  applyConfiguration({ live: undefined, force: false, now: T0, kind: handBuiltManagedKind, ...opts });
-const record = (opts: Omit<RecordUpdateOptions, 'kind'>) =>
-  recordUpdate({ kind: handBuiltManagedKind, ...opts });
+  applyConfiguration({ live: undefined, force: false, now: T0, kind: fooManagedKind, ...opts });
+const record = (opts: Omit<RecordUpdateOptions, 'kind'>) => recordUpdate({ kind: fooManagedKind, ...opts });
 
 const entries = (obj: KubeObject): ManagedFieldsEntry[] =>
   (obj.metadata.managedFields ?? []) as ManagedFieldsEntry[];

@@ -2,7 +2,7 @@
 import type { ListType, SchemaSemantics } from '@pwk/api';
 import { StatusError } from '../../src/errors/status-error';
 import { applyStrategicMergePatch } from '../../src/registry/strategic-merge-patch';
-import { handBuiltSemantics } from './hand-built-kind';
+import { fooSemantics } from './test-kinds';
 
 const ports: SchemaSemantics = {
   listTypeAt: (typePath): ListType =>
@@ -33,7 +33,7 @@ describe('applyStrategicMergePatch', () => {
         spec: { items: [3] },
         status: { conditions: [{ type: 'Ready', status: 'True' }] },
       },
-      handBuiltSemantics,
+      fooSemantics,
     );
     expect(patched).toEqual({
       metadata: { finalizers: ['a', 'b'] },

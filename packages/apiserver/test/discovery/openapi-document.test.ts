@@ -1,16 +1,18 @@
 /** Pins the OpenAPI v3/v2 documents: what kubectl reads from the paths, references, and caching. */
 import { createHash } from 'node:crypto';
+import { documentHash } from '../../src/discovery/openapi-document';
+import type { InstalledGroupVersion } from '../../src/apis/installed-api';
+import { SERVED_GROUP_VERSION as SERVED_API } from '../support/installed-api';
 import {
   buildOpenAPIV2Document,
   buildOpenAPIV3Document,
-  documentHash,
   openAPIV2Document,
   openAPIV3Document,
   openAPIV3Hash,
   openAPIV3Index,
-} from '../../src/discovery/openapi-document';
-import type { GroupVersionDescription } from '../../src/discovery/resources';
-import { FOO_RESOURCE, SERVED_API } from '../../src/discovery/resources';
+} from '../support/openapi-documents';
+
+const FOO_RESOURCE = SERVED_API.resources[0]!;
 
 type Json = Record<string, unknown>;
 interface Operation {
@@ -340,7 +342,7 @@ describe('Swagger 2.0 operations', () => {
 });
 
 describe('what the documents derive from resources.ts', () => {
-  const without = (overrides: Partial<typeof FOO_RESOURCE>): GroupVersionDescription => ({
+  const without = (overrides: Partial<typeof FOO_RESOURCE>): InstalledGroupVersion => ({
     ...SERVED_API,
     resources: [{ ...FOO_RESOURCE, ...overrides }],
   });
@@ -354,7 +356,7 @@ describe('what the documents derive from resources.ts', () => {
   });
 
   it('publishes an operation only for a served verb', () => {
-    const doc = buildOpenAPIV2Document(without({ verbs: ['get', 'list', 'watch'] }));
+    const doc = buildOpenAPIV2Document([without({ verbs: ['get', 'list', 'watch'] })]);
     const ops = operations(doc).filter(({ path }) => !path.includes('/status') && !path.includes('/scale'));
     expect(ops.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(
       [`get ${NS}`, `get ${NS}/{name}`, `get ${BASE}/foos`].sort(),

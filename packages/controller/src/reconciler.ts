@@ -4,7 +4,9 @@
  * the observed resourceVersion as precondition (a Conflict means "look again": requeue, never
  * overwrite a newer object); then status.observedGeneration and a Ready condition through the
  * status subresource, only when they differ, so an already-reconciled Foo costs zero writes;
- * and an Event per change, best effort. Pure logic over a small client interface.
+ * and an Event per change, best effort. A Foo with spec.paused is left alone (Deployment's
+ * pattern): no spec write, only observedGeneration and a Paused=True condition; unpausing turns
+ * the condition False and reconciling resumes. Pure logic over a small client interface.
  */
 import type { Condition, Foo, FooStatus } from '@pwk/api';
 import { describeError, isConflict, isNotFound } from './api-error';
@@ -18,6 +20,9 @@ export const TARGET_LOCATION = 'Los Angeles';
 export const READY_CONDITION = 'Ready';
 export const REASON_RECONCILED = 'Reconciled';
 export const EVENT_REASON_LOCATION_SET = 'LocationSet';
+export const PAUSED_CONDITION = 'Paused';
+export const REASON_PAUSED = 'SpecPaused';
+export const REASON_RESUMED = 'SpecResumed';
 
 /** An Event about a Foo (events.k8s.io/v1 fields; src/events.ts builds the object). */
 export interface FooEvent {
@@ -103,8 +108,9 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
       own.wrote(key, replaced, versionOf(current));
     };
 
+    const paused = isPaused(cached);
     const previous = cached.spec?.location;
-    if (previous !== TARGET_LOCATION) {
+    if (!paused && previous !== TARGET_LOCATION) {
       try {
         await write(() => client.updateSpec(withLocation(cached)));
       } catch (err) {
@@ -150,24 +156,62 @@ function withLocation(foo: Foo): Foo {
 }
 
 /**
- * status.observedGeneration = the generation reconciled, and Ready=True/Reconciled. The
- * condition's lastTransitionTime moves only when its status changes (metav1 convention);
- * other conditions are kept as they are.
+ * status.observedGeneration = the generation reconciled, and Ready=True/Reconciled — or, while
+ * spec.paused, Paused=True with Ready left as it was. Other conditions are kept as they are.
  */
 export function desiredStatus(foo: Foo, nowMs: number): FooStatus {
   const generation = foo.metadata.generation ?? 0;
-  const conditions = foo.status?.conditions ?? [];
-  const existing = conditions.find((c) => c.type === READY_CONDITION);
-  const ready: Condition = {
-    type: READY_CONDITION,
-    status: 'True',
-    observedGeneration: generation,
-    lastTransitionTime: existing?.status === 'True' ? existing.lastTransitionTime : rfc3339(nowMs),
-    reason: REASON_RECONCILED,
-    message: `spec.location is "${TARGET_LOCATION}"`,
+  let conditions = foo.status?.conditions ?? [];
+  const hasPaused = conditions.some((c) => c.type === PAUSED_CONDITION);
+  if (isPaused(foo)) {
+    conditions = withCondition(conditions, nowMs, {
+      type: PAUSED_CONDITION,
+      status: 'True',
+      observedGeneration: generation,
+      reason: REASON_PAUSED,
+      message: 'spec.paused is true: the controller leaves this Foo alone',
+    });
+  } else {
+    if (hasPaused) {
+      conditions = withCondition(conditions, nowMs, {
+        type: PAUSED_CONDITION,
+        status: 'False',
+        observedGeneration: generation,
+        reason: REASON_RESUMED,
+        message: 'spec.paused is false',
+      });
+    }
+    conditions = withCondition(conditions, nowMs, {
+      type: READY_CONDITION,
+      status: 'True',
+      observedGeneration: generation,
+      reason: REASON_RECONCILED,
+      message: `spec.location is "${TARGET_LOCATION}"`,
+    });
+  }
+  return { ...foo.status, observedGeneration: generation, conditions };
+}
+
+/**
+ * conditions with `wanted` in place of the condition of its type (or appended); the
+ * lastTransitionTime moves only when the status changes (metav1 convention).
+ */
+function withCondition(
+  conditions: readonly Condition[],
+  nowMs: number,
+  wanted: Omit<Condition, 'lastTransitionTime'>,
+): Condition[] {
+  const existing = conditions.find((c) => c.type === wanted.type);
+  const next: Condition = {
+    ...wanted,
+    lastTransitionTime: existing?.status === wanted.status ? existing.lastTransitionTime : rfc3339(nowMs),
   };
-  const next = existing ? conditions.map((c) => (c === existing ? ready : c)) : [...conditions, ready];
-  return { ...foo.status, observedGeneration: generation, conditions: next };
+  return existing ? conditions.map((c) => (c === existing ? next : c)) : [...conditions, next];
+}
+
+/** spec.paused (Foo v1): the user asked the controller to leave this Foo alone. */
+function isPaused(foo: Foo): boolean {
+  return (foo.spec as { paused?: unknown } | undefined)?.paused === true;
 }
 
 /** metav1.Time: RFC 3339 in whole seconds, UTC. */

@@ -273,6 +273,74 @@ describe('reconcile', () => {
   });
 });
 
+describe('reconcile of a paused Foo (spec.paused, Foo v1)', () => {
+  const paused = (name: string, spec: Record<string, unknown>) =>
+    newFoo(name, { replicas: 1, location: 'Paris', ...spec } as Foo['spec']);
+
+  it('leaves spec alone and records observedGeneration and Paused=True, without a Ready condition', async () => {
+    const { client, reconcile } = setup();
+    client.put(paused('p', { paused: true }));
+    const outcome = await reconcile('default/p');
+    expect(outcome).toEqual({ result: 'changed', writes: ['status'] });
+    const stored = client.read('p')!;
+    expect(stored.spec).toEqual({ replicas: 1, location: 'Paris', paused: true });
+    expect(stored.status).toEqual({
+      observedGeneration: 1,
+      conditions: [
+        {
+          type: 'Paused',
+          status: 'True',
+          observedGeneration: 1,
+          lastTransitionTime: '2026-01-01T12:00:00Z',
+          reason: 'SpecPaused',
+          message: 'spec.paused is true: the controller leaves this Foo alone',
+        },
+      ],
+    });
+    expect(client.events).toEqual([]);
+  });
+
+  it('makes zero writes for a paused Foo already marked Paused', async () => {
+    const { client, reconcile } = setup();
+    client.put(paused('p', { paused: true }));
+    await reconcile('default/p');
+    const before = client.calls.length;
+    expect(await reconcile('default/p')).toEqual({ result: 'unchanged', writes: [] });
+    expect(client.calls.length).toBe(before);
+  });
+
+  it('keeps a Ready condition it set before the pause as it was', async () => {
+    const { client, clock, reconcile } = setup();
+    client.put(paused('p', { paused: false }));
+    await reconcile('default/p');
+    const ready = client.read('p')!.status!.conditions!.find((c) => c.type === 'Ready');
+    await clock.advance(60_000);
+    client.put({ ...client.read('p')!, spec: { ...client.read('p')!.spec, paused: true } as Foo['spec'] });
+    await reconcile('default/p');
+    const conditions = client.read('p')!.status!.conditions!;
+    expect(conditions.find((c) => c.type === 'Ready')).toEqual(ready);
+    expect(conditions.find((c) => c.type === 'Paused')).toMatchObject({
+      status: 'True',
+      lastTransitionTime: '2026-01-01T12:01:00Z',
+    });
+  });
+
+  it('resumes when unpaused: location set, Paused turns False at that moment, Ready=True', async () => {
+    const { client, clock, reconcile } = setup();
+    client.put(paused('p', { paused: true }));
+    await reconcile('default/p');
+    await clock.advance(60_000);
+    client.put({ ...client.read('p')!, spec: { ...client.read('p')!.spec, paused: false } as Foo['spec'] });
+    expect(await reconcile('default/p')).toEqual({ result: 'changed', writes: ['spec', 'status'] });
+    const stored = client.read('p')!;
+    expect(stored.spec).toMatchObject({ location: 'Los Angeles', paused: false });
+    expect(stored.status!.conditions!.map((c) => [c.type, c.status, c.lastTransitionTime])).toEqual([
+      ['Paused', 'False', '2026-01-01T12:01:00Z'],
+      ['Ready', 'True', '2026-01-01T12:01:00Z'],
+    ]);
+  });
+});
+
 describe('desiredStatus', () => {
   it('uses generation 0 for an object without one', () => {
     const foo: Foo = newFoo('x');

@@ -7,8 +7,8 @@
  * `foregroundDeletion` → it deletes the blocking dependents first, then removes the finalizer.
  */
 import type { AdmissionUser, AuditAnnotation } from '../admission/attributes';
-import { StatusError } from '../errors/status-error';
 import type { KubeObject, Preconditions } from '../storage/interface';
+import { finalizersOf } from './finalizers';
 
 export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
 
@@ -70,11 +70,6 @@ function shouldDeleteDependents(
   return false;
 }
 
-export function finalizersOf(obj: KubeObject): string[] {
-  const finalizers = obj.metadata.finalizers;
-  return Array.isArray(finalizers) ? finalizers.map(String) : [];
-}
-
 /**
  * The object's finalizers with the garbage collector's two set as the options ask, or undefined
  * when that changes nothing (compared as sets, as k8s does).
@@ -107,31 +102,4 @@ export function markAsDeleting(obj: KubeObject, now: string): KubeObject {
   if (Number.isNaN(existing) || existing > Date.parse(now)) metadata.deletionTimestamp = now;
   metadata.deletionGracePeriodSeconds = 0;
   return { ...obj, metadata };
-}
-
-/**
- * DeleteOptions.preconditions, checked before anything is changed (rest.BeforeDelete's early
- * check, with its wording: the conflict names the kind, not the resource).
- */
-export function checkDeletePreconditions(
-  kind: { group: string; kind: string },
-  current: KubeObject,
-  pre: Preconditions | undefined,
-): void {
-  const name = String(current.metadata.name);
-  const what = { group: kind.group, resource: kind.kind };
-  if (pre?.uid !== undefined && pre.uid !== current.metadata.uid) {
-    throw StatusError.conflict(
-      what,
-      name,
-      `the UID in the precondition (${pre.uid}) does not match the UID in record (${current.metadata.uid ?? ''}). The object might have been deleted and then recreated`,
-    );
-  }
-  if (pre?.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
-    throw StatusError.conflict(
-      what,
-      name,
-      `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${current.metadata.resourceVersion ?? ''}). The object might have been modified`,
-    );
-  }
 }

@@ -1,10 +1,7 @@
-import {
-  FieldPathError,
-  FieldSet,
-  compareObjects,
-  formatPath,
-  listItemElement,
-} from '../../src/registry/field-set';
+import { FieldPathError, formatPath } from '../../src/registry/field-path';
+import { FieldSet } from '../../src/registry/field-set';
+import { compareObjects } from '../../src/registry/object-compare';
+import { listItemElement } from '../../src/registry/type-paths';
 
 const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', uid: 'u1' };
 const applied = {

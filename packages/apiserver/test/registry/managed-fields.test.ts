@@ -1,12 +1,10 @@
 import { API_VERSION } from '@pwk/api';
 import { StatusError } from '../../src/errors/status-error';
-import {
-  applyConfiguration,
-  defaultManagerName,
-  recordUpdate,
-  resetFieldsFor,
-} from '../../src/registry/managed-fields';
-import type { ApplyOptions, ManagedFieldsEntry } from '../../src/registry/managed-fields';
+import { applyConfiguration } from '../../src/registry/apply-configuration';
+import type { ApplyOptions } from '../../src/registry/apply-configuration';
+import { defaultManagerName, resetFieldsFor } from '../../src/registry/managed-fields';
+import type { ManagedFieldsEntry } from '../../src/registry/managed-fields';
+import { recordUpdate } from '../../src/registry/update-tracking';
 import type { KubeObject } from '../../src/storage/interface';
 
 const T0 = new Date('2026-01-02T03:04:05.678Z');

@@ -32,11 +32,14 @@ export interface KindFixture {
   countOf(obj: unknown): number | undefined;
   /** A spec the schema refuses, and the field the refusal names. */
   invalid: { spec: Json; field: string };
+  /** The spec's integer field (optional, defaulted to 1) and its string field (optional). */
+  fields: { count: string; text: string };
 }
 
 interface Samples {
   spec(n: number): Json;
   countField: string;
+  textField: string;
   invalid: { spec: Json; field: string };
 }
 
@@ -69,6 +72,7 @@ function fixture(kind: KindDefinition, samples: Samples): KindFixture {
     spec: samples.spec,
     countOf: (obj) => (obj as { spec?: Record<string, number> }).spec?.[samples.countField],
     invalid: samples.invalid,
+    fields: { count: samples.countField, text: samples.textField },
   };
 }
 
@@ -77,6 +81,7 @@ const [fooKind] = REGISTERED_KINDS;
 export const FOO_FIXTURE = fixture(fooKind!, {
   spec: (replicas) => ({ replicas, location: 'Berlin' }),
   countField: 'replicas',
+  textField: 'location',
   invalid: { spec: { replicas: -1 }, field: 'spec.replicas' },
 });
 

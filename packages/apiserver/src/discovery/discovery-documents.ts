@@ -156,6 +156,11 @@ function aggregatedResource(
   api: GroupVersionDescription,
   resource: ResourceDescription,
 ): APIResourceDiscovery {
+  const subresources = servedSubresources(resource).map((sub) => ({
+    subresource: sub.name,
+    responseKind: { ...sub.responseKind },
+    verbs: [...sub.verbs],
+  }));
   // kubectl drops any resource or subresource without responseKind, so every entry carries one.
   return {
     resource: resource.resource,
@@ -165,11 +170,8 @@ function aggregatedResource(
     verbs: [...resource.verbs],
     ...optionalList('shortNames', resource.shortNames),
     ...optionalList('categories', resource.categories),
-    subresources: servedSubresources(resource).map((sub) => ({
-      subresource: sub.name,
-      responseKind: { ...sub.responseKind },
-      verbs: [...sub.verbs],
-    })),
+    // omitempty, as Go writes it: a resource without subresources has no list.
+    ...(subresources.length > 0 ? { subresources } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import type {
   SubresourceDescription,
 } from './resource-description';
 import { RESOURCE_VERBS, SUBRESOURCE_VERBS } from './resource-description';
+import { deprecationWarningOf } from './deprecation';
 import { compareVersionPriority } from './version-priority';
 
 /** One resource of one group version. */
@@ -21,6 +22,8 @@ export interface InstalledResource {
   readonly description: ResourceDescription;
   /** Whether objects are served in the version they are stored in (the zero-copy read paths need it). */
   readonly isStorageVersion: boolean;
+  /** The `Warning` every request to this version gets, when the version is deprecated. */
+  readonly deprecationWarning?: string;
 }
 
 export interface InstalledGroupVersion extends GroupVersionDescription {
@@ -106,6 +109,7 @@ export function installKinds(kinds: readonly KindDefinition[]): InstalledAPI {
         version,
         description: describe(kind, version),
         isStorageVersion: version.name === kind.storageVersion.name,
+        deprecationWarning: deprecationWarningOf(kind, version.name),
       };
       versions.set(version.name, [...(versions.get(version.name) ?? []), entry]);
     }

@@ -31,7 +31,7 @@ import type { ResponseForm } from './negotiation';
 import { parseListParams, queryValue } from './query';
 import { sendBody, sendText, setWarnings, storedJson, transformList, transformObject } from './respond';
 import { streamWatch } from './watch-stream';
-import { basePath, collectionPath } from './served-resource';
+import { basePath, collectionPath, warnOf } from './served-resource';
 import type { ServedResource, TableConverter } from './served-resource';
 import type { WatchMetrics } from '../observability/metrics/request-metrics';
 
@@ -269,28 +269,31 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
 
   const collection = collectionPath(installed);
   const object = `${collection}/:name`;
+  // A deprecated version's Warning goes first on every answer, as a CRD's handler adds it.
+  const first: ApiHandler[] = installed.deprecationWarning ? [warnOf(installed.deprecationWarning)] : [];
+  const chain = (...handlers: ApiHandler[]): ApiHandler[] => [...first, ...handlers];
   const direct: DirectRoutes = {
     object: {
-      GET: [wrap(get)],
-      PUT: [raw, wrap(update)],
-      PATCH: [raw, wrap(patch)],
-      DELETE: [raw, wrap(remove)],
+      GET: chain(wrap(get)),
+      PUT: chain(raw, wrap(update)),
+      PATCH: chain(raw, wrap(patch)),
+      DELETE: chain(raw, wrap(remove)),
     },
-    collection: { POST: [raw, wrap(create)] },
+    collection: { POST: chain(raw, wrap(create)) },
   };
   if (namespaced) {
     const everywhere = `${basePath(installed)}/${resource}`;
-    router.get(everywhere, wrap(listOrWatch(true)));
-    router.all(everywhere, wrap(notAllowed(`${resource} across all namespaces`)));
+    router.get(everywhere, ...chain(wrap(listOrWatch(true))));
+    router.all(everywhere, ...chain(wrap(notAllowed(`${resource} across all namespaces`))));
   }
-  router.get(collection, wrap(listOrWatch(!namespaced)));
+  router.get(collection, ...chain(wrap(listOrWatch(!namespaced))));
   router.post(collection, ...direct.collection.POST);
-  router.delete(collection, raw, wrap(removeCollection));
-  router.all(collection, wrap(notAllowed(`a collection of ${resource}`)));
+  router.delete(collection, ...chain(raw, wrap(removeCollection)));
+  router.all(collection, ...chain(wrap(notAllowed(`a collection of ${resource}`))));
   router.get(object, ...direct.object.GET);
   router.put(object, ...direct.object.PUT);
   router.patch(object, ...direct.object.PATCH);
   router.delete(object, ...direct.object.DELETE);
-  router.all(object, wrap(notAllowed(`${resource}`)));
+  router.all(object, ...chain(wrap(notAllowed(`${resource}`))));
   return { router, direct };
 }

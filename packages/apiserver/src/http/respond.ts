@@ -65,13 +65,18 @@ export function transformList(list: ListBody, options: TransformOptions): unknow
   }
 }
 
-/** Sets `Warning: 299 - "…"` headers, one per warning (as k8s.io/apiserver's warning recorder). */
+/**
+ * Adds `Warning: 299 - "…"` headers, one per warning, after those already set (as
+ * k8s.io/apiserver's warning recorder: a deprecated version's warning first).
+ */
 export function setWarnings(res: ServerResponse, warnings: readonly string[]): void {
   if (warnings.length === 0) return;
-  res.setHeader(
-    'Warning',
-    warnings.map((w) => `299 - ${JSON.stringify(w.replace(/[\r\n]/g, ' '))}`),
-  );
+  const set = res.getHeader('Warning');
+  const before = set === undefined ? [] : Array.isArray(set) ? set : [String(set)];
+  res.setHeader('Warning', [
+    ...before,
+    ...warnings.map((w) => `299 - ${JSON.stringify(w.replace(/[\r\n]/g, ' '))}`),
+  ]);
 }
 
 export function sendBody(

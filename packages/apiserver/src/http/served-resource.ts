@@ -3,6 +3,8 @@
  * and what answers its requests (its stores and its Table converter).
  */
 import type { InstalledResource } from '../apis/installed-api';
+import type { ApiHandler } from './exchange';
+import { setWarnings } from './respond';
 import type { RegistryStore } from '../registry/store';
 import type { KubeObjectLike, TableListMeta, TableOptions } from '../registry/table';
 
@@ -30,4 +32,12 @@ export function basePath(resource: InstalledResource): string {
 export function collectionPath(resource: InstalledResource): string {
   const scope = resource.kind.namespaced ? '/namespaces/:namespace' : '';
   return `${basePath(resource)}${scope}/${resource.kind.plural}`;
+}
+
+/** A handler that adds `warning` to the answer's Warning headers, then goes on. */
+export function warnOf(warning: string): ApiHandler {
+  return (_req, res, next) => {
+    setWarnings(res, [warning]);
+    next();
+  };
 }

@@ -20,7 +20,7 @@ import type { ResponseForm } from './negotiation';
 import { queryValue } from './query';
 import { writeOptionsOf } from './write-options';
 import { sendBody, setWarnings } from './respond';
-import { collectionPath } from './served-resource';
+import { collectionPath, warnOf } from './served-resource';
 import type { ServedResource } from './served-resource';
 
 export interface SubresourceRoutesOptions {
@@ -89,6 +89,11 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
   const router = express.Router();
   const raw = express.raw({ type: () => true, limit: options.maxRequestBytes });
   const form = (req: Request) => negotiateResponse(req.get('accept'), {});
+  // A deprecated version's Warning goes first on every answer, as a CRD's handler adds it.
+  const { deprecationWarning } = installed;
+  const warnFirst = (path: string): void => {
+    if (deprecationWarning) router.all(path, warnOf(deprecationWarning));
+  };
 
   const scaleGet: Handler = async (req, res) => {
     const result = await getScale(store, target(req));
@@ -172,6 +177,7 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
       });
       reply(res, { code: 200, body: result.object, warnings: result.warnings, form: f });
     };
+    warnFirst(`${object}/status`);
     router.get(`${object}/status`, wrap(statusGet));
     router.put(`${object}/status`, raw, wrap(statusPut));
     router.patch(`${object}/status`, raw, wrap(statusPatch));
@@ -179,6 +185,7 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
   };
   if (statusStore) addStatusRoutes(statusStore);
   if (installed.version.subresources.scale) {
+    warnFirst(`${object}/scale`);
     router.get(`${object}/scale`, wrap(scaleGet));
     router.put(`${object}/scale`, raw, wrap(scalePut));
     router.patch(`${object}/scale`, raw, wrap(scalePatch));

@@ -104,6 +104,19 @@ describe('the generated OpenAPI schemas', () => {
     expect(spec.properties.location).toMatchObject({ type: 'string', maxLength: 256 });
   });
 
+  it('state the defaults defaulting applies, as a CRD schema does, and leave defaulted fields optional', () => {
+    for (const doc of [v3, v2]) {
+      const spec = doc[OPENAPI_NAMES.fooSpec] as { default: unknown; properties: Record<string, Schema> };
+      expect(spec.default).toEqual({});
+      expect(spec.properties.replicas).toMatchObject({ default: 1 });
+      expect((doc[OPENAPI_NAMES.foo] as { required: string[] }).required.sort()).toEqual([
+        'apiVersion',
+        'kind',
+        'metadata',
+      ]);
+    }
+  });
+
   it('leave objects open and drop JavaScript-only bounds, as Kubernetes schemas do', () => {
     walk(v3, (node, path) => {
       expect([path, node.additionalProperties]).not.toEqual([path, false]);

@@ -6,8 +6,8 @@
  * the API server installs a list of these and knows nothing else about any kind.
  */
 import type { z } from 'zod';
-import type { FieldError } from '../field-error';
-import type { OpenAPISchemaOptions } from '../openapi';
+import type { FieldError } from '../metav1';
+import type { OpenAPISchemaOptions } from './openapi-schemas';
 
 /** An object of any kind as JSON: what the API server stores and serves. */
 export interface KindObject {
@@ -46,10 +46,7 @@ export interface SelectableField {
 }
 
 /** How a list or map at one position of the schema merges: `x-kubernetes-list-type` and friends. */
-export type ListType =
-  | { kind: 'atomic' }
-  | { kind: 'set' }
-  | { kind: 'keyed'; keys: readonly string[] };
+export type ListType = { kind: 'atomic' } | { kind: 'set' } | { kind: 'keyed'; keys: readonly string[] };
 
 /**
  * The structural facts of one version's schema that patching and server-side apply need, read
@@ -85,7 +82,10 @@ export interface KindVersionSpec {
   deprecationWarning?: string;
   /** The whole object: apiVersion, kind, metadata, spec, status. */
   schema: z.ZodObject;
-  /** Columns after NAME (kube adds NAME first and, unless a date column is given, AGE last). */
+  /**
+   * Columns after NAME, in order (kube adds NAME first; an AGE column of creationTimestamp is
+   * served only when a version lists no columns at all, as apiextensions' tableconvertor does).
+   */
   printerColumns?: readonly PrinterColumn[];
   subresources?: Subresources;
   selectableFields?: readonly SelectableField[];
@@ -126,6 +126,8 @@ export interface KindVersion {
   readonly deprecated: boolean;
   readonly deprecationWarning: string | undefined;
   readonly schema: z.ZodObject;
+  /** The `<Kind>List` schema: apiVersion, kind, list metadata, items of `schema`. */
+  readonly listSchema: z.ZodObject;
   readonly printerColumns: readonly PrinterColumn[];
   readonly subresources: Subresources;
   readonly selectableFields: readonly SelectableField[];
@@ -164,7 +166,8 @@ export interface KindDefinition {
   version(name: string): KindVersion | undefined;
   /**
    * obj (whose apiVersion names one of this kind's versions) in version `to`; the input is not
-   * changed. Same version: returned as is.
+   * changed. Same version: returned as is. Throws a KindConversionError when obj's apiVersion
+   * or `to` is not a version of the kind.
    */
   convert(obj: KindObject, to: string): KindObject;
 }

@@ -1,25 +1,16 @@
 /**
- * The OpenAPI schemas of Foo, generated from the Zod schema (z.toJSONSchema), never written by
- * hand. The generated JSON Schema is then shaped the way Kubernetes publishes its own:
+ * The OpenAPI schemas of a kind, generated from its Zod schemas (z.toJSONSchema), never written
+ * by hand. The generated JSON Schema is then shaped the way Kubernetes publishes its own:
  * reverse-DNS component names, `x-kubernetes-group-version-kind` on the kinds, no
  * `additionalProperties: false` (Kubernetes schemas leave it open and prune instead), none of
  * the JavaScript-only bounds Zod adds to integers, and references written as kube-openapi
  * writes them (see `shapeRef`).
  *
- * The meta/v1 types Foo embeds (ObjectMeta, ListMeta, Condition) are referenced, not emitted:
+ * The meta/v1 types a kind embeds (ObjectMeta, ListMeta, Condition) are referenced, not emitted:
  * their schemas must be kube-apiserver's own, byte for byte, or the aggregator renames them
  * (`…ObjectMeta_v2`) when it merges our document into its own. The API server supplies them.
  */
 import { z } from 'zod';
-import { fooListSchema, fooSchema, fooSpecSchema, fooStatusSchema } from './foo';
-import {
-  conditionSchema,
-  listMetaSchema,
-  managedFieldsEntrySchema,
-  objectMetaSchema,
-  ownerReferenceSchema,
-} from './metav1';
-import { GROUP, KIND, LIST_KIND, OPENAPI_NAMES, VERSION } from './identity';
 
 export type OpenAPIDialect = 'openapi-3.0' | 'swagger-2.0';
 
@@ -31,33 +22,18 @@ export interface OpenAPISchemaOptions {
 
 type JsonObject = Record<string, unknown>;
 
-/** Foo's own components: emitted from the Zod schema. */
-const FOO_COMPONENTS: [z.ZodType, string][] = [
-  [fooSchema, OPENAPI_NAMES.foo],
-  [fooListSchema, OPENAPI_NAMES.fooList],
-  [fooSpecSchema, OPENAPI_NAMES.fooSpec],
-  [fooStatusSchema, OPENAPI_NAMES.fooStatus],
-];
+export interface GroupVersionKind {
+  group: string;
+  version: string;
+  kind: string;
+}
 
-/**
- * Kubernetes' components: registered only so that Zod writes a `$ref` to them instead of
- * inlining them; their generated schemas are dropped.
- */
-const KUBERNETES_COMPONENTS: [z.ZodType, string][] = [
-  [objectMetaSchema, OPENAPI_NAMES.objectMeta],
-  [listMetaSchema, OPENAPI_NAMES.listMeta],
-  [conditionSchema, OPENAPI_NAMES.condition],
-  [managedFieldsEntrySchema, OPENAPI_NAMES.managedFieldsEntry],
-  [ownerReferenceSchema, OPENAPI_NAMES.ownerReference],
-];
-
-/** The Kubernetes schemas Foo's schemas reference, which whoever serves them must define. */
-export const KUBERNETES_OPENAPI_NAMES: readonly string[] = KUBERNETES_COMPONENTS.map(([, id]) => id);
-
-const GVK: Record<string, { group: string; version: string; kind: string }[]> = {
-  [OPENAPI_NAMES.foo]: [{ group: GROUP, version: VERSION, kind: KIND }],
-  [OPENAPI_NAMES.fooList]: [{ group: GROUP, version: VERSION, kind: LIST_KIND }],
-};
+/** One schema to emit as a component, with its `x-kubernetes-group-version-kind` when it is a kind. */
+export interface OpenAPIComponent {
+  id: string;
+  schema: z.ZodType;
+  gvk?: GroupVersionKind;
+}
 
 /** Zod's integer bounds that only reflect JavaScript's safe-integer range, not a Kubernetes rule. */
 const JS_SAFE_BOUND = Number.MAX_SAFE_INTEGER;
@@ -90,30 +66,42 @@ function shape(node: unknown, dialect: OpenAPIDialect): unknown {
   if (obj.format === 'date-time') delete obj.pattern;
   if (obj.maximum === JS_SAFE_BOUND) delete obj.maximum;
   if (obj.minimum === -JS_SAFE_BOUND) delete obj.minimum;
+  // Zod states a `.prefault()` (a default given as input, e.g. `spec: {}`) apart; to a client
+  // it is the field's default.
+  if ('_prefault' in obj) {
+    obj.default = obj._prefault;
+    delete obj._prefault;
+  }
   shapeRef(obj, dialect);
   for (const value of Object.values(obj)) shape(value, dialect);
   return obj;
 }
 
 /**
- * Schemas for Foo, FooList, FooSpec and FooStatus, keyed by reverse-DNS name. They reference
- * the Kubernetes schemas named in KUBERNETES_OPENAPI_NAMES, which are not included.
+ * The schemas of `components`, keyed by id. `references` are registered only so that Zod writes a
+ * `$ref` to them instead of inlining them (Kubernetes' own meta/v1 types, which the server
+ * supplies); their generated schemas are dropped. Generated from the input view of the schemas:
+ * a field with a default is not required, and its `default` is stated, as in a CRD's schema.
  */
-export function fooOpenAPISchemas(opts: OpenAPISchemaOptions): Record<string, JsonObject> {
+export function openAPISchemas(
+  components: readonly OpenAPIComponent[],
+  references: readonly OpenAPIComponent[],
+  opts: OpenAPISchemaOptions,
+): Record<string, JsonObject> {
   const registry = z.registry<{ id: string }>();
-  for (const [schema, id] of [...FOO_COMPONENTS, ...KUBERNETES_COMPONENTS]) registry.add(schema, { id });
+  for (const { schema, id } of [...components, ...references]) registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, {
     target: opts.dialect === 'swagger-2.0' ? 'draft-4' : 'openapi-3.0',
     uri: (id) => `${opts.refPrefix}${id}`,
     unrepresentable: 'any',
+    io: 'input',
   });
   const out: Record<string, JsonObject> = {};
-  for (const [, id] of FOO_COMPONENTS) {
+  for (const { id, gvk } of components) {
     const schema = schemas[id];
     if (!schema) throw new Error(`Zod produced no JSON Schema for ${id}`);
     const shaped = shape(schema, opts.dialect) as JsonObject;
-    const gvk = GVK[id];
-    if (gvk) shaped['x-kubernetes-group-version-kind'] = gvk;
+    if (gvk) shaped['x-kubernetes-group-version-kind'] = [gvk];
     out[id] = shaped;
   }
   return out;

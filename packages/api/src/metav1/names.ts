@@ -1,11 +1,7 @@
 /**
- * Kubernetes' rules for names, labels, annotations and object metadata, with the messages
- * k8s.io/apimachinery uses (pkg/util/validation, pkg/api/validation/objectmeta.go). Zod cannot
- * state these (composite formats, total sizes), so they are code here and are attached to the
- * ObjectMeta schema by a refinement in foo.ts: there is one place each rule is written.
+ * Kubernetes' rules for names and label values, with the messages k8s.io/apimachinery uses
+ * (pkg/util/validation): DNS-1123 labels and subdomains, qualified names, label values.
  */
-import { fieldError } from './field-error';
-import type { FieldError } from './field-error';
 
 const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS1123_SUBDOMAIN = `${DNS1123_LABEL}(\\.${DNS1123_LABEL})*`;
@@ -21,8 +17,6 @@ export const DNS1123_LABEL_MAX_LENGTH = 63;
 export const DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
 export const QUALIFIED_NAME_MAX_LENGTH = 63;
 export const LABEL_VALUE_MAX_LENGTH = 63;
-/** Total size of all annotation keys and values (apimachinery's TotalAnnotationSizeLimitB). */
-export const TOTAL_ANNOTATION_SIZE_LIMIT_BYTES = 256 * 1024;
 
 function regexError(what: string, format: string, examples: string[]): string {
   const eg = examples.map((e) => `'${e}'`).join(',  or ');
@@ -112,100 +106,6 @@ export function isValidLabelValue(value: string): string[] {
         "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
         LABEL_VALUE,
         ['MyValue', 'my_value', '12345'],
-      ),
-    );
-  }
-  return errs;
-}
-
-/**
- * generateName is a prefix: a trailing '-' is fine there because a random suffix follows
- * (apimachinery's maskTrailingDash).
- */
-function maskTrailingDash(name: string): string {
-  return name.length > 1 && name.endsWith('-') ? `${name.slice(0, -1)}a` : name;
-}
-
-/** A child path: `metadata.name`, or `name` at the root. */
-const child = (path: string, name: string): string => (path ? `${path}.${name}` : name);
-
-const invalid = (field: string, value: unknown) => (detail: string) =>
-  fieldError.invalid(field, value, detail);
-
-export function validateLabels(labels: Record<string, string> | undefined, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  for (const [key, value] of Object.entries(labels ?? {})) {
-    errs.push(...isQualifiedName(key).map(invalid(path, key)));
-    errs.push(...isValidLabelValue(value).map(invalid(path, value)));
-  }
-  return errs;
-}
-
-export function validateAnnotations(
-  annotations: Record<string, string> | undefined,
-  path: string,
-): FieldError[] {
-  const errs: FieldError[] = [];
-  let total = 0;
-  for (const [key, value] of Object.entries(annotations ?? {})) {
-    errs.push(...isQualifiedName(key.toLowerCase()).map(invalid(path, key)));
-    total += Buffer.byteLength(key) + Buffer.byteLength(value);
-  }
-  if (total > TOTAL_ANNOTATION_SIZE_LIMIT_BYTES) {
-    errs.push(fieldError.tooLong(path, `must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT_BYTES} bytes`));
-  }
-  return errs;
-}
-
-/** The ObjectMeta fields these rules read; the Zod schema has already checked their types. */
-export interface MetaForValidation {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: { controller?: boolean }[];
-}
-
-/** ObjectMeta rules Zod cannot state (ValidateObjectMetaAccessor with NameIsDNSSubdomain). */
-export function validateObjectMeta(
-  meta: MetaForValidation,
-  opts: { namespaced: boolean },
-  path = 'metadata',
-): FieldError[] {
-  const errs: FieldError[] = [];
-  const { name, generateName, namespace } = meta;
-  if (generateName) {
-    errs.push(
-      ...isDNS1123Subdomain(maskTrailingDash(generateName)).map(
-        invalid(child(path, 'generateName'), generateName),
-      ),
-    );
-  }
-  if (!name && !generateName) {
-    errs.push(fieldError.required(child(path, 'name'), 'name or generateName is required'));
-  } else if (name) {
-    errs.push(...isDNS1123Subdomain(name).map(invalid(child(path, 'name'), name)));
-  }
-  if (opts.namespaced) {
-    if (!namespace) errs.push(fieldError.required(child(path, 'namespace'), ''));
-    else errs.push(...isDNS1123Label(namespace).map(invalid(child(path, 'namespace'), namespace)));
-  } else if (namespace) {
-    errs.push(fieldError.forbidden(child(path, 'namespace'), 'not allowed on this type'));
-  }
-  errs.push(...validateLabels(meta.labels, child(path, 'labels')));
-  errs.push(...validateAnnotations(meta.annotations, child(path, 'annotations')));
-  (meta.finalizers ?? []).forEach((f, i) => {
-    errs.push(...isQualifiedName(f).map(invalid(`${child(path, 'finalizers')}[${i}]`, f)));
-  });
-  const controllers = (meta.ownerReferences ?? []).filter((r) => r.controller === true).length;
-  if (controllers > 1) {
-    errs.push(
-      fieldError.invalid(
-        child(path, 'ownerReferences'),
-        meta.ownerReferences,
-        'Only one reference can have Controller set to true',
       ),
     );
   }

@@ -1,35 +1,57 @@
 /**
- * Validation of Foo objects: runs the Zod schema and turns its issues into Kubernetes field
- * errors. Unknown fields are not errors here: they are reported apart so that the apiserver can
- * apply the request's fieldValidation (Strict / Warn / Ignore).
+ * Validation of a kind's objects against one version's Zod schema: runs the schema and turns its
+ * issues into Kubernetes field errors. Unknown fields are not errors here: they are reported
+ * apart so that the apiserver can apply the request's fieldValidation (Strict / Warn / Ignore).
  */
 import type { z } from 'zod';
-import { fooSchema } from './foo';
-import { fieldError } from './field-error';
-import type { FieldError } from './field-error';
+import { fieldError } from '../metav1';
+import type { FieldError } from '../metav1';
 import { unknownFieldPaths } from './unknown-fields';
+import { unwrapDef } from './schema-shape';
+import type { ZodDef } from './schema-shape';
 
-export interface FooValidationResult {
+export interface SchemaValidationResult {
   /** Empty when the object is valid. */
   errors: FieldError[];
   /** Dotted paths of fields the schema does not know, e.g. `spec.colour`. */
   unknownFields: string[];
 }
 
+/** What validation needs to know about one version's schema. */
+export interface SchemaValidator {
+  validate(obj: unknown): SchemaValidationResult;
+  validateUpdate(next: unknown, old: unknown): SchemaValidationResult;
+  unknownFields(obj: unknown): string[];
+  pruneUnknownFields<T>(obj: T): T;
+}
+
 type Issue = z.core.$ZodIssue;
 type PathSegment = PropertyKey;
 
-/** Map-typed fields: the segment after them is a key, written `labels[app]` as field.Path.Key does. */
-const MAP_FIELDS = new Set(['labels', 'annotations', 'fieldsV1']);
-
-export function formatPath(path: readonly PathSegment[]): string {
+/**
+ * The field path of a Zod issue path as field.Path renders it: `[i]` for list items, and
+ * `labels[app]` for a key of a map-typed field (a record in the schema, field.Path.Key); past
+ * what the schema knows, names are dotted.
+ */
+export function formatPath(schema: z.ZodType, path: readonly PathSegment[]): string {
   let out = '';
-  path.forEach((seg, i) => {
-    const prev = path[i - 1];
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (typeof prev === 'string' && MAP_FIELDS.has(prev)) out += `[${String(seg)}]`;
-    else out += out ? `.${String(seg)}` : String(seg);
-  });
+  let def: ZodDef | undefined = unwrapDef(schema);
+  for (const seg of path) {
+    if (typeof seg === 'number') {
+      out += `[${seg}]`;
+      def = def?.type === 'array' && def.element ? unwrapDef(def.element) : undefined;
+      continue;
+    }
+    const name = String(seg);
+    if (def?.type === 'record') {
+      out += `[${name}]`;
+      def = def.valueType ? unwrapDef(def.valueType) : undefined;
+      continue;
+    }
+    out += out ? `.${name}` : name;
+    const field = def?.type === 'object' ? def.shape?.[name] : undefined;
+    def = field ? unwrapDef(field) : undefined;
+  }
   return out;
 }
 
@@ -62,8 +84,8 @@ interface SchemaDef {
   innerType?: { _zod: { def: SchemaDef } };
 }
 
-function schemaAt(path: readonly PathSegment[]): SchemaDef | undefined {
-  let def: SchemaDef | undefined = (fooSchema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+function schemaAt(schema: z.ZodType, path: readonly PathSegment[]): SchemaDef | undefined {
+  let def: SchemaDef | undefined = (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
   for (const seg of path) {
     while (def?.innerType) def = def.innerType._zod.def;
     def = typeof seg === 'string' ? def?.shape?.[seg]?._zod.def : undefined;
@@ -76,8 +98,8 @@ function schemaAt(path: readonly PathSegment[]): SchemaDef | undefined {
  * Whether the schema at `path` is an integer format (z.int32() and friends): Zod reports a
  * wrong type for them as expected "number", where Kubernetes says "integer".
  */
-function isIntegerField(path: readonly PathSegment[]): boolean {
-  const def = schemaAt(path);
+function isIntegerField(schema: z.ZodType, path: readonly PathSegment[]): boolean {
+  const def = schemaAt(schema, path);
   return def?.type === 'number' && /^(u?int\d*|safeint)$/.test(def.format ?? '');
 }
 
@@ -88,20 +110,20 @@ const INT32 = { minimum: -2147483648, maximum: 2147483647 };
  * integer range first ("≤ 9007199254740991"), and below the field's own minimum it also reports
  * int32's; say the int32 bound, and only the tightest lower bound.
  */
-function int32Bounds(issues: readonly Issue[]): Issue[] {
+function int32Bounds(schema: z.ZodType, issues: readonly Issue[]): Issue[] {
   const tightestMin = new Map<string, number>();
   const out: Issue[] = [];
   for (const issue of issues) {
     if (
       (issue.code !== 'too_big' && issue.code !== 'too_small') ||
-      schemaAt(issue.path)?.format !== 'int32'
+      schemaAt(schema, issue.path)?.format !== 'int32'
     ) {
       out.push(issue);
       continue;
     }
-    const key = formatPath(issue.path);
+    const key = formatPath(schema, issue.path);
     if (issue.code === 'too_big') {
-      if (!out.some((o) => o.code === 'too_big' && formatPath(o.path) === key))
+      if (!out.some((o) => o.code === 'too_big' && formatPath(schema, o.path) === key))
         out.push({ ...issue, maximum: Math.min(Number(issue.maximum), INT32.maximum) });
       continue;
     }
@@ -109,21 +131,21 @@ function int32Bounds(issues: readonly Issue[]): Issue[] {
     const earlier = tightestMin.get(key);
     if (earlier !== undefined && earlier >= minimum) continue;
     tightestMin.set(key, minimum);
-    const kept = out.findIndex((o) => o.code === 'too_small' && formatPath(o.path) === key);
+    const kept = out.findIndex((o) => o.code === 'too_small' && formatPath(schema, o.path) === key);
     if (kept >= 0) out.splice(kept, 1);
     out.push({ ...issue, minimum });
   }
   return out;
 }
 
-function toFieldErrors(issue: Issue, input: unknown): FieldError[] {
-  const field = formatPath(issue.path);
+function toFieldErrors(schema: z.ZodType, issue: Issue, input: unknown): FieldError[] {
+  const field = formatPath(schema, issue.path);
   const value = valueAt(input, issue.path);
   switch (issue.code) {
     case 'invalid_type': {
       if (value === undefined) return [fieldError.required(field)];
       const expected =
-        issue.expected === 'number' && isIntegerField(issue.path)
+        issue.expected === 'number' && isIntegerField(schema, issue.path)
           ? 'integer'
           : (JSON_TYPE[issue.expected] ?? issue.expected);
       if (issue.expected === 'int' && typeof value === 'number') {
@@ -158,16 +180,16 @@ function toFieldErrors(issue: Issue, input: unknown): FieldError[] {
   }
 }
 
-/** Validates a Foo as it would be stored (after defaulting). Never throws. */
-export function validateFoo(obj: unknown): FooValidationResult {
-  const result = fooSchema.safeParse(obj);
+/** Validates obj as it would be stored (after defaulting) against `schema`. Never throws. */
+export function validateAgainst(schema: z.ZodType, obj: unknown): SchemaValidationResult {
+  const result = schema.safeParse(obj);
   const errors: FieldError[] = [];
   const unknownFields: string[] = [];
-  for (const issue of int32Bounds(result.error?.issues ?? [])) {
+  for (const issue of int32Bounds(schema, result.error?.issues ?? [])) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) unknownFields.push(formatPath([...issue.path, key]));
+      for (const key of issue.keys) unknownFields.push(formatPath(schema, [...issue.path, key]));
     } else {
-      errors.push(...toFieldErrors(issue, obj));
+      errors.push(...toFieldErrors(schema, issue, obj));
     }
   }
   return { errors, unknownFields };
@@ -175,32 +197,41 @@ export function validateFoo(obj: unknown): FooValidationResult {
 
 const IMMUTABLE_METADATA = ['name', 'namespace', 'uid', 'creationTimestamp'] as const;
 
-/** validateFoo plus the update rules: metadata that never changes once set. */
-export function validateFooUpdate(next: unknown, old: unknown): FooValidationResult {
-  const result = validateFoo(next);
+/** The update rules every kind shares: metadata that never changes once set. */
+export function immutableMetadataErrors(next: unknown, old: unknown): FieldError[] {
   const nextMeta = (valueAt(next, ['metadata']) ?? {}) as Record<string, unknown>;
   const oldMeta = (valueAt(old, ['metadata']) ?? {}) as Record<string, unknown>;
+  const errors: FieldError[] = [];
   for (const key of IMMUTABLE_METADATA) {
     if (oldMeta[key] !== undefined && nextMeta[key] !== oldMeta[key]) {
-      result.errors.push(fieldError.invalid(`metadata.${key}`, nextMeta[key], 'field is immutable'));
+      errors.push(fieldError.invalid(`metadata.${key}`, nextMeta[key], 'field is immutable'));
     }
   }
-  return result;
-}
-
-/** The dotted paths of obj's fields that Foo's schema does not know, without validating the rest. */
-export function findUnknownFields(obj: unknown): string[] {
-  return unknownFieldPaths(fooSchema, obj).map(formatPath);
+  return errors;
 }
 
 /**
- * A copy of obj without the fields the schema does not know (what Ignore and Warn store). The
+ * A copy of obj without the fields `schema` does not know (what Ignore and Warn store). The
  * unknown fields are detached before the deep copy, so a body that is mostly unknown fields
  * costs the copy of what is kept, not of what is dropped.
  */
-export function pruneUnknownFields<T>(obj: T): T {
-  const paths = unknownFieldPaths(fooSchema, obj);
+export function pruneUnknownFieldsOf<T>(schema: z.ZodType, obj: T): T {
+  const paths = unknownFieldPaths(schema, obj);
   return structuredClone(paths.length === 0 ? obj : withoutPaths(obj, paths));
+}
+
+/** Validation, update validation and unknown-field handling for one version's schema. */
+export function schemaValidator(schema: z.ZodType): SchemaValidator {
+  return {
+    validate: (obj) => validateAgainst(schema, obj),
+    validateUpdate(next, old) {
+      const result = validateAgainst(schema, next);
+      result.errors.push(...immutableMetadataErrors(next, old));
+      return result;
+    },
+    unknownFields: (obj) => unknownFieldPaths(schema, obj).map((path) => formatPath(schema, path)),
+    pruneUnknownFields: (obj) => pruneUnknownFieldsOf(schema, obj),
+  };
 }
 
 /** obj with the fields at `paths` removed, sharing every untouched subtree with obj. */

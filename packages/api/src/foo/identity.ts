@@ -1,0 +1,32 @@
+/**
+ * Foo's identity as module constants, the form the API server and the controller imported before
+ * defineKind: thin wrappers over fooKind, kept while they still import them.
+ */
+import { fooKind } from './foo-kind';
+import type { Foo } from './v1beta1';
+import { META_OPENAPI_NAMES } from '../metav1';
+
+const storage = fooKind.storageVersion;
+
+export const GROUP = fooKind.group;
+export const VERSION = storage.name;
+// Typed as the schema's literals, which defineKind has checked these equal.
+export const API_VERSION = storage.apiVersion as Foo['apiVersion'];
+export const KIND = fooKind.kind as Foo['kind'];
+export const LIST_KIND = fooKind.listKind;
+export const RESOURCE = fooKind.plural;
+export const SINGULAR = fooKind.singular;
+export const NAMESPACED = fooKind.namespaced;
+export const SHORT_NAMES: readonly string[] = fooKind.shortNames;
+export const CATEGORIES: readonly string[] = fooKind.categories;
+
+const part = (name: string): string => `${storage.openAPINames.kind.slice(0, -fooKind.kind.length)}${name}`;
+
+/** OpenAPI component names, in the reverse-DNS form Kubernetes uses. */
+export const OPENAPI_NAMES = {
+  foo: storage.openAPINames.kind,
+  fooList: storage.openAPINames.list,
+  fooSpec: part('FooSpec'),
+  fooStatus: part('FooStatus'),
+  ...META_OPENAPI_NAMES,
+} as const;

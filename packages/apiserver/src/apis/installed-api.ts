@@ -4,6 +4,7 @@
  * kind, the served version, and the description discovery, OpenAPI and the routes derive from.
  * Nothing else in the server knows which kinds exist.
  */
+import { byVersionPriority, deprecationWarningFor } from '@pwk/api';
 import type { KindDefinition, KindVersion } from '@pwk/api';
 import type {
   GroupVersionDescription,
@@ -11,8 +12,6 @@ import type {
   SubresourceDescription,
 } from './resource-description';
 import { RESOURCE_VERBS, SUBRESOURCE_VERBS } from './resource-description';
-import { deprecationWarningOf } from './deprecation';
-import { compareVersionPriority } from './version-priority';
 
 /** One resource of one group version. */
 export interface InstalledResource {
@@ -109,14 +108,14 @@ export function installKinds(kinds: readonly KindDefinition[]): InstalledAPI {
         version,
         description: describe(kind, version),
         isStorageVersion: version.name === kind.storageVersion.name,
-        deprecationWarning: deprecationWarningOf(kind, version.name),
+        deprecationWarning: deprecationWarningFor(kind, version.name),
       };
       versions.set(version.name, [...(versions.get(version.name) ?? []), entry]);
     }
   }
   const groups: InstalledGroup[] = [...byGroup].map(([name, versions]) => ({
     name,
-    versions: [...versions.keys()].sort(compareVersionPriority).map((version) => {
+    versions: byVersionPriority([...versions.keys()]).map((version) => {
       const installed = versions.get(version) ?? [];
       return { group: name, version, installed, resources: installed.map((r) => r.description) };
     }),

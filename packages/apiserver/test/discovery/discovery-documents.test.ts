@@ -7,6 +7,8 @@ import {
   emptyAggregatedDiscovery,
 } from '../../src/discovery/discovery-documents';
 import type { GroupVersionDescription } from '../../src/apis/resource-description';
+import { installKinds } from '../../src/apis/installed-api';
+import { FOO_FIXTURE, TEST_KINDS, WIDGET_FIXTURE } from '../support/kinds/fixtures';
 import { INSTALLED, SERVED_GROUP_VERSION as SERVED_API, groupsOf } from '../support/installed-api';
 
 const FOO_RESOURCE = SERVED_API.resources[0]!;
@@ -198,5 +200,58 @@ describe('discovery documents as values', () => {
     expect(aggregatedDiscovery('v2', GROUPS).items[0]!.versions[0]!.resources[0]!.subresources).toHaveLength(
       2,
     );
+  });
+});
+
+describe('several kinds (the test tree’s cluster-scoped Widget beside Foo)', () => {
+  const api = installKinds(TEST_KINDS);
+
+  it('lists one group per kind group at /apis, each with its preferred version', () => {
+    expect(apiGroupList(api.groups).groups.map((g) => [g.name, g.preferredVersion.groupVersion])).toEqual([
+      [FOO_FIXTURE.group, FOO_FIXTURE.apiVersion],
+      [WIDGET_FIXTURE.group, WIDGET_FIXTURE.apiVersion],
+    ]);
+  });
+
+  it('lists a cluster-scoped resource without subresources at its group version', () => {
+    const widgets = api.groupVersions.find((gv) => gv.group === WIDGET_FIXTURE.group)!;
+    expect(apiResourceList(widgets)).toEqual({
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: WIDGET_FIXTURE.apiVersion,
+      resources: [
+        {
+          name: 'widgets',
+          singularName: 'widget',
+          namespaced: false,
+          kind: 'Widget',
+          verbs: ALL_VERBS,
+          shortNames: ['wd'],
+          categories: ['pwk-test'],
+        },
+      ],
+    });
+  });
+
+  it('gives each group its own aggregated entry; the cluster-scoped one says Cluster and has no subresources', () => {
+    const doc = aggregatedDiscovery('v2', api.groups);
+    expect(doc.items.map((g) => g.metadata.name)).toEqual([FOO_FIXTURE.group, WIDGET_FIXTURE.group]);
+    expect(doc.items[1]!.versions).toEqual([
+      {
+        version: WIDGET_FIXTURE.version,
+        freshness: 'Current',
+        resources: [
+          {
+            resource: 'widgets',
+            responseKind: { group: WIDGET_FIXTURE.group, version: WIDGET_FIXTURE.version, kind: 'Widget' },
+            scope: 'Cluster',
+            singularResource: 'widget',
+            verbs: ALL_VERBS,
+            shortNames: ['wd'],
+            categories: ['pwk-test'],
+          },
+        ],
+      },
+    ]);
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { KindDefinition } from '@pwk/api';
 import { REGISTERED_KINDS } from '../../../src/apis/registered-kinds';
+import { widgetKind } from './widget-kind';
 
 type Json = Record<string, unknown>;
 
@@ -85,7 +86,14 @@ export const FOO_FIXTURE = fixture(fooKind!, {
   invalid: { spec: { replicas: -1 }, field: 'spec.replicas' },
 });
 
-export const KIND_FIXTURES: readonly KindFixture[] = [FOO_FIXTURE];
+export const WIDGET_FIXTURE = fixture(widgetKind, {
+  spec: (size) => ({ colour: 'red', size }),
+  countField: 'size',
+  textField: 'colour',
+  invalid: { spec: { size: 0 }, field: 'spec.size' },
+});
+
+export const KIND_FIXTURES: readonly KindFixture[] = [FOO_FIXTURE, WIDGET_FIXTURE];
 
 /** What a server for the parametrised suites installs: the registered kinds and Widget. */
-export const TEST_KINDS: readonly KindDefinition[] = [...REGISTERED_KINDS];
+export const TEST_KINDS: readonly KindDefinition[] = [...REGISTERED_KINDS, widgetKind];

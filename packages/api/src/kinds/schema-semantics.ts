@@ -7,9 +7,8 @@
  */
 import { z } from 'zod';
 import type { ListType, SchemaSemantics } from './kind-definition';
+import { WRAPPERS } from './schema-shape';
 import type { ZodDef, ZodNode } from './schema-shape';
-
-const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
 
 const ATOMIC: ListType = { kind: 'atomic' };
 

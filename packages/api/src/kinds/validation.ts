@@ -8,7 +8,7 @@ import { fieldError } from '../metav1';
 import type { FieldError } from '../metav1';
 import { unknownFieldPaths } from './unknown-fields';
 import { unwrapDef } from './schema-shape';
-import type { ZodDef } from './schema-shape';
+import type { ZodDef, ZodNode } from './schema-shape';
 
 export interface SchemaValidationResult {
   /** Empty when the object is valid. */
@@ -77,20 +77,13 @@ const JSON_TYPE: Record<string, string> = {
   boolean: 'boolean',
 };
 
-interface SchemaDef {
-  type?: string;
-  format?: string;
-  shape?: Record<string, { _zod: { def: SchemaDef } }>;
-  innerType?: { _zod: { def: SchemaDef } };
-}
-
-function schemaAt(schema: z.ZodType, path: readonly PathSegment[]): SchemaDef | undefined {
-  let def: SchemaDef | undefined = (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+function schemaAt(schema: z.ZodType, path: readonly PathSegment[]): ZodDef | undefined {
+  let def: ZodDef | undefined = unwrapDef(schema);
   for (const seg of path) {
-    while (def?.innerType) def = def.innerType._zod.def;
-    def = typeof seg === 'string' ? def?.shape?.[seg]?._zod.def : undefined;
+    const field: ZodNode | undefined =
+      typeof seg === 'string' && def?.type === 'object' ? def.shape?.[seg] : undefined;
+    def = field ? unwrapDef(field) : undefined;
   }
-  while (def?.innerType) def = def.innerType._zod.def;
   return def;
 }
 

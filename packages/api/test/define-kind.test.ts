@@ -398,6 +398,23 @@ describe('defineKind refuses a definition that is not valid', () => {
       /at most 8 selectableFields/,
     ],
     [
+      'a scale label selector outside spec and status',
+      widgetSpec({
+        versions: [
+          version('v1', {
+            subresources: {
+              scale: {
+                specReplicasPath: '.spec.size',
+                statusReplicasPath: '.status.size',
+                labelSelectorPath: '.metadata.labels',
+              },
+            },
+          }),
+        ],
+      }),
+      /labelSelectorPath must be under .spec or .status/,
+    ],
+    [
       'a scale path outside spec',
       widgetSpec({
         versions: [

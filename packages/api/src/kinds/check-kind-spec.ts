@@ -113,6 +113,9 @@ function checkVersion(spec: KindSpec, version: KindVersionSpec): void {
       fail(spec, `${at}: scale.specReplicasPath must be under .spec`);
     if (!scale.statusReplicasPath.startsWith('.status.'))
       fail(spec, `${at}: scale.statusReplicasPath must be under .status`);
+    const selector = scale.labelSelectorPath;
+    if (selector !== undefined && !selector.startsWith('.spec.') && !selector.startsWith('.status.'))
+      fail(spec, `${at}: scale.labelSelectorPath must be under .spec or .status`);
   }
 }
 

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { fieldError } from '../metav1';
 import type { FieldError } from '../metav1';
+import { listUniquenessChecker } from './list-uniqueness';
 import { unknownFieldPaths } from './unknown-fields';
 import { unwrapDef } from './schema-shape';
 import type { ZodDef, ZodNode } from './schema-shape';
@@ -173,7 +174,10 @@ function toFieldErrors(schema: z.ZodType, issue: Issue, input: unknown): FieldEr
   }
 }
 
-/** Validates obj as it would be stored (after defaulting) against `schema`. Never throws. */
+/**
+ * Validates obj as it would be stored (after defaulting) against `schema`'s Zod rules. Never
+ * throws. (schemaValidator adds the list-type uniqueness rules.)
+ */
 export function validateAgainst(schema: z.ZodType, obj: unknown): SchemaValidationResult {
   const result = schema.safeParse(obj);
   const errors: FieldError[] = [];
@@ -215,10 +219,16 @@ export function pruneUnknownFieldsOf<T>(schema: z.ZodType, obj: T): T {
 
 /** Validation, update validation and unknown-field handling for one version's schema. */
 export function schemaValidator(schema: z.ZodType): SchemaValidator {
+  const listErrors = listUniquenessChecker(schema);
+  const validate = (obj: unknown): SchemaValidationResult => {
+    const result = validateAgainst(schema, obj);
+    result.errors.push(...listErrors(obj));
+    return result;
+  };
   return {
-    validate: (obj) => validateAgainst(schema, obj),
+    validate,
     validateUpdate(next, old) {
-      const result = validateAgainst(schema, next);
+      const result = validate(next);
       result.errors.push(...immutableMetadataErrors(next, old));
       return result;
     },

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fooKindV1 } from '@pwk/api';
 import { countStoredVersions } from '../../src/storage/migration/stored-versions';
+import { runStorageCommand } from '../../src/storage/migration/storage-command';
 import { rewriteAtStorageVersion } from '../../src/storage/migration/rewrite-storage-version';
 import type { RewriteProgress } from '../../src/storage/migration/rewrite-storage-version';
 import type { KubeObject, Storage } from '../../src/storage/interface';
@@ -125,5 +126,79 @@ describe('rewriting stored objects at the storage version', () => {
     const [result] = await rewriteAtStorageVersion({ storage, kinds: [kind], pageSize: 1 });
     expect(result!.rewritten).toBe(6);
     expect(await countStoredVersions(storage, ref)).toEqual(new Map([[V1, 6]]));
+  });
+});
+
+describe('pwk-storage migrate-version', () => {
+  const stores = tempFileStores('pwk-migrate-version-');
+
+  async function run(argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runStorageCommand(
+      argv,
+      { out: (l) => out.push(l), err: (l) => err.push(l), progressEveryMs: 0 },
+      [kind],
+    );
+    return { code, out, err };
+  }
+
+  async function seedAndClose(old: number, current: number): Promise<void> {
+    const storage = await stores.open();
+    for (let i = 0; i < old; i++) await storage.create(key(`old-${i}`), foo(V1BETA1, `old-${i}`));
+    for (let i = 0; i < current; i++) await storage.create(key(`new-${i}`), foo(V1, `new-${i}`));
+    await stores.closeAll();
+  }
+
+  it('says what is stored, rewrites the old objects with progress, and says it again', async () => {
+    await seedAndClose(3, 1);
+    const { code, out, err } = await run([
+      'migrate-version',
+      '--from',
+      `file:${stores.dataDir}`,
+      '--page-size',
+      '2',
+    ]);
+    expect(code).toBe(0);
+    expect(out).toEqual([
+      'foos.bar.pwk.educative.io: stored versions v1=1, v1beta1=3',
+      'rewrote 3 of 4 foos.bar.pwk.educative.io at v1',
+      'foos.bar.pwk.educative.io: stored versions v1=4',
+    ]);
+    expect(err).toEqual([
+      `rewriting file:${stores.dataDir}`,
+      'foos.bar.pwk.educative.io: looked at 2/4, rewrote 1',
+      'foos.bar.pwk.educative.io: looked at 4/4, rewrote 3',
+    ]);
+    expect((await run(['migrate-version', '--from', `file:${stores.dataDir}`])).out[1]).toBe(
+      'rewrote 0 of 4 foos.bar.pwk.educative.io at v1',
+    );
+  });
+
+  it('writes nothing in a dry run', async () => {
+    await seedAndClose(2, 0);
+    const { code, out } = await run(['migrate-version', '--from', `file:${stores.dataDir}`, '--dry-run']);
+    expect(code).toBe(0);
+    expect(out).toEqual([
+      'foos.bar.pwk.educative.io: stored versions v1beta1=2',
+      'dry run: would rewrite 2 of 2 foos.bar.pwk.educative.io at v1; nothing was written',
+    ]);
+    const storage = await stores.open();
+    expect(await countStoredVersions(storage, ref)).toEqual(new Map([[V1BETA1, 2]]));
+  });
+
+  it('refuses a target (exit 2) and a resource that is not an installed kind (exit 1)', async () => {
+    const withTarget = await run(['migrate-version', '--from', `file:${stores.dataDir}`, '--to', 'file:/x']);
+    expect(withTarget.code).toBe(2);
+    expect(withTarget.err).toEqual(['pwk-storage: migrate-version takes --from <backend> only (see --help)']);
+    const unknown = await run([
+      'migrate-version',
+      '--from',
+      `file:${stores.dataDir}`,
+      '--resource',
+      'widgets.example.com',
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toEqual(['pwk-storage: not an installed kind: widgets.example.com']);
   });
 });

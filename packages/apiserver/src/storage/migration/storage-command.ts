@@ -3,6 +3,7 @@
  *   pwk-storage migrate --from file:./data --to etcd://127.0.0.1:2379 [--dry-run] [--skip-verify]
  *   pwk-storage verify  --from file:./data --to etcd://127.0.0.1:2379
  *   pwk-storage log     --from file:./data      (the file store's write-ahead log, read only)
+ *   pwk-storage migrate-version --from file:./data [--dry-run]   (objects at the storage version)
  * Progress goes to stderr, results to stdout. Exit codes: 0 done (and verified), 1 failed or
  * verification found differences, 2 bad command line.
  */
@@ -15,6 +16,7 @@ import { copyObjects, MigrationError } from './copy-objects';
 import type { CopyProgress, ResourceRef } from './copy-objects';
 import { verifyCopy } from './verify-copy';
 import { inspectLog } from '../file/wal/segments';
+import { migrateVersion } from './migrate-version-command';
 
 export interface CommandIO {
   out: (line: string) => void;
@@ -23,19 +25,21 @@ export interface CommandIO {
   progressEveryMs?: number;
 }
 
-/** A kind the API server installs: `--resource` defaults to every one of them. */
-export type InstalledKind = Pick<KindDefinition, 'group' | 'plural'>;
-
 export const STORAGE_USAGE = `Usage:
   pwk-storage migrate --from <backend> --to <backend> [--dry-run] [--skip-verify]
   pwk-storage verify  --from <backend> --to <backend>
   pwk-storage log     --from file:<data-dir>
+  pwk-storage migrate-version --from <backend> [--dry-run]
 
 log shows the file store's write-ahead log (--file-store-sync=log): its segments, their records
 and revisions, and up to which revision the object files hold it. It only reads: it may run
 beside the apiserver.
 
-Copies every object from one backend to an empty one (resourceVersions are re-issued by the
+migrate-version rewrites every object stored in an older version of its kind at the kind's
+storage version, with progress; it is safe to interrupt and to run again, and may run beside the
+apiserver. It says which versions are stored before and after.
+
+migrate copies every object from one backend to an empty one (resourceVersions are re-issued by the
 target), then verifies counts and content. Stop the apiservers first.
 
 Backends:
@@ -55,7 +59,7 @@ Flags:
 class UsageError extends Error {}
 
 interface Parsed {
-  command: 'migrate' | 'verify' | 'log';
+  command: 'migrate' | 'verify' | 'log' | 'migrate-version';
   from: string;
   to: string;
   dryRun: boolean;
@@ -74,7 +78,7 @@ function parseResource(text: string): ResourceRef {
   return { resource: text.slice(0, dot), group: text.slice(dot + 1) };
 }
 
-function parse(argv: string[], installed: readonly InstalledKind[]): Parsed | 'help' {
+function parse(argv: string[], installed: readonly KindDefinition[]): Parsed | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -102,12 +106,14 @@ function parse(argv: string[], installed: readonly InstalledKind[]): Parsed | 'h
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   const [command, ...rest] = positionals;
-  if (command !== 'migrate' && command !== 'verify' && command !== 'log')
-    throw new UsageError('expected a command: migrate, verify or log');
+  if (command !== 'migrate' && command !== 'verify' && command !== 'log' && command !== 'migrate-version')
+    throw new UsageError('expected a command: migrate, verify, log or migrate-version');
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   if (command === 'log') {
     if (!values.from?.startsWith('file:') || values.to)
       throw new UsageError('log takes --from file:<data-dir> only');
+  } else if (command === 'migrate-version') {
+    if (!values.from || values.to) throw new UsageError('migrate-version takes --from <backend> only');
   } else if (!values.from || !values.to) throw new UsageError('--from and --to are required');
   const pageSize = Number(values['page-size'] ?? '500');
   if (!Number.isInteger(pageSize) || pageSize < 1)
@@ -174,8 +180,40 @@ function showLog(options: Parsed, io: CommandIO): number {
   return 0;
 }
 
-async function run(options: Parsed, io: CommandIO): Promise<number> {
+/** `pwk-storage migrate-version`: the installed kinds named by --resource (all by default). */
+async function rewriteVersions(
+  options: Parsed,
+  io: CommandIO,
+  installed: readonly KindDefinition[],
+): Promise<number> {
+  const kinds = installed.filter((k) =>
+    options.resources.some((r) => r.group === k.group && r.resource === k.plural),
+  );
+  const unknown = options.resources.filter(
+    (r) => !kinds.some((k) => k.group === r.group && k.plural === r.resource),
+  );
+  if (unknown.length > 0)
+    throw new MigrationError(
+      `not an installed kind: ${unknown.map((r) => `${r.resource}.${r.group}`).join(', ')}`,
+    );
+  const spec = parseBackendSpec(options.from, options.etcdPrefix);
+  const storage = await openBackend(spec, { tls: options.tls, readyTimeoutMs: options.etcdTimeoutMs });
+  try {
+    io.err(`${options.dryRun ? 'dry run: checking' : 'rewriting'} ${describeBackend(spec)}`);
+    return await migrateVersion(
+      storage,
+      kinds,
+      { dryRun: options.dryRun, pageSize: options.pageSize },
+      { ...io, progressEveryMs: io.progressEveryMs ?? 1000 },
+    );
+  } finally {
+    await storage.close();
+  }
+}
+
+async function run(options: Parsed, io: CommandIO, installed: readonly KindDefinition[]): Promise<number> {
   if (options.command === 'log') return showLog(options, io);
+  if (options.command === 'migrate-version') return rewriteVersions(options, io, installed);
   const fromSpec = parseBackendSpec(options.from, options.etcdPrefix);
   const toSpec = parseBackendSpec(options.to, options.etcdPrefix);
   const stores: Storage[] = [];
@@ -230,7 +268,7 @@ async function run(options: Parsed, io: CommandIO): Promise<number> {
 export async function runStorageCommand(
   argv: string[],
   io: CommandIO,
-  installed: readonly InstalledKind[],
+  installed: readonly KindDefinition[],
 ): Promise<number> {
   let options;
   try {
@@ -245,7 +283,7 @@ export async function runStorageCommand(
     return 0;
   }
   try {
-    return await run(options, io);
+    return await run(options, io, installed);
   } catch (err) {
     const known = err instanceof MigrationError || err instanceof BackendSpecError;
     io.err(`pwk-storage: ${known ? err.message : String((err as Error)?.message ?? err)}`);

@@ -6,8 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fooKindV1 } from '@pwk/api';
-import { versionedStorage } from '../../src/registry/versioned-storage';
-import type { VersionedStorage } from '../../src/registry/versioned-storage';
+import { versionedStorage } from '../../src/storage/versioned-storage';
 import type { KubeObject, Storage, WatchEvent } from '../../src/storage/interface';
 import { tempFileStores } from '../storage/temp-file-stores';
 
@@ -25,13 +24,13 @@ const foo = (apiVersion: string, name: string, spec: Record<string, unknown>): K
 describe('a served version’s view of the storage', () => {
   const stores = tempFileStores('pwk-versioned-');
   let storage: Storage;
-  let asV1: VersionedStorage;
-  let asV1beta1: VersionedStorage;
+  let asV1: Storage;
+  let asV1beta1: Storage;
 
   beforeEach(async () => {
     storage = await stores.open();
-    asV1 = versionedStorage(storage, kind, v1);
-    asV1beta1 = versionedStorage(storage, kind, v1beta1);
+    asV1 = versionedStorage(storage, { kind, version: 'v1' });
+    asV1beta1 = versionedStorage(storage, { kind, version: 'v1beta1' });
   });
 
   const onDisk = async (name: string) =>
@@ -63,8 +62,8 @@ describe('a served version’s view of the storage', () => {
   it('passes the stored bytes on in the storage version and converts them for another', async () => {
     await asV1.create(key('b'), foo(v1.apiVersion, 'b', { replicas: 3 }));
     const raw = await storage.getSerialized!(key('b'));
-    expect(await asV1.getSerialized(key('b'))).toBe(raw);
-    const converted = JSON.parse(await asV1beta1.getSerialized(key('b'))) as KubeObject;
+    expect(await asV1.getSerialized!(key('b'))).toBe(raw);
+    const converted = JSON.parse(await asV1beta1.getSerialized!(key('b'))) as KubeObject;
     expect(converted.apiVersion).toBe(v1beta1.apiVersion);
     expect(converted.metadata.resourceVersion).toBe((JSON.parse(raw) as KubeObject).metadata.resourceVersion);
   });
@@ -86,7 +85,7 @@ describe('a served version’s view of the storage', () => {
     const read = await asV1.get(key('old'));
     // Defaulted in v1 on the way out, as a CRD's objects are when read from etcd.
     expect(read).toMatchObject({ apiVersion: v1.apiVersion, spec: { replicas: 4, paused: false } });
-    expect(JSON.parse(await asV1.getSerialized(key('old')))).toEqual(read);
+    expect(JSON.parse(await asV1.getSerialized!(key('old')))).toEqual(read);
   });
 
   it('shows a watcher in v1beta1 the writes made in v1, converted, and filters in its version', async () => {

@@ -25,18 +25,21 @@ import type {
   Watch,
   WatchEvent,
   WatchOptions,
-} from '../storage/interface';
+} from './interface';
 
-/** The view of `storage` that serves `kind` in version `served`. */
-export function versionedStorage(
-  storage: Storage,
-  kind: KindDefinition,
-  served: KindVersion,
-): VersionedStorage {
+/**
+ * `storage` as `version` of `kind` sees it. A kind with one version needs no view: the storage
+ * itself is returned.
+ */
+export function versionedStorage(storage: Storage, view: { kind: KindDefinition; version: string }): Storage {
+  const { kind, version } = view;
+  if (kind.versions.length === 1) return storage;
+  const served = kind.version(version);
+  if (!served) throw new Error(`${kind.kind} has no served version ${version}`);
   return new VersionedStorage(storage, kind, served);
 }
 
-export class VersionedStorage implements Storage {
+class VersionedStorage implements Storage {
   private readonly servedPrefix: string;
 
   constructor(

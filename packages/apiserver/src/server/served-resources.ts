@@ -11,7 +11,9 @@ import { fooStrategy } from '../registry/foo-strategy';
 import { RegistryStore } from '../registry/store';
 import type { ResourceStrategy } from '../registry/strategy';
 import { fooTable } from '../registry/table';
-import type { Storage } from '../storage/interface';
+import type { KubeObject, Storage } from '../storage/interface';
+import { jsonEqual } from '../storage/json-equal';
+import type { KindDefinition, KindVersion } from '@pwk/api';
 
 interface Strategies {
   main: ResourceStrategy;
@@ -21,17 +23,57 @@ interface Strategies {
 
 /**
  * The registry's strategies that exist today, found by the group, version and resource they
- * serve (until the registry derives one from any kind definition).
+ * serve; any other kind gets interimStrategies (until the registry derives one from any kind
+ * definition).
  */
 const KNOWN: readonly Strategies[] = [{ main: fooStrategy, status: fooStatusStrategy, table: fooTable }];
+
+/**
+ * A kind's strategies from its definition, as apiextensions' customResourceStrategy behaves:
+ * defaults, validation and pruning from the version's schema; status behind its subresource
+ * when the version has one, an ordinary field otherwise. Interim: the registry's kind
+ * strategies replace it. No Table of its own yet (the registry's converter is Foo's columns).
+ */
+function interimStrategies(kind: KindDefinition, version: KindVersion): Strategies {
+  const statusSubresource = version.subresources.status !== undefined;
+  const generationFields = (o: KubeObject) => {
+    const { metadata: _m, ...rest } = o;
+    if (statusSubresource) delete rest.status;
+    return rest;
+  };
+  const main: ResourceStrategy = {
+    group: kind.group,
+    version: version.name,
+    kind: kind.kind,
+    listKind: kind.listKind,
+    resource: kind.plural,
+    namespaced: kind.namespaced,
+    applyDefaults: (obj) => version.applyDefaults(obj),
+    prepareForCreate(obj) {
+      // A cluster-scoped object has no namespace (rest.BeforeCreate clears it).
+      if (!kind.namespaced) delete obj.metadata.namespace;
+      if (statusSubresource) delete obj.status;
+    },
+    prepareForUpdate(next, old) {
+      if (!statusSubresource) return;
+      if (old.status === undefined) delete next.status;
+      else next.status = structuredClone(old.status);
+    },
+    validate: (obj) => version.validate(obj),
+    validateUpdate: (next, old) => version.validateUpdate(next, old),
+    unknownFields: (obj) => version.unknownFields(obj),
+    pruneUnknownFields: (obj) => version.pruneUnknownFields(obj),
+    generationChanged: (next, old) => !jsonEqual(generationFields(next), generationFields(old)),
+  };
+  return { main, table: fooTable };
+}
 
 function strategiesOf(resource: InstalledResource): Strategies {
   const { kind, version } = resource;
   const found = KNOWN.find(
     ({ main }) => main.group === kind.group && main.version === version.name && main.resource === kind.plural,
   );
-  if (!found) throw new Error(`no strategy serves ${kind.plural}.${kind.group}/${version.name}`);
-  return found;
+  return found ?? interimStrategies(kind, version);
 }
 
 export interface ServedResourcesOptions {

@@ -32,7 +32,7 @@ const KNOWN: readonly Strategies[] = [{ main: fooStrategy, status: fooStatusStra
  * A kind's strategies from its definition, as apiextensions' customResourceStrategy behaves:
  * defaults, validation and pruning from the version's schema; status behind its subresource
  * when the version has one, an ordinary field otherwise. Interim: the registry's kind
- * strategies replace it. No Table of its own yet (the registry's converter is Foo's columns).
+ * strategies replace it. No Table of its own yet (the registry's only converter has the registered kind's columns).
  */
 function interimStrategies(kind: KindDefinition, version: KindVersion): Strategies {
   const statusSubresource = version.subresources.status !== undefined;

@@ -65,7 +65,26 @@ function interimStrategies(kind: KindDefinition, version: KindVersion): Strategi
     pruneUnknownFields: (obj) => version.pruneUnknownFields(obj),
     generationChanged: (next, old) => !jsonEqual(generationFields(next), generationFields(old)),
   };
-  return { main, table: fooTable };
+  // `/status` changes only status (everything else carried over) and never bumps the generation.
+  const status: ResourceStrategy = {
+    ...main,
+    subresource: 'status',
+    prepareForCreate() {
+      throw new Error('the status subresource cannot create objects');
+    },
+    prepareForUpdate(next, old) {
+      const { status: sent } = next;
+      const managedFields = next.metadata.managedFields;
+      for (const key of Object.keys(next)) delete next[key];
+      Object.assign(next, structuredClone(old));
+      if (sent === undefined) delete next.status;
+      else next.status = sent;
+      if (managedFields === undefined) delete next.metadata.managedFields;
+      else next.metadata.managedFields = managedFields;
+    },
+    generationChanged: () => false,
+  };
+  return { main, status: statusSubresource ? status : undefined, table: fooTable };
 }
 
 function strategiesOf(resource: InstalledResource): Strategies {

@@ -6,7 +6,7 @@
  * installed kind, on the two fields of its spec the fixture names (an integer with a default, a
  * string): Foo's replicas and location, Widget's size and colour.
  */
-import { FOO_FIXTURE, KIND_FIXTURES, TEST_KINDS } from '../support/kinds/fixtures';
+import { KIND_FIXTURES, TEST_KINDS } from '../support/kinds/fixtures';
 import { startTestServer } from '../support/server';
 import type { RequestOptions, TestResponse, TestServer } from '../support/server';
 
@@ -40,11 +40,7 @@ const RFC3339_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 let counter = 0;
 const uniqueName = (prefix: string) => `${prefix}-${++counter}`;
 
-// Foo only until the registry's field management takes apiVersion/kind from the kind's strategy
-// (kinds-registry): today it compares them with Foo's and refuses any other kind's apply.
-const SSA_KINDS = KIND_FIXTURES.filter((k) => k === FOO_FIXTURE);
-
-describe.each(SSA_KINDS)('server-side apply and managedFields: $title', (k) => {
+describe.each(KIND_FIXTURES)('server-side apply and managedFields: $title', (k) => {
   const API_VERSION = k.apiVersion;
   const collection = k.collection();
   const item = (name: string) => k.item(name);
@@ -258,7 +254,7 @@ describe.each(SSA_KINDS)('server-side apply and managedFields: $title', (k) => {
     it('names an Update owner with its apiVersion in the conflict', async () => {
       const name = uniqueName('ssa-vs-update');
       const created = await server.request('POST', `${collection}?fieldManager=editor`, {
-        body: { apiVersion: API_VERSION, kind: 'Foo', metadata: { name }, spec: { [C]: 2 } },
+        body: { apiVersion: API_VERSION, kind: k.kind.kind, metadata: { name }, spec: { [C]: 2 } },
       });
       expect(created.status).toBe(201);
       const res = await expectNothingWritten(() =>

@@ -130,6 +130,19 @@ describe.each(KIND_FIXTURES)('create, get, update and delete: $title', (k) => {
       },
     );
 
+    when(!k.namespaced)(
+      'clears a namespace sent in the body, as kube does for a cluster-scoped kind',
+      async () => {
+        const name = uniqueName('nsclear');
+        const res = await send('POST', collection(), {
+          body: fooBody(name, undefined, { namespace: 'team-a' }),
+        });
+        expect(res.status).toBe(201);
+        expect(res.json<Foo>().metadata).not.toHaveProperty('namespace');
+        expect((await send('GET', item(name))).json<Foo>().metadata).not.toHaveProperty('namespace');
+      },
+    );
+
     it('names an object from generateName with a random five-character suffix', async () => {
       const body = { ...fooBody(''), metadata: { generateName: 'gen-' } };
       const first = await send('POST', collection(), { body });

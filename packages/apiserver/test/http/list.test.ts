@@ -189,6 +189,18 @@ describe.each(KIND_FIXTURES)('list: $title', (k) => {
         expected,
       );
     });
+
+    it('answers 400 for metadata.namespace, which a cluster-scoped object does not have', async () => {
+      const res = await server.request(
+        'GET',
+        `${collection('')}?fieldSelector=${encodeURIComponent('metadata.namespace=x')}`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.json()).toMatchObject({
+        reason: 'BadRequest',
+        message: 'field label not supported: metadata.namespace',
+      });
+    });
   });
 
   namespacedOnly('all namespaces', () => {

@@ -40,7 +40,8 @@ beside the apiserver.
 
 migrate-version rewrites every stored object that is not at its kind's storage version (read,
 converted, written back one by one: safe to interrupt and run again), and prints which versions
-are stored before and after. The apiservers may keep running.
+are stored before and after. On etcd the apiservers may keep running; stop the one that
+holds a file store.
 
 Copies every object from one backend to an empty one (resourceVersions are re-issued by the
 target), then verifies counts and content. Stop the apiservers first.

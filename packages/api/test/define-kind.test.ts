@@ -219,6 +219,26 @@ describe('defineKind with several versions', () => {
     expect(same.convert(obj, 'v1')).toEqual({ ...obj, apiVersion: `${GROUP}/v1` });
   });
 
+  it('accepts selectable string, integer and boolean fields and printer columns with a format', () => {
+    const schema = widgetSchema('v1', { on: z.boolean().optional() });
+    const selectable = defineKind(
+      widgetSpec({
+        versions: [
+          version('v1', {
+            schema,
+            selectableFields: [
+              { jsonPath: '.spec.size' },
+              { jsonPath: '.spec.colour' },
+              { jsonPath: '.spec.on' },
+            ],
+            printerColumns: [{ name: 'Size', type: 'integer', format: 'int32', jsonPath: '.spec.size' }],
+          }),
+        ],
+      }),
+    );
+    expect(selectable.storageVersion.selectableFields).toHaveLength(3);
+  });
+
   it('serves only served versions', () => {
     const unserved = defineKind(
       widgetSpec({
@@ -313,6 +333,87 @@ describe('defineKind refuses a definition that is not valid', () => {
     ['a group without a dot', widgetSpec({ group: 'widgets' }), /group "widgets" must be a DNS subdomain/],
     ['an upper-case plural', widgetSpec({ plural: 'Widgets' }), /plural "Widgets"/],
     ['an unknown scope', widgetSpec({ scope: 'Global' as 'Cluster' }), /scope must be Namespaced or Cluster/],
+    [
+      'a printer column of an unknown type',
+      widgetSpec({
+        versions: [
+          version('v1', {
+            printerColumns: [{ name: 'Size', type: 'int' as 'integer', jsonPath: '.spec.size' }],
+          }),
+        ],
+      }),
+      /printer column "Size": type must be one of integer, number, string, boolean, date/,
+    ],
+    [
+      'a printer column whose jsonPath is not a simple path',
+      widgetSpec({
+        versions: [
+          version('v1', { printerColumns: [{ name: 'Size', type: 'integer', jsonPath: 'spec.size' }] }),
+        ],
+      }),
+      /jsonPath must be a simple path/,
+    ],
+    [
+      'a printer column of an unknown format',
+      widgetSpec({
+        versions: [
+          version('v1', {
+            printerColumns: [{ name: 'Size', type: 'integer', format: 'big', jsonPath: '.spec.size' }],
+          }),
+        ],
+      }),
+      /format must be one of/,
+    ],
+    [
+      'a selectable metadata field',
+      widgetSpec({ versions: [version('v1', { selectableFields: [{ jsonPath: '.metadata.name' }] })] }),
+      /metadata fields are selectable already/,
+    ],
+    [
+      'a selectable field the schema does not have',
+      widgetSpec({ versions: [version('v1', { selectableFields: [{ jsonPath: '.spec.shape' }] })] }),
+      /selectable field .spec.shape: must be a string, integer or boolean field/,
+    ],
+    [
+      'a selectable field that is an object',
+      widgetSpec({ versions: [version('v1', { selectableFields: [{ jsonPath: '.spec' }] })] }),
+      /must be a string, integer or boolean field/,
+    ],
+    [
+      'a selectable field listed twice',
+      widgetSpec({
+        versions: [
+          version('v1', { selectableFields: [{ jsonPath: '.spec.size' }, { jsonPath: '.spec.size' }] }),
+        ],
+      }),
+      /listed twice/,
+    ],
+    [
+      'nine selectable fields',
+      widgetSpec({
+        versions: [
+          version('v1', { selectableFields: Array.from({ length: 9 }, () => ({ jsonPath: '.spec.size' })) }),
+        ],
+      }),
+      /at most 8 selectableFields/,
+    ],
+    [
+      'a scale label selector outside spec and status',
+      widgetSpec({
+        versions: [
+          version('v1', {
+            subresources: {
+              scale: {
+                specReplicasPath: '.spec.size',
+                statusReplicasPath: '.status.size',
+                labelSelectorPath: '.metadata.labels',
+              },
+            },
+          }),
+        ],
+      }),
+      /labelSelectorPath must be under .spec or .status/,
+    ],
     [
       'a scale path outside spec',
       widgetSpec({

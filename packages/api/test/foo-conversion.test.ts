@@ -238,6 +238,28 @@ describe('Foo v1 ⇄ v1beta1 conversion, by example', () => {
   });
 });
 
+describe('Foo v1 ⇄ v1beta1 conversion of what is not a valid Foo', () => {
+  it.each<[string, KindObject]>([
+    ['no metadata', { apiVersion: V1, kind: 'Foo', spec: { paused: true } } as unknown as KindObject],
+    ['metadata a string', { apiVersion: V1, kind: 'Foo', metadata: 'x', spec: 'y' } as unknown as KindObject],
+    ['annotations a list', { apiVersion: V1, kind: 'Foo', metadata: { annotations: [] } }],
+  ])('does not throw (%s)', (_case, obj) => {
+    const down = fooKindV1.convert(obj, 'v1beta1');
+    expect(down.apiVersion).toBe(V1BETA1);
+    expect(fooKindV1.convert(down, 'v1').apiVersion).toBe(V1);
+  });
+
+  it('keeps a paused value of an object without metadata', () => {
+    const obj = { apiVersion: V1, kind: 'Foo', spec: { paused: true } } as unknown as KindObject;
+    expect(fooKindV1.convert(fooKindV1.convert(obj, 'v1beta1'), 'v1')).toEqual({ ...obj, metadata: {} });
+  });
+
+  it('leaves a non-string annotation value for validation to reject', () => {
+    const obj = { apiVersion: V1BETA1, kind: 'Foo', metadata: { annotations: { [PAUSED_ANNOTATION]: 1 } } };
+    expect(fooKindV1.convert(obj as unknown as KindObject, 'v1').metadata).toEqual(obj.metadata);
+  });
+});
+
 describe('fooKindV1', () => {
   it('stores v1 and serves v1beta1 deprecated, with the server default warning text', () => {
     expect(fooKindV1.storageVersion.name).toBe('v1');

@@ -141,4 +141,30 @@ describe('list semantics of any kind', () => {
     expect(semantics.listTypeAt('spec.settings.*.tags')).toEqual({ kind: 'set' });
     expect(semantics.listTypeAt('spec.ports[].port')).toEqual({ kind: 'atomic' });
   });
+
+  it('are enforced by validation as for a custom resource: no item twice in a set, no key twice in a map', () => {
+    const widget = {
+      apiVersion: 'widgets.example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w', finalizers: ['example.com/f', 'example.com/f'] },
+      spec: {
+        ports: [
+          { port: 80, protocol: 'TCP' },
+          { port: 80, protocol: 'UDP' },
+          { port: 80, protocol: 'TCP' },
+        ],
+        tags: ['a', 'b', 'a', 'a'],
+        nested: [['x'], ['y', 'y']],
+        plain: ['p', 'p'],
+        settings: { one: { tags: ['t', 't'] } },
+      },
+    };
+    expect(kind.storageVersion.validate(widget).errors.map((e) => `${e.field}: ${e.message}`)).toEqual([
+      'spec.ports[2]: Duplicate value: {"port":80,"protocol":"TCP"}',
+      'spec.tags[2]: Duplicate value: "a"',
+      'spec.tags[3]: Duplicate value: "a"',
+      'spec.nested[1][1]: Duplicate value: "y"',
+      'spec.settings[one].tags[1]: Duplicate value: "t"',
+    ]);
+  });
 });

@@ -99,23 +99,26 @@ export function fooV1beta1FromV1(obj: KindObject): KindObject {
   // A non-boolean paused is not a v1 Foo; validation rejects it before anything is stored.
   const paused = typeof spec?.paused === 'boolean' ? spec.paused : undefined;
   if (spec) delete spec.paused;
-  const annotations = isRecord(out.metadata.annotations) ? out.metadata.annotations : undefined;
+  const metadata = isRecord(out.metadata) ? out.metadata : undefined;
+  const annotations = isRecord(metadata?.annotations) ? metadata.annotations : undefined;
   const value = encodePaused({ paused, annotation: annotations?.[PAUSED_ANNOTATION] });
   if (value === undefined) return out;
-  out.metadata.annotations = { ...annotations, [PAUSED_ANNOTATION]: value };
+  // An object without metadata is not a Foo either; it still keeps its paused value.
+  out.metadata = { ...metadata, annotations: { ...annotations, [PAUSED_ANNOTATION]: value } };
   return out;
 }
 
 /** v1beta1 → v1: the annotation folds back into spec.paused. obj is the converter's own copy. */
 export function fooV1FromV1beta1(obj: KindObject): KindObject {
   const out = obj as Annotated & WithSpec;
-  const annotations = isRecord(out.metadata.annotations) ? out.metadata.annotations : undefined;
+  const metadata = isRecord(out.metadata) ? out.metadata : undefined;
+  const annotations = isRecord(metadata?.annotations) ? metadata.annotations : undefined;
   const value = annotations?.[PAUSED_ANNOTATION];
-  if (annotations === undefined || value === undefined) return out;
+  if (metadata === undefined || annotations === undefined || typeof value !== 'string') return out;
   const state = decodePaused(value);
   if (state.annotation === undefined) {
     delete annotations[PAUSED_ANNOTATION];
-    if (Object.keys(annotations).length === 0) delete out.metadata.annotations;
+    if (Object.keys(annotations).length === 0) delete metadata.annotations;
   } else {
     annotations[PAUSED_ANNOTATION] = state.annotation;
   }

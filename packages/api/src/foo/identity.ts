@@ -4,6 +4,7 @@
  */
 import { fooKind } from './foo-kind';
 import type { Foo } from './v1beta1';
+import { openAPIName } from '../kinds/openapi-names';
 import { META_OPENAPI_NAMES } from '../metav1';
 
 const storage = fooKind.storageVersion;
@@ -20,13 +21,11 @@ export const NAMESPACED = fooKind.namespaced;
 export const SHORT_NAMES: readonly string[] = fooKind.shortNames;
 export const CATEGORIES: readonly string[] = fooKind.categories;
 
-const part = (name: string): string => `${storage.openAPINames.kind.slice(0, -fooKind.kind.length)}${name}`;
-
 /** OpenAPI component names, in the reverse-DNS form Kubernetes uses. */
 export const OPENAPI_NAMES = {
   foo: storage.openAPINames.kind,
   fooList: storage.openAPINames.list,
-  fooSpec: part('FooSpec'),
-  fooStatus: part('FooStatus'),
+  fooSpec: openAPIName(GROUP, VERSION, 'FooSpec'),
+  fooStatus: openAPIName(GROUP, VERSION, 'FooStatus'),
   ...META_OPENAPI_NAMES,
 } as const;

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { isDNS1123Label, isDNS1123Subdomain } from '../metav1';
 import type { KindSpec, KindVersionSpec } from './kind-definition';
-import { literalValue } from './schema-shape';
+import { literalValue, unwrapDef } from './schema-shape';
+import type { ZodDef, ZodNode } from './schema-shape';
 import { declaresObjectMeta } from './scoped-schema';
 
 export class KindDefinitionError extends Error {
@@ -32,6 +33,65 @@ function checkNames(spec: KindSpec): void {
     fail(spec, `scope must be Namespaced or Cluster, not "${String(spec.scope)}"`);
 }
 
+const COLUMN_TYPES = new Set(['integer', 'number', 'string', 'boolean', 'date']);
+const COLUMN_FORMATS = new Set([
+  'int32',
+  'int64',
+  'float',
+  'double',
+  'byte',
+  'date',
+  'date-time',
+  'password',
+]);
+/** apiextensions' limit on selectableFields per version. */
+const MAX_SELECTABLE_FIELDS = 8;
+const SIMPLE_PATH = /^(\.[A-Za-z0-9_-]+)+$/;
+
+/** The schema at a simple JSONPath (`.spec.size`), or undefined past what the schema knows. */
+function schemaAtPath(schema: ZodNode, path: string): ZodDef | undefined {
+  let def: ZodDef | undefined = unwrapDef(schema);
+  for (const name of path.split('.').slice(1)) {
+    const field: ZodNode | undefined = def?.type === 'object' ? def.shape?.[name] : undefined;
+    def = field ? unwrapDef(field) : undefined;
+  }
+  return def;
+}
+
+function checkColumns(spec: KindSpec, version: KindVersionSpec, at: string): void {
+  for (const column of version.printerColumns ?? []) {
+    const where = `${at}: printer column "${column.name}"`;
+    if (!column.name) fail(spec, `${at}: a printer column needs a name`);
+    if (!COLUMN_TYPES.has(column.type))
+      fail(spec, `${where}: type must be one of ${[...COLUMN_TYPES].join(', ')}`);
+    if (column.format && !COLUMN_FORMATS.has(column.format))
+      fail(spec, `${where}: format must be one of ${[...COLUMN_FORMATS].join(', ')}`);
+    if (!SIMPLE_PATH.test(column.jsonPath))
+      fail(spec, `${where}: jsonPath must be a simple path such as .spec.size`);
+  }
+}
+
+/** As apiextensions checks a CRD's selectableFields (Kubernetes 1.32). */
+function checkSelectableFields(spec: KindSpec, version: KindVersionSpec, at: string): void {
+  const fields = version.selectableFields ?? [];
+  if (fields.length > MAX_SELECTABLE_FIELDS)
+    fail(spec, `${at}: at most ${MAX_SELECTABLE_FIELDS} selectableFields are allowed`);
+  const seen = new Set<string>();
+  for (const { jsonPath } of fields) {
+    const where = `${at}: selectable field ${jsonPath}`;
+    if (!SIMPLE_PATH.test(jsonPath))
+      fail(spec, `${where}: jsonPath must be a simple path such as .spec.size`);
+    if (jsonPath === '.metadata' || jsonPath.startsWith('.metadata.'))
+      fail(spec, `${where}: metadata fields are selectable already`);
+    if (seen.has(jsonPath)) fail(spec, `${where}: listed twice`);
+    seen.add(jsonPath);
+    const def = schemaAtPath(version.schema as unknown as ZodNode, jsonPath);
+    const integer = def?.type === 'number' && /^(u?int\d*|safeint)$/.test(def.format ?? '');
+    if (!integer && !['string', 'boolean', 'enum'].includes(def?.type ?? ''))
+      fail(spec, `${where}: must be a string, integer or boolean field of the schema`);
+  }
+}
+
 function checkVersion(spec: KindSpec, version: KindVersionSpec): void {
   const at = `version ${version.name}`;
   if (isDNS1123Label(version.name).length > 0) fail(spec, `${at}: the name must be a DNS-1123 label`);
@@ -45,12 +105,17 @@ function checkVersion(spec: KindSpec, version: KindVersionSpec): void {
     fail(spec, `${at}: the schema's metadata must be objectMetaSchema`);
   if (version.deprecationWarning !== undefined && !version.deprecated)
     fail(spec, `${at}: deprecationWarning is only allowed on a deprecated version`);
+  checkColumns(spec, version, at);
+  checkSelectableFields(spec, version, at);
   const scale = version.subresources?.scale;
   if (scale) {
     if (!scale.specReplicasPath.startsWith('.spec.'))
       fail(spec, `${at}: scale.specReplicasPath must be under .spec`);
     if (!scale.statusReplicasPath.startsWith('.status.'))
       fail(spec, `${at}: scale.statusReplicasPath must be under .status`);
+    const selector = scale.labelSelectorPath;
+    if (selector !== undefined && !selector.startsWith('.spec.') && !selector.startsWith('.status.'))
+      fail(spec, `${at}: scale.labelSelectorPath must be under .spec or .status`);
   }
 }
 

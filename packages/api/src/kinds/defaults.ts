@@ -7,20 +7,10 @@
  * defaults but fails (and drops unknown fields) on any invalid input, so it cannot serve here.
  */
 import type { z } from 'zod';
+import { unwrapDef, WRAPPERS } from './schema-shape';
+import type { ZodNode } from './schema-shape';
 
-interface Def {
-  type: string;
-  shape?: Record<string, Schema>;
-  innerType?: Schema;
-  element?: Schema;
-  valueType?: Schema;
-  in?: Schema;
-  readonly defaultValue?: unknown;
-}
-type Schema = { _zod: { def: Def } };
-
-/** Wrappers that accept what their inner schema accepts once a value is present. */
-const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
+type Schema = ZodNode;
 
 const NO_DEFAULT = Symbol('no default');
 
@@ -49,15 +39,6 @@ function defaultOf(schema: Schema): unknown {
   }
 }
 
-function unwrap(schema: Schema): Def {
-  let def = schema._zod.def;
-  for (;;) {
-    if (WRAPPERS.has(def.type) && def.innerType) def = def.innerType._zod.def;
-    else if (def.type === 'pipe' && def.in) def = def.in._zod.def;
-    else return def;
-  }
-}
-
 /** Fills defaults into a value (a private copy) in place. */
 type Defaulter = (value: unknown) => void;
 
@@ -71,7 +52,7 @@ export function compileDefaulter(schema: z.ZodType): Defaulter | undefined {
 }
 
 function compile(schema: Schema): Defaulter | undefined {
-  const def = unwrap(schema);
+  const def = unwrapDef(schema);
   if (def.type === 'object') {
     const fields: { key: string; schema: Schema; hasDefault: boolean; inner: Defaulter | undefined }[] = [];
     for (const [key, field] of Object.entries(def.shape ?? {})) {

@@ -7,19 +7,18 @@
  */
 import { z } from 'zod';
 import type { ListType, SchemaSemantics } from './kind-definition';
+import { WRAPPERS } from './schema-shape';
 import type { ZodDef, ZodNode } from './schema-shape';
-
-const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
 
 const ATOMIC: ListType = { kind: 'atomic' };
 
 /** A schema position: its definition under the wrappers, and the `.meta()` of every layer. */
-interface Position {
+export interface Position {
   def: ZodDef;
   meta: Record<string, unknown>;
 }
 
-function position(node: ZodNode): Position {
+export function position(node: ZodNode): Position {
   let meta: Record<string, unknown> = {};
   let current = node;
   for (;;) {
@@ -50,7 +49,7 @@ export function childOf(def: ZodDef, step: string): ZodNode | undefined {
   return def.type === 'object' ? def.shape?.[step] : undefined;
 }
 
-function listTypeOf(pos: Position | undefined): ListType {
+export function listTypeOf(pos: Position | undefined): ListType {
   if (!pos || pos.def.type !== 'array') return ATOMIC;
   const type = pos.meta['x-kubernetes-list-type'];
   if (type === 'set') return { kind: 'set' };

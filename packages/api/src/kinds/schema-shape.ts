@@ -7,16 +7,27 @@ import type { z } from 'zod';
 export interface ZodDef {
   type: string;
   shape?: Record<string, ZodNode>;
+  catchall?: ZodNode;
   innerType?: ZodNode;
   element?: ZodNode;
   valueType?: ZodNode;
   in?: ZodNode;
   values?: readonly unknown[];
+  format?: string;
+  readonly defaultValue?: unknown;
 }
 export type ZodNode = { _zod: { def: ZodDef } };
 
 /** Wrappers that hold one schema and accept what it accepts once a value is present. */
-const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
+export const WRAPPERS: ReadonlySet<string> = new Set([
+  'optional',
+  'nullable',
+  'default',
+  'prefault',
+  'readonly',
+  'catch',
+  'nonoptional',
+]);
 
 /** The schema's own definition under its optional/default/… wrappers. */
 export function unwrapDef(schema: z.ZodType | ZodNode): ZodDef {

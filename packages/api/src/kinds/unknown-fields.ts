@@ -7,31 +7,19 @@
  * managedFields see it. Zod has no such query of its own.
  */
 import type { z } from 'zod';
+import { unwrapDef } from './schema-shape';
+import type { ZodNode } from './schema-shape';
 
 export type FieldPath = PropertyKey[];
 
-interface Def {
-  type: string;
-  shape?: Record<string, Schema>;
-  catchall?: Schema;
-  innerType?: Schema;
-  element?: Schema;
-  valueType?: Schema;
-  in?: Schema;
-}
-type Schema = { _zod: { def: Def } };
+type Schema = ZodNode;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Wrappers that hold one schema and accept what it accepts (a present value passes through). */
-const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
-
 function walk(schema: Schema, value: unknown, path: FieldPath, out: FieldPath[]): void {
-  let def = schema._zod.def;
-  while (WRAPPERS.has(def.type) && def.innerType) def = def.innerType._zod.def;
-  if (def.type === 'pipe' && def.in) return walk(def.in, value, path, out);
+  const def = unwrapDef(schema);
   if (def.type === 'object' && isPlainObject(value)) {
     const shape = def.shape ?? {};
     const strict = def.catchall?._zod.def.type === 'never';
@@ -51,9 +39,7 @@ function walk(schema: Schema, value: unknown, path: FieldPath, out: FieldPath[])
 
 /** Whether values of this schema can hold objects with unknown fields at all. */
 function enters(schema: Schema): boolean {
-  let def = schema._zod.def;
-  while (WRAPPERS.has(def.type) && def.innerType) def = def.innerType._zod.def;
-  return ['object', 'array', 'record', 'pipe'].includes(def.type);
+  return ['object', 'array', 'record'].includes(unwrapDef(schema).type);
 }
 
 /** The paths of obj's fields that `schema` does not know, in document order. */

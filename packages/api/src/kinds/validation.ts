@@ -6,9 +6,10 @@
 import type { z } from 'zod';
 import { fieldError } from '../metav1';
 import type { FieldError } from '../metav1';
+import { listUniquenessChecker } from './list-uniqueness';
 import { unknownFieldPaths } from './unknown-fields';
 import { unwrapDef } from './schema-shape';
-import type { ZodDef } from './schema-shape';
+import type { ZodDef, ZodNode } from './schema-shape';
 
 export interface SchemaValidationResult {
   /** Empty when the object is valid. */
@@ -77,20 +78,13 @@ const JSON_TYPE: Record<string, string> = {
   boolean: 'boolean',
 };
 
-interface SchemaDef {
-  type?: string;
-  format?: string;
-  shape?: Record<string, { _zod: { def: SchemaDef } }>;
-  innerType?: { _zod: { def: SchemaDef } };
-}
-
-function schemaAt(schema: z.ZodType, path: readonly PathSegment[]): SchemaDef | undefined {
-  let def: SchemaDef | undefined = (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+function schemaAt(schema: z.ZodType, path: readonly PathSegment[]): ZodDef | undefined {
+  let def: ZodDef | undefined = unwrapDef(schema);
   for (const seg of path) {
-    while (def?.innerType) def = def.innerType._zod.def;
-    def = typeof seg === 'string' ? def?.shape?.[seg]?._zod.def : undefined;
+    const field: ZodNode | undefined =
+      typeof seg === 'string' && def?.type === 'object' ? def.shape?.[seg] : undefined;
+    def = field ? unwrapDef(field) : undefined;
   }
-  while (def?.innerType) def = def.innerType._zod.def;
   return def;
 }
 
@@ -180,7 +174,10 @@ function toFieldErrors(schema: z.ZodType, issue: Issue, input: unknown): FieldEr
   }
 }
 
-/** Validates obj as it would be stored (after defaulting) against `schema`. Never throws. */
+/**
+ * Validates obj as it would be stored (after defaulting) against `schema`'s Zod rules. Never
+ * throws. (schemaValidator adds the list-type uniqueness rules.)
+ */
 export function validateAgainst(schema: z.ZodType, obj: unknown): SchemaValidationResult {
   const result = schema.safeParse(obj);
   const errors: FieldError[] = [];
@@ -222,10 +219,16 @@ export function pruneUnknownFieldsOf<T>(schema: z.ZodType, obj: T): T {
 
 /** Validation, update validation and unknown-field handling for one version's schema. */
 export function schemaValidator(schema: z.ZodType): SchemaValidator {
+  const listErrors = listUniquenessChecker(schema);
+  const validate = (obj: unknown): SchemaValidationResult => {
+    const result = validateAgainst(schema, obj);
+    result.errors.push(...listErrors(obj));
+    return result;
+  };
   return {
-    validate: (obj) => validateAgainst(schema, obj),
+    validate,
     validateUpdate(next, old) {
-      const result = validateAgainst(schema, next);
+      const result = validate(next);
       result.errors.push(...immutableMetadataErrors(next, old));
       return result;
     },

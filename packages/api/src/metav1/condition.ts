@@ -44,24 +44,9 @@ export const conditionSchema = z
 
 /**
  * A list of conditions as Kubernetes' Condition convention has it (`+listType=map`,
- * `+listMapKey=type`): one condition per type, merged by type by strategic merge and server-side
- * apply alike.
+ * `+listMapKey=type`): one condition per type (validation enforces it from the list type), merged
+ * by type by strategic merge and server-side apply alike.
  */
 export const conditionsSchema = z
   .array(conditionSchema)
-  .superRefine((conditions, ctx) => {
-    const seen = new Set<string>();
-    conditions.forEach((c, i) => {
-      if (seen.has(c.type)) {
-        const err = fieldError.duplicate('', c.type);
-        ctx.addIssue({
-          code: 'custom',
-          message: err.message,
-          path: [i, 'type'],
-          params: { fieldError: err },
-        });
-      }
-      seen.add(c.type);
-    });
-  })
   .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] });

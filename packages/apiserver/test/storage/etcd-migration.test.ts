@@ -200,14 +200,17 @@ describe('pwk-storage migrate and verify', () => {
   });
 
   it.each([
-    [[], 'expected a command: migrate, verify or log'],
+    [[], 'expected a command: migrate, verify, log or migrate-version'],
     [['migrate', '--from', 'file:x'], '--from and --to are required'],
     [['migrate', '--from', 'file:x', '--to', 'mysql://db'], 'cannot read backend "mysql://db"'],
     [
       ['migrate', '--from', 'file:x', '--to', 'file:y', '--resource', 'foos'],
       '--resource foos: expected <plural>.<group>',
     ],
-    [['copy', '--from', 'file:x', '--to', 'file:y'], 'expected a command: migrate, verify or log'],
+    [
+      ['copy', '--from', 'file:x', '--to', 'file:y'],
+      'expected a command: migrate, verify, log or migrate-version',
+    ],
   ])('refuses the command line %j', async (argv, message) => {
     const result = await run(argv);
     expect(result.err.join('\n')).toContain(message);

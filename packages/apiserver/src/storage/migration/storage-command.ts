@@ -36,8 +36,9 @@ and revisions, and up to which revision the object files hold it. It only reads:
 beside the apiserver.
 
 migrate-version rewrites every object stored in an older version of its kind at the kind's
-storage version, with progress; it is safe to interrupt and to run again, and may run beside the
-apiserver. It says which versions are stored before and after.
+storage version, with progress; it is safe to interrupt and to run again. On etcd it may run
+while the apiservers serve; the file store is locked by its apiserver: stop it first. It says
+which versions are stored before and after.
 
 migrate copies every object from one backend to an empty one (resourceVersions are re-issued by the
 target), then verifies counts and content. Stop the apiservers first.

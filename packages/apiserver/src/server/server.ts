@@ -30,6 +30,7 @@ import type { Storage } from '../storage/interface';
 import { loadServingCertificate } from './certificates';
 import { loadedObjectCheck } from './loaded-object-check';
 import { servedResources } from './served-resources';
+import { reportStoredVersions } from './stored-versions-report';
 import type { ServingCertificate } from './certificates';
 import { setUpClusterAdmission } from './cluster-admission';
 import { setUpAudit } from './audit';
@@ -280,6 +281,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const where =
     config.storage === 'etcd' ? { etcdServers: config.etcd.servers } : { dataDir: config.dataDir };
   logger.info('serving', { url, storage: config.storage, ...where, certFile: serving.certFile });
+  void reportStoredVersions({
+    storage,
+    kinds: api.kinds,
+    logger,
+    metrics: metrics.storage,
+    stopping: () => shuttingDown,
+  });
 
   let stopping: Promise<void> | undefined;
   const shutdown = () =>

@@ -32,6 +32,7 @@ export class StorageMetrics {
   private readonly children = new Map<string, { observe(v: number): void }>();
   readonly fileStore: FileStoreObserver;
   private stats: (() => StorageStats) | undefined;
+  private readonly storedVersionsGauge: Gauge<'resource' | 'version'>;
 
   constructor(registry: Registry, backend: StorageBackend) {
     const registers = [registry];
@@ -62,6 +63,12 @@ export class StorageMetrics {
       'apiserver_storage_list_returned_objects_total',
       'Number of objects returned for a LIST request from storage',
     );
+    this.storedVersionsGauge = new Gauge({
+      name: 'pwk_storage_stored_objects',
+      help: 'Stored objects per resource and the version they are stored at, counted when the server starts (objects at an older version than the storage version are rewritten by pwk-storage migrate-version).',
+      labelNames: ['resource', 'version'],
+      registers,
+    });
     const readStats = () => this.stats?.();
     new Gauge({
       name: 'apiserver_storage_objects',
@@ -122,6 +129,11 @@ export class StorageMetrics {
       this.children.set(key, child);
     }
     return child;
+  }
+
+  /** The objects of `resource` per stored version, as counted (replaces the earlier count). */
+  storedVersions(resource: string, counts: ReadonlyMap<string, number>): void {
+    for (const [version, count] of counts) this.storedVersionsGauge.set({ resource, version }, count);
   }
 
   /** A LIST served: what was read, tested and returned. */

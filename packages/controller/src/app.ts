@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { Foo } from '@pwk/api';
+import type { Foo } from './foo';
 import type { ControllerConfig } from './config';
 import { Controller } from './controller';
 import { buildEvent } from './events';

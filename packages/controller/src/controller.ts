@@ -6,7 +6,7 @@
  * (leadership lost: nothing new starts).
  */
 import { performance } from 'node:perf_hooks';
-import type { Foo } from '@pwk/api';
+import type { Foo } from './foo';
 import { describeError } from './api-error';
 import type { InformerEventType } from './kube/informer';
 import { CONTROLLER_NAME } from './metrics';

@@ -8,7 +8,7 @@
  * pattern): no spec write, only observedGeneration and a Paused=True condition; unpausing turns
  * the condition False and reconciling resumes. Pure logic over a small client interface.
  */
-import type { Condition, Foo, FooStatus } from '@pwk/api';
+import type { Condition, Foo, FooStatus } from './foo';
 import { describeError, isConflict, isNotFound } from './api-error';
 import type { Clock } from './clock';
 import { systemClock } from './clock';

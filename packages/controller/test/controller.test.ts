@@ -1,5 +1,5 @@
 /** The controller loop: informer events → queue → workers → reconcile, its logs, metrics and stops. */
-import type { Foo } from '@pwk/api';
+import type { Foo } from '../src/foo';
 import { Controller } from '../src/controller';
 import { createMetrics } from '../src/metrics';
 import { OwnWrites } from '../src/own-writes';

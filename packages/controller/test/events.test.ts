@@ -30,7 +30,7 @@ describe('buildEvent', () => {
       note: 'spec.location set',
       type: 'Normal',
       regarding: {
-        apiVersion: 'bar.pwk.educative.io/v1beta1',
+        apiVersion: 'bar.pwk.educative.io/v1',
         kind: 'Foo',
         namespace: 'team-a',
         name: 'demo-foo',

@@ -1,5 +1,5 @@
 /** The reconcile rule against a fake API with real resourceVersion/generation rules. */
-import type { Foo } from '@pwk/api';
+import type { Foo } from '../src/foo';
 import { ApiError } from '../src/api-error';
 import { OwnWrites } from '../src/own-writes';
 import { createReconciler, desiredStatus, sameJson } from '../src/reconciler';

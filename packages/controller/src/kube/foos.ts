@@ -1,14 +1,14 @@
 /**
  * Foos through client-node: replace and replace-status with the object's resourceVersion as
- * precondition (the custom objects API, group bar.pwk.educative.io v1beta1, plural foos), and
+ * precondition (the custom objects API at FOO_API: bar.pwk.educative.io v1, plural foos), and
  * the ListWatch behind the informer — a list of all namespaces, then a watch that asks for
  * bookmarks (so a resume after a restart starts from a recent version) and a server-side
  * timeout of 5–10 min (client-go's reflector: a half-open connection cannot hang it forever).
  */
 import { CustomObjectsApi, ListWatch, Watch } from '@kubernetes/client-node';
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
-import { GROUP, RESOURCE, VERSION } from '@pwk/api';
-import type { Foo } from '@pwk/api';
+import { FOO_API } from '../foo';
+import type { Foo } from '../foo';
 import { apiCall } from './errors';
 import { FIELD_MANAGER, userAgent, withUserAgent } from './identity';
 import type { ListWatchLike } from './informer';
@@ -22,9 +22,7 @@ export interface FooWriter {
 
 function target(foo: Foo) {
   return {
-    group: GROUP,
-    version: VERSION,
-    plural: RESOURCE,
+    ...FOO_API,
     namespace: foo.metadata.namespace ?? 'default',
     name: foo.metadata.name ?? '',
     body: foo,
@@ -70,14 +68,11 @@ export function createFooListWatch(kc: KubeConfig, options: FooListWatchOptions)
   const api = makeApi(kc, CustomObjectsApi, options);
   const list = () =>
     apiCall(
-      () =>
-        api.listClusterCustomObject({ group: GROUP, version: VERSION, plural: RESOURCE }) as Promise<
-          KubernetesListObject<KubernetesObject>
-        >,
+      () => api.listClusterCustomObject({ ...FOO_API }) as Promise<KubernetesListObject<KubernetesObject>>,
     );
   const timeout = options.watchTimeoutSeconds ?? (() => 300 + Math.floor(Math.random() * 300));
   const listWatch = new ListWatch<KubernetesObject>(
-    `/apis/${GROUP}/${VERSION}/${RESOURCE}`,
+    `/apis/${FOO_API.group}/${FOO_API.version}/${FOO_API.plural}`,
     new BoundedWatch(withUserAgent(kc, userAgent()), timeout),
     list,
     false,

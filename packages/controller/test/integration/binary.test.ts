@@ -10,7 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import type { Foo } from '@pwk/api';
+import type { Foo } from '../../src/foo';
 import { ApiserverProcess } from '../support/apiserver-process';
 import { eventually } from '../support/scripted-apiserver';
 

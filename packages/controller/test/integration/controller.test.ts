@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import type { Foo } from '@pwk/api';
+import type { Foo } from '../../src/foo';
 import { startController } from '../../src/app';
 import type { RunningController } from '../../src/app';
 import { parseCommandLine } from '../../src/config';
@@ -205,6 +205,43 @@ describe('pwk-controller against a real pwk apiserver', () => {
     await waitFor(
       () => watchLog.latest.get('default/demo-foo')?.status?.observedGeneration === 4,
       'its status',
+    );
+  });
+
+  it('leaves a paused Foo alone with a Paused condition, through edits at v1beta1 too, and resumes it when unpaused', async () => {
+    const v1 = (name = '') => `/apis/bar.pwk.educative.io/v1/namespaces/paused/foos${name ? `/${name}` : ''}`;
+    const created = await server.request('POST', v1(), {
+      body: {
+        apiVersion: 'bar.pwk.educative.io/v1',
+        kind: 'Foo',
+        metadata: { name: 'p' },
+        spec: { replicas: 1, location: 'Paris', paused: true },
+      },
+    });
+    expect(created.status).toBe(201);
+    const pausedCondition = () =>
+      watchLog.latest.get('paused/p')?.status?.conditions?.find((c) => c.type === 'Paused');
+    await waitFor(() => pausedCondition()?.status === 'True', 'the Paused condition');
+    // A v1beta1 client knows nothing of spec.paused: its read-modify-write keeps it.
+    const old = (await server.request<Foo>('GET', fooPath('paused', 'p'))).body;
+    expect(old.apiVersion).toBe('bar.pwk.educative.io/v1beta1');
+    const replaced = await server.request('PUT', fooPath('paused', 'p'), {
+      body: { ...old, spec: { ...old.spec, replicas: 3 } },
+    });
+    expect(replaced.status).toBe(200);
+    await controllerIdle();
+    const stillPaused = (await server.request<Foo>('GET', v1('p'))).body;
+    expect(stillPaused.spec).toEqual({ replicas: 3, location: 'Paris', paused: true });
+    expect(stillPaused.status?.observedGeneration).toBe(stillPaused.metadata.generation);
+
+    const unpaused = await server.request('PATCH', v1('p'), {
+      body: { spec: { paused: false } },
+      contentType: 'application/merge-patch+json',
+    });
+    expect(unpaused.status).toBe(200);
+    await waitFor(
+      () => reconciledInWatch('paused/p') && pausedCondition()?.status === 'False',
+      'p resumed: Los Angeles, Paused=False',
     );
   });
 

@@ -4,7 +4,7 @@
  * longer renew it stops reconciling at once, and the other takes over after the lease expires.
  */
 import { Writable } from 'node:stream';
-import type { Foo } from '@pwk/api';
+import type { Foo } from '../../src/foo';
 import { startController } from '../../src/app';
 import type { RunningController } from '../../src/app';
 import { parseCommandLine } from '../../src/config';

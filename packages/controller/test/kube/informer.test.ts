@@ -4,7 +4,7 @@
  * for good), a refused connection while the server is away, an in-stream 410 (the library
  * relists by itself), plus resync and a clean stop.
  */
-import type { Foo } from '@pwk/api';
+import type { Foo } from '../../src/foo';
 import { createFooListWatch } from '../../src/kube/foos';
 import { userAgent } from '../../src/kube/identity';
 import type { InformerEventType } from '../../src/kube/informer';

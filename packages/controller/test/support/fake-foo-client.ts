@@ -5,8 +5,8 @@
  * but status. The reconciler reads from a cache that follows the server unless frozen (a lagging
  * informer). Every call is recorded; failures can be injected per operation.
  */
-import type { Foo } from '@pwk/api';
-import { API_VERSION, KIND } from '@pwk/api';
+import type { Foo } from '../../src/foo';
+import { FOO_API_VERSION as API_VERSION, FOO_KIND as KIND } from '../../src/foo';
 import { ApiError } from '../../src/api-error';
 import type { ObjectKey } from '../../src/object-key';
 import type { FooClient, FooEvent } from '../../src/reconciler';

@@ -6,10 +6,10 @@
  * hidden by a relist are not counted: `relists` says whether that happened. `resourceVersion`
  * is the newest version seen.
  */
-import type { Foo } from '@pwk/api';
+import type { Foo } from '../../src/foo';
 import type { ApiserverProcess } from './apiserver-process';
 
-const FOOS = '/apis/bar.pwk.educative.io/v1beta1/foos';
+const FOOS = '/apis/bar.pwk.educative.io/v1/foos';
 
 export class FooWatchLog {
   readonly latest = new Map<string, Foo>();

@@ -8,10 +8,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Foo } from '@pwk/api';
+import type { Foo } from '../../src/foo';
 import { newFoo } from './fake-foo-client';
 
-export const FOOS_PATH = '/apis/bar.pwk.educative.io/v1beta1/foos';
+export const FOOS_PATH = '/apis/bar.pwk.educative.io/v1/foos';
 
 export interface WatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -142,7 +142,7 @@ export class ScriptedApiserver {
       const items = script && 'items' in script ? script.items : this.items;
       const rv = script && 'items' in script ? script.resourceVersion : this.listResourceVersion;
       const body = {
-        apiVersion: 'bar.pwk.educative.io/v1beta1',
+        apiVersion: 'bar.pwk.educative.io/v1',
         kind: 'FooList',
         metadata: { resourceVersion: rv },
         items,

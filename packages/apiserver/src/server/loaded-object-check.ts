@@ -8,8 +8,8 @@
  * The store is handed this module's path, not the function: its scan runs in a worker thread,
  * which loads this module itself, and with it the installed kinds.
  */
-import { fooKind } from '@pwk/api';
 import type { KindDefinition } from '@pwk/api';
+import { REGISTERED_KINDS } from '../apis/registered-kinds';
 import type { StoredObjectCheck, StoredObjectCheckRef } from '../storage/file/object-check';
 
 /** The check over these kinds: each stored object against its kind's schema (`group/plural` collections). */
@@ -33,7 +33,7 @@ export function objectCheckFor(kinds: readonly KindDefinition[]): StoredObjectCh
 }
 
 /** A StoredObjectCheck over the installed kinds, in 422 wording. */
-export const checkLoadedObject: StoredObjectCheck = objectCheckFor([fooKind]);
+export const checkLoadedObject: StoredObjectCheck = objectCheckFor(REGISTERED_KINDS);
 
 export const loadedObjectCheck: StoredObjectCheckRef = {
   module: __filename,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** `pwk-storage`: migrate pwk's objects between storage backends and verify the copy. */
+/** `pwk-storage`: migrate pwk's objects between storage backends (or to the storage version) and verify the copy. */
 import { REGISTERED_KINDS } from './apis/registered-kinds';
 import { runStorageCommand } from './storage/migration/storage-command';
 

@@ -1,16 +1,17 @@
 /**
- * One served version's view of a kind's storage, as k8s.io/apiserver's storage codec gives it
- * to a registry store: objects are written at the kind's storage version and read (get, list,
- * watch, the object a write returns) at the served version, whatever version each was stored
- * at — the encoding/decoding conversion a CRD version's etcd3 store does with
- * UnstructuredObjectConverter. Strategies, validation and admission therefore see the served
- * version, as they do for a CRD.
+ * One served version's view of a kind's storage: what k8s.io/apiserver's storage codec does for a
+ * resource served in several versions. Writes are converted to the kind's storage version before
+ * they are stored; everything read (objects, list items, watch events, the object a guaranteed
+ * update hands its callback) is converted to the served version. An object stored in an older
+ * version (written before the storage version moved) is converted on every read until it is
+ * rewritten (`pwk-storage migrate-version`).
  *
- * A kind with one version needs no view: `versionedStorage` returns the storage itself, and
- * the zero-copy read paths (getSerialized, serializedItems, serialized events) stay. With
- * several versions those are kept only for objects already at the served version.
+ * The zero-copy read paths survive where nothing needs converting: a stored object's bytes are
+ * passed on when they already name the served apiVersion. The check reads the bytes' first
+ * member only: the server writes apiVersion first, and an object written any other way simply
+ * takes the converting path, which is correct for every object.
  */
-import type { KindDefinition, KindObject } from '@pwk/api';
+import type { KindDefinition, KindVersion } from '@pwk/api';
 import type {
   DeleteOptions,
   KubeObject,
@@ -26,83 +27,138 @@ import type {
   WatchOptions,
 } from './interface';
 
-/** `storage` as `version` of `kind` sees it. */
+/**
+ * `storage` as `version` of `kind` sees it. A kind with one version needs no view: the storage
+ * itself is returned.
+ */
 export function versionedStorage(storage: Storage, view: { kind: KindDefinition; version: string }): Storage {
   const { kind, version } = view;
   if (kind.versions.length === 1) return storage;
-  const served = kind.version(version)?.apiVersion;
+  const served = kind.version(version);
   if (!served) throw new Error(`${kind.kind} has no served version ${version}`);
-  const stored = kind.storageVersion.name;
-  const toServed = (obj: KubeObject): KubeObject =>
-    obj.apiVersion === served ? obj : (kind.convert(obj as KindObject, version) as KubeObject);
-  const toStored = (obj: KubeObject): KubeObject => kind.convert(obj as KindObject, stored) as KubeObject;
-  const servedFilter = (filter: ObjectFilter | undefined): ObjectFilter | undefined =>
-    filter && ((obj) => filter(toServed(obj)));
-
-  return {
-    get: async (key) => toServed(await storage.get(key)),
-    getSerialized: async (key: ObjectKey) => {
-      if (!storage.getSerialized) return JSON.stringify(toServed(await storage.get(key)));
-      const text = await storage.getSerialized(key);
-      const obj = JSON.parse(text) as KubeObject;
-      return obj.apiVersion === served ? text : JSON.stringify(toServed(obj));
-    },
-    list: async (options: ListOptions): Promise<ListResult> => {
-      const result = await storage.list({ ...options, filter: servedFilter(options.filter) });
-      const { serializedItems, ...rest } = result;
-      const items = result.items.map(toServed);
-      const same = items.every((item, i) => item === result.items[i]);
-      return same && serializedItems ? { ...rest, items, serializedItems } : { ...rest, items };
-    },
-    create: async (key, obj) => toServed(await storage.create(key, toStored(obj))),
-    guaranteedUpdate: async (key: ObjectKey, tryUpdate: TryUpdate, options?: UpdateOptions) =>
-      toServed(
-        await storage.guaranteedUpdate(
-          key,
-          async (current) => toStored(await tryUpdate(toServed(current))),
-          options,
-        ),
-      ),
-    delete: async (key: ObjectKey, options: DeleteOptions = {}) => {
-      const { validateDeletion } = options;
-      return toServed(
-        await storage.delete(key, {
-          ...options,
-          validateDeletion: validateDeletion && ((current) => validateDeletion(toServed(current))),
-        }),
-      );
-    },
-    watch: async (options: WatchOptions) =>
-      servedWatch(await storage.watch({ ...options, filter: servedFilter(options.filter) }), toServed),
-    currentRevision: () => storage.currentRevision(),
-    ready: () => storage.ready(),
-    notReadyReason: storage.notReadyReason && (() => storage.notReadyReason!()),
-    stats: storage.stats && (() => storage.stats!()),
-    // The storage is shared by every version's view: its owner closes it.
-    close: async () => {},
-  };
+  return new VersionedStorage(storage, kind, served);
 }
 
-/** A watch whose events carry their objects at the served version. */
-function servedWatch(watch: Watch, toServed: (obj: KubeObject) => KubeObject): Watch {
-  return {
-    close: () => watch.close(),
-    [Symbol.asyncIterator]() {
-      const events = watch[Symbol.asyncIterator]();
-      return {
-        async next(): Promise<IteratorResult<WatchEvent>> {
-          const step = await events.next();
-          if (step.done) return step;
-          const object = toServed(step.value.object);
-          if (object === step.value.object) return step;
-          const { serialized: _stale, ...event } = step.value;
-          return { done: false, value: { ...event, object } };
-        },
-        async return(): Promise<IteratorResult<WatchEvent>> {
-          watch.close();
-          return (await events.return?.()) ?? { done: true, value: undefined };
-        },
-      };
-    },
-  };
+class VersionedStorage implements Storage {
+  private readonly servedPrefix: string;
+
+  constructor(
+    private readonly inner: Storage,
+    private readonly kind: KindDefinition,
+    private readonly served: KindVersion,
+  ) {
+    this.servedPrefix = `{"apiVersion":${JSON.stringify(served.apiVersion)},`;
+  }
+
+  /**
+   * In the served version. A converted object is defaulted in that version, as a CRD's objects
+   * are when read from etcd: a field the stored version lacks reads as its default.
+   */
+  private toServed(obj: KubeObject): KubeObject {
+    if (obj.apiVersion === this.served.apiVersion) return obj;
+    return this.served.applyDefaults(this.kind.convert(obj, this.served.name) as KubeObject);
+  }
+
+  /** In the storage version, apiVersion and kind first (as kube encodes), so reads can pass the bytes on. */
+  private toStored(obj: KubeObject): KubeObject {
+    const storage = this.kind.storageVersion;
+    const stored =
+      obj.apiVersion === storage.apiVersion ? obj : (this.kind.convert(obj, storage.name) as KubeObject);
+    const { apiVersion, kind, ...rest } = stored;
+    return { apiVersion, kind, ...rest };
+  }
+
+  private servedJson(serialized: string): string {
+    return serialized.startsWith(this.servedPrefix)
+      ? serialized
+      : JSON.stringify(this.toServed(JSON.parse(serialized) as KubeObject));
+  }
+
+  /** A pushed-down filter sees the object as the client's version shows it. */
+  private servedFilter(filter: ObjectFilter | undefined): ObjectFilter | undefined {
+    return filter && ((obj) => filter(this.toServed(obj)));
+  }
+
+  async get(key: ObjectKey): Promise<KubeObject> {
+    return this.toServed(await this.inner.get(key));
+  }
+
+  async getSerialized(key: ObjectKey): Promise<string> {
+    if (!this.inner.getSerialized) return JSON.stringify(await this.get(key));
+    return this.servedJson(await this.inner.getSerialized(key));
+  }
+
+  async list(options: ListOptions): Promise<ListResult> {
+    const result = await this.inner.list({ ...options, filter: this.servedFilter(options.filter) });
+    const { serializedItems } = result;
+    if (serializedItems && serializedItems.every((s) => s.startsWith(this.servedPrefix))) return result;
+    const items = result.items.map((obj) => this.toServed(obj));
+    const { serializedItems: _dropped, ...rest } = result;
+    return { ...rest, items };
+  }
+
+  async create(key: ObjectKey, obj: KubeObject): Promise<KubeObject> {
+    return this.toServed(await this.inner.create(key, this.toStored(obj)));
+  }
+
+  async guaranteedUpdate(key: ObjectKey, tryUpdate: TryUpdate, options?: UpdateOptions): Promise<KubeObject> {
+    const updated = await this.inner.guaranteedUpdate(
+      key,
+      async (current) => this.toStored(await tryUpdate(this.toServed(current))),
+      options,
+    );
+    return this.toServed(updated);
+  }
+
+  async delete(key: ObjectKey, options?: DeleteOptions): Promise<KubeObject> {
+    const validate = options?.validateDeletion;
+    const deleted = await this.inner.delete(key, {
+      ...options,
+      validateDeletion: validate && ((current) => validate(this.toServed(current))),
+    });
+    return this.toServed(deleted);
+  }
+
+  async watch(options: WatchOptions): Promise<Watch> {
+    const watch = await this.inner.watch({ ...options, filter: this.servedFilter(options.filter) });
+    const convert = (event: WatchEvent): WatchEvent => {
+      if (event.object.apiVersion === this.served.apiVersion) return event;
+      const { serialized: _stale, ...rest } = event;
+      return { ...rest, object: this.toServed(event.object) };
+    };
+    return {
+      close: () => watch.close(),
+      [Symbol.asyncIterator]: () => {
+        const events = watch[Symbol.asyncIterator]();
+        return {
+          next: async () => {
+            const next = await events.next();
+            return next.done ? next : { done: false, value: convert(next.value) };
+          },
+          return: async () => (events.return ? events.return() : { done: true, value: undefined }),
+        };
+      },
+    };
+  }
+
+  currentRevision(): Promise<number> {
+    return this.inner.currentRevision();
+  }
+
+  ready(): boolean {
+    return this.inner.ready();
+  }
+
+  notReadyReason(): string | undefined {
+    return this.inner.notReadyReason?.();
+  }
+
+  stats() {
+    return this.inner.stats?.() ?? { objects: new Map<string, number>() };
+  }
+
+  /** The storage is shared by every version's view and closed by whoever opened it. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 }

@@ -3,7 +3,7 @@
  *   pwk-storage migrate --from file:./data --to etcd://127.0.0.1:2379 [--dry-run] [--skip-verify]
  *   pwk-storage verify  --from file:./data --to etcd://127.0.0.1:2379
  *   pwk-storage log     --from file:./data      (the file store's write-ahead log, read only)
- *   pwk-storage migrate-version --from file:./data [--dry-run]   (every object at its kind's storage version)
+ *   pwk-storage migrate-version --from file:./data [--dry-run]   (objects at the storage version)
  * Progress goes to stderr, results to stdout. Exit codes: 0 done (and verified), 1 failed or
  * verification found differences, 2 bad command line.
  */
@@ -12,11 +12,11 @@ import type { KindDefinition } from '@pwk/api';
 import { parseDuration } from '@pwk/process';
 import type { Storage } from '../interface';
 import { BackendSpecError, describeBackend, openBackend, parseBackendSpec } from './backend-spec';
-import { copyObjects, MigrationError, resourceName } from './copy-objects';
+import { copyObjects, MigrationError } from './copy-objects';
 import type { CopyProgress, ResourceRef } from './copy-objects';
-import { rewriteAtStorageVersion, storedVersions } from './storage-version';
 import { verifyCopy } from './verify-copy';
 import { inspectLog } from '../file/wal/segments';
+import { migrateVersion } from './migrate-version-command';
 
 export interface CommandIO {
   out: (line: string) => void;
@@ -24,9 +24,6 @@ export interface CommandIO {
   /** Least time between two progress lines (default 1 s); the last line is always printed. */
   progressEveryMs?: number;
 }
-
-/** A kind the API server installs: `--resource` defaults to every one of them. */
-export type InstalledKind = KindDefinition;
 
 export const STORAGE_USAGE = `Usage:
   pwk-storage migrate --from <backend> --to <backend> [--dry-run] [--skip-verify]
@@ -38,12 +35,12 @@ log shows the file store's write-ahead log (--file-store-sync=log): its segments
 and revisions, and up to which revision the object files hold it. It only reads: it may run
 beside the apiserver.
 
-migrate-version rewrites every stored object that is not at its kind's storage version (read,
-converted, written back one by one: safe to interrupt and run again), and prints which versions
-are stored before and after. On etcd the apiservers may keep running; stop the one that
-holds a file store.
+migrate-version rewrites every object stored in an older version of its kind at the kind's
+storage version, with progress; it is safe to interrupt and to run again. On etcd it may run
+while the apiservers serve; the file store is locked by its apiserver: stop it first. It says
+which versions are stored before and after.
 
-Copies every object from one backend to an empty one (resourceVersions are re-issued by the
+migrate copies every object from one backend to an empty one (resourceVersions are re-issued by the
 target), then verifies counts and content. Stop the apiservers first.
 
 Backends:
@@ -61,8 +58,6 @@ Flags:
 `;
 
 class UsageError extends Error {}
-
-const kindResource = (kind: InstalledKind): string => `${kind.plural}.${kind.group}`;
 
 interface Parsed {
   command: 'migrate' | 'verify' | 'log' | 'migrate-version';
@@ -84,7 +79,7 @@ function parseResource(text: string): ResourceRef {
   return { resource: text.slice(0, dot), group: text.slice(dot + 1) };
 }
 
-function parse(argv: string[], installed: readonly InstalledKind[]): Parsed | 'help' {
+function parse(argv: string[], installed: readonly KindDefinition[]): Parsed | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -132,9 +127,6 @@ function parse(argv: string[], installed: readonly InstalledKind[]): Parsed | 'h
     : installed.map((k) => ({ resource: k.plural, group: k.group }));
   if (command !== 'log' && resources.length === 0)
     throw new UsageError('no kinds installed: name what to copy with --resource <plural>.<group>');
-  const notInstalled = resources.map(resourceName).find((r) => !installed.some((k) => kindResource(k) === r));
-  if (command === 'migrate-version' && notInstalled)
-    throw new UsageError(`--resource ${notInstalled}: not an installed kind (its versions are unknown)`);
   return {
     command,
     from: values.from,
@@ -189,53 +181,40 @@ function showLog(options: Parsed, io: CommandIO): number {
   return 0;
 }
 
-/** `pwk-storage migrate-version`: the stored versions, the rewrite, the stored versions again. */
-async function migrateVersion(
+/** `pwk-storage migrate-version`: the installed kinds named by --resource (all by default). */
+async function rewriteVersions(
   options: Parsed,
   io: CommandIO,
-  installed: readonly InstalledKind[],
+  installed: readonly KindDefinition[],
 ): Promise<number> {
-  const wanted = new Set(options.resources.map(resourceName));
-  const kinds = installed.filter((k) => wanted.has(kindResource(k)));
+  const kinds = installed.filter((k) =>
+    options.resources.some((r) => r.group === k.group && r.resource === k.plural),
+  );
+  const unknown = options.resources.filter(
+    (r) => !kinds.some((k) => k.group === r.group && k.plural === r.resource),
+  );
+  if (unknown.length > 0)
+    throw new MigrationError(
+      `not an installed kind: ${unknown.map((r) => `${r.resource}.${r.group}`).join(', ')}`,
+    );
   const spec = parseBackendSpec(options.from, options.etcdPrefix);
   const storage = await openBackend(spec, { tls: options.tls, readyTimeoutMs: options.etcdTimeoutMs });
-  const progress = progressPrinter(io);
   try {
-    const report = async (when: string) => {
-      for (const r of await storedVersions(storage, kinds, options.pageSize)) {
-        const versions = r.versions.map((v) => `${v.apiVersion}=${v.objects}`).join(', ') || 'no objects';
-        io.out(`${when} ${r.resource}: ${versions}`);
-      }
-    };
-    await report('stored');
-    io.err(
-      `${options.dryRun ? 'dry run: checking' : 'rewriting'} ${describeBackend(spec)} at each kind's storage version`,
-    );
-    const rewritten = await rewriteAtStorageVersion({
+    io.err(`${options.dryRun ? 'dry run: checking' : 'rewriting'} ${describeBackend(spec)}`);
+    return await migrateVersion(
       storage,
       kinds,
-      dryRun: options.dryRun,
-      pageSize: options.pageSize,
-      onProgress: ({ resource, checked, total }) => progress({ resource, copied: checked, total }),
-    });
-    for (const r of rewritten) {
-      const at = kinds.find((k) => kindResource(k) === r.resource)!.storageVersion.apiVersion;
-      io.out(
-        options.dryRun
-          ? `dry run: would rewrite ${r.rewritten} ${r.resource} at ${at} (${r.current} already are); nothing was written`
-          : `rewrote ${r.rewritten} ${r.resource} at ${at} (${r.current} already were)`,
-      );
-    }
-    if (!options.dryRun) await report('now stored');
-    return 0;
+      { dryRun: options.dryRun, pageSize: options.pageSize },
+      { ...io, progressEveryMs: io.progressEveryMs ?? 1000 },
+    );
   } finally {
     await storage.close();
   }
 }
 
-async function run(options: Parsed, io: CommandIO, installed: readonly InstalledKind[]): Promise<number> {
+async function run(options: Parsed, io: CommandIO, installed: readonly KindDefinition[]): Promise<number> {
   if (options.command === 'log') return showLog(options, io);
-  if (options.command === 'migrate-version') return migrateVersion(options, io, installed);
+  if (options.command === 'migrate-version') return rewriteVersions(options, io, installed);
   const fromSpec = parseBackendSpec(options.from, options.etcdPrefix);
   const toSpec = parseBackendSpec(options.to, options.etcdPrefix);
   const stores: Storage[] = [];
@@ -290,7 +269,7 @@ async function run(options: Parsed, io: CommandIO, installed: readonly Installed
 export async function runStorageCommand(
   argv: string[],
   io: CommandIO,
-  installed: readonly InstalledKind[],
+  installed: readonly KindDefinition[],
 ): Promise<number> {
   let options;
   try {

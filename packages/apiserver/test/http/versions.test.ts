@@ -71,7 +71,8 @@ describe('a kind served at two versions', () => {
     expect(listed.apiVersion).toBe(`${GROUP}/v1beta1`);
     expect(listed.items.every((i) => i.apiVersion === `${GROUP}/v1beta1`)).toBe(true);
     const current = (await server.request('GET', path('v1', 'old'))).json<Json & { spec: Json }>();
-    // (kube would also show v1's default paused: false here: defaulting on read is not done yet.)
+    // (kube would also show v1's default paused: false: it defaults every object read from etcd;
+    // an object stored at the version read is served as stored here.)
     expect(current).toMatchObject({ apiVersion: `${GROUP}/v1`, spec: { replicas: 2 } });
   });
 

@@ -3,17 +3,59 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 const prettier = require('eslint-config-prettier');
 
-/** Imports only go downward: http → handlers → registry → storage. */
-const layer = (name, forbidden) => ({
+/**
+ * The apiserver's layers: what each folder of packages/apiserver/src may import from the others
+ * (requests flow http → handlers → registry/strategy → storage; server/ assembles everything;
+ * apis/ — the installed kinds — and errors/ are read by all and import none). Every folder not
+ * listed for a layer is forbidden to it; `folder/file` entries allow that one module only (http
+ * sees storage's interface and errors, never a backend).
+ */
+const LAYERS = {
+  apis: [],
+  errors: [],
+  config: ['storage/file/sync-mode'],
+  logging: ['config'],
+  storage: ['apis'],
+  auth: ['errors', 'config', 'logging', 'apis'],
+  cluster: ['auth', 'logging', 'errors'],
+  admission: ['auth', 'cluster', 'storage', 'errors', 'logging', 'config', 'apis'],
+  registry: ['admission', 'storage', 'errors', 'apis'],
+  handlers: ['registry', 'storage', 'errors', 'apis'],
+  discovery: ['apis'],
+  observability: ['auth', 'admission', 'storage', 'logging', 'errors', 'apis'],
+  http: [
+    'handlers',
+    'registry',
+    'storage/interface',
+    'storage/errors',
+    'admission',
+    'auth',
+    'discovery',
+    'observability',
+    'logging',
+    'errors',
+    'apis',
+  ],
+};
+const FOLDERS = [...Object.keys(LAYERS), 'server'];
+
+const layer = (name, allowed) => ({
   files: [`packages/apiserver/src/${name}/**/*.ts`],
   rules: {
     'no-restricted-imports': [
       'error',
       {
-        patterns: forbidden.map((f) => ({
-          group: [`**/${f}/*`, `../${f}`, `./${f}`],
-          message: `${name}/ sits below ${f}/: imports only go downward (http → handlers → registry → storage).`,
-        })),
+        patterns: FOLDERS.filter((f) => f !== name && !allowed.includes(f)).map((f) => {
+          const only = allowed.filter((a) => a.startsWith(`${f}/`));
+          const except = only.map((a) => a.slice(f.length + 1)).join('|');
+          return {
+            // Any relative path through the folder (`../f/x`, `../../f/y/z`), but the allowed modules.
+            regex: `^\\.{1,2}/(?:\\.\\./)*${f}/${except ? `(?!(?:${except})$)` : ''}`,
+            message: only.length
+              ? `${name}/ may import only ${only.join(', ')} of ${f}/ (eslint.config.js LAYERS).`
+              : `${name}/ may not import ${f}/: see the layers in eslint.config.js (LAYERS).`,
+          };
+        }),
       },
     ],
   },
@@ -49,9 +91,7 @@ module.exports = tseslint.config(
     },
   },
   { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
-  layer('storage', ['http', 'handlers', 'registry', 'discovery', 'auth']),
-  layer('registry', ['http', 'handlers', 'discovery', 'auth']),
-  layer('handlers', ['http', 'discovery', 'auth']),
+  ...Object.entries(LAYERS).map(([name, allowed]) => layer(name, allowed)),
   {
     // The controller talks to Kubernetes through one adapter folder (src/kube/), so the
     // library's quirks are handled in one place.

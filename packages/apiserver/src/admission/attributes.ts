@@ -26,7 +26,7 @@ export interface GroupVersionResource {
 
 export interface AdmissionAttributes {
   operation: AdmissionOperation;
-  /** What `object` is (autoscaling/v1 Scale on foos/scale). */
+  /** What `object` is (autoscaling/v1 Scale on widgets/scale). */
   kind: GroupVersionKind;
   resource: GroupVersionResource;
   /** '' for the main resource, else 'status' or 'scale'. */

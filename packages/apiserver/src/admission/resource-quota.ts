@@ -174,7 +174,7 @@ export function resourceQuota(options: ResourceQuotaOptions): AdmissionPlugin {
   };
 }
 
-/** The quota resource an object count is kept under: `count/foos.bar.pwk.educative.io`. */
+/** The quota resource an object count is kept under: `count/widgets.example.com`. */
 export function countResource(attributes: { group: string; resource: string }): string {
   return attributes.group
     ? `count/${attributes.resource}.${attributes.group}`

@@ -4,7 +4,7 @@
  * policy file, then the SubjectAccessReview. Standalone (no review) nobody else is allowed but to
  * read the public info paths, as a kube-apiserver whose RBAC has only its bootstrap bindings;
  * `alwaysAllow` is k8s' AlwaysAllow mode, for demos. Also the 403 Status with k8s' message
- * (`User "alice" cannot get resource "foos" in API group ... in the namespace ...`).
+ * (`User "alice" cannot get resource "widgets" in API group ... in the namespace ...`).
  */
 import { StatusError } from '../errors/status-error';
 import { isAlwaysAllowed } from './authenticate';

@@ -4,7 +4,7 @@
  * request with verb, group, version, resource, subresource, namespace and name; anything else
  * (discovery, /openapi, /healthz) a non-resource request with the lower-cased HTTP method as verb.
  *
- * One deliberate difference: k8s splits the *decoded* path, so `foos/a%2Fb` would be name "a"
+ * One deliberate difference: k8s splits the *decoded* path, so `widgets/a%2Fb` would be name "a"
  * with subresource "b". Express routes on the raw path and decodes parameters afterwards (name
  * "a/b"), so we split the raw path and decode each segment: what is authorised is exactly what
  * the router will serve.
@@ -84,7 +84,7 @@ export function requestAttributes(line: RequestLine): RequestAttributes {
   }
   if (parts[0] === 'namespaces' && parts.length > 1) {
     attributes.namespace = parts[1]!;
-    // `/namespaces/x` is the namespace object itself; `/namespaces/x/foos` a resource in it.
+    // `/namespaces/x` is the namespace object itself; `/namespaces/x/widgets` a resource in it.
     if (parts.length > 2 && !NAMESPACE_SUBRESOURCES.has(parts[2]!)) parts = parts.slice(2);
   }
   attributes = { ...attributes, resource: parts[0] ?? '', name: parts[1] ?? '', subresource: parts[2] ?? '' };

@@ -444,7 +444,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
 export function helpText(): string {
   return formatHelp({
     usage: 'pwk-apiserver [flags]',
-    about: 'pwk aggregated API server for foos.bar.pwk.educative.io.',
+    about: 'pwk aggregated API server: serves the kinds it installs as a CRD would.',
     flags: FLAGS,
   });
 }

@@ -1,10 +1,17 @@
 /**
- * The discovery documents kubectl and the aggregator read, derived from resources.ts: the legacy
+ * The discovery documents kubectl and the aggregator read, derived from the installed API's
+ * descriptions (apis/resource-description.ts): the legacy
  * APIGroupList / APIGroup / APIResourceList (metav1) and the aggregated APIGroupDiscoveryList
  * (apidiscovery.k8s.io v2 and v2beta1). Pure values; the HTTP layer negotiates and serves them.
  */
-import type { GroupVersionDescription, GroupVersionKind, ResourceDescription, Verb } from './resources';
-import { SERVED_API, groupVersionOf, servedSubresources } from './resources';
+import type {
+  GroupDescription,
+  GroupVersionDescription,
+  GroupVersionKind,
+  ResourceDescription,
+  Verb,
+} from '../apis/resource-description';
+import { groupVersionOf, servedSubresources } from '../apis/resource-description';
 
 export interface GroupVersionForDiscovery {
   groupVersion: string;
@@ -85,9 +92,11 @@ export interface APIGroupDiscoveryList {
   items: APIGroupDiscovery[];
 }
 
-function groupOf(api: GroupVersionDescription): APIGroup {
-  const version = { groupVersion: groupVersionOf(api), version: api.version };
-  return { name: api.group, versions: [version], preferredVersion: { ...version } };
+function groupOf(group: GroupDescription): APIGroup {
+  const versions = group.versions.map((gv) => ({ groupVersion: groupVersionOf(gv), version: gv.version }));
+  const [preferred] = versions;
+  if (!preferred) throw new Error(`the group ${group.name} serves no version`);
+  return { name: group.name, versions, preferredVersion: { ...preferred } };
 }
 
 /** Lists are omitted when empty, as Go's `omitempty` does. */
@@ -99,13 +108,13 @@ function optionalList(
 }
 
 /** `GET /apis` without an aggregated-discovery Accept. */
-export function apiGroupList(api: GroupVersionDescription = SERVED_API): APIGroupList {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [groupOf(api)] };
+export function apiGroupList(groups: readonly GroupDescription[]): APIGroupList {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(groupOf) };
 }
 
 /** `GET /apis/<group>`. */
-export function apiGroup(api: GroupVersionDescription = SERVED_API): APIGroupDocument {
-  return { kind: 'APIGroup', apiVersion: 'v1', ...groupOf(api) };
+export function apiGroup(group: GroupDescription): APIGroupDocument {
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupOf(group) };
 }
 
 function legacyResources(api: GroupVersionDescription, resource: ResourceDescription): APIResource[] {
@@ -134,7 +143,7 @@ function legacyResources(api: GroupVersionDescription, resource: ResourceDescrip
 }
 
 /** `GET /apis/<group>/<version>`: what `kubectl api-resources` prints. */
-export function apiResourceList(api: GroupVersionDescription = SERVED_API): APIResourceList {
+export function apiResourceList(api: GroupVersionDescription): APIResourceList {
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
@@ -147,6 +156,11 @@ function aggregatedResource(
   api: GroupVersionDescription,
   resource: ResourceDescription,
 ): APIResourceDiscovery {
+  const subresources = servedSubresources(resource).map((sub) => ({
+    subresource: sub.name,
+    responseKind: { ...sub.responseKind },
+    verbs: [...sub.verbs],
+  }));
   // kubectl drops any resource or subresource without responseKind, so every entry carries one.
   return {
     resource: resource.resource,
@@ -156,34 +170,29 @@ function aggregatedResource(
     verbs: [...resource.verbs],
     ...optionalList('shortNames', resource.shortNames),
     ...optionalList('categories', resource.categories),
-    subresources: servedSubresources(resource).map((sub) => ({
-      subresource: sub.name,
-      responseKind: { ...sub.responseKind },
-      verbs: [...sub.verbs],
-    })),
+    // omitempty, as Go writes it: a resource without subresources has no list.
+    ...(subresources.length > 0 ? { subresources } : {}),
   };
 }
 
 /** `GET /apis` asking for `as=APIGroupDiscoveryList` (apidiscovery.k8s.io v2 or v2beta1). */
 export function aggregatedDiscovery(
   version: AggregatedDiscoveryVersion,
-  api: GroupVersionDescription = SERVED_API,
+  groups: readonly GroupDescription[],
 ): APIGroupDiscoveryList {
-  const group: APIGroupDiscovery = {
-    metadata: { name: api.group },
-    versions: [
-      {
-        version: api.version,
-        resources: api.resources.map((resource) => aggregatedResource(api, resource)),
-        freshness: 'Current',
-      },
-    ],
-  };
+  const items = groups.map((group): APIGroupDiscovery => ({
+    metadata: { name: group.name },
+    versions: group.versions.map((gv) => ({
+      version: gv.version,
+      resources: gv.resources.map((resource) => aggregatedResource(gv, resource)),
+      freshness: 'Current',
+    })),
+  }));
   return {
     kind: 'APIGroupDiscoveryList',
     apiVersion: `apidiscovery.k8s.io/${version}`,
     metadata: {},
-    items: [group],
+    items,
   };
 }
 

@@ -1,23 +1,27 @@
 /**
  * The OpenAPI documents: v3 (`/openapi/v3/apis/<group>/<version>` and the `/openapi/v3` index) and
- * Swagger 2.0 (`/openapi/v2`, also in protobuf). Foo's schemas come from @pwk/api, Kubernetes'
- * own from openapi-meta-schemas.ts (kube-apiserver's, verbatim); paths from openapi-operations.ts. kubectl reads the paths, not only the schemas: it enables server-side
+ * Swagger 2.0 (`/openapi/v2`, also in protobuf). The kinds' schemas come from their definitions
+ * (each KindVersion's openAPISchemas), Kubernetes' own from openapi-meta-schemas.ts
+ * (kube-apiserver's, verbatim); paths from openapi-operations.ts. kubectl reads the paths, not only the schemas: it enables server-side
  * field validation and dry-run only when a PATCH tagged with the kind's
  * `x-kubernetes-group-version-kind` lists `fieldValidation`/`dryRun` itself, and `kubectl apply`
  * sends strategic merge only when PATCH accepts `application/strategic-merge-patch+json`.
  * The documents never change within a process, so each is built once, frozen and hashed.
  */
 import { createHash } from 'node:crypto';
-import { fooOpenAPISchemas } from '@pwk/api';
+import { isDeepStrictEqual } from 'node:util';
 import type { OpenAPIDialect } from '@pwk/api';
+import type { InstalledAPI, InstalledGroupVersion } from '../apis/installed-api';
+import { groupVersionOf } from '../apis/resource-description';
 import { kubeOpenAPISchemas } from './openapi-meta-schemas';
-import type { OperationSpec, ParameterSpec } from './openapi-operations';
-import { openAPIPaths, openAPITag } from './openapi-operations';
+import type { OperationSpec, ParameterSpec, SchemaNames } from './openapi-operations';
+import { openAPIPaths, openAPITag, schemaKey } from './openapi-operations';
 import { encodeOpenAPIV2 } from './openapi-v2-protobuf';
-import type { GroupVersionDescription } from './resources';
-import { SERVED_API } from './resources';
 
 type JsonObject = Record<string, unknown>;
+
+/** A document as built, before it is frozen and served. */
+export type JsonDocument = JsonObject;
 
 /** A document ready to serve: the body, its JSON, its quoted ETag and when it was built. */
 export interface ServedDocument {
@@ -104,11 +108,20 @@ function renderV3Operation(o: OperationSpec, ref: (schema: string) => JsonObject
   };
 }
 
-function renderPaths(api: GroupVersionDescription, opts: RenderOptions): JsonObject {
+/** The component names of the group version's kinds and their lists, from their definitions. */
+function schemaNamesOf(gv: InstalledGroupVersion): SchemaNames {
+  return new Map(
+    gv.installed.flatMap(({ kind, version }) => [
+      [schemaKey({ group: gv.group, version: gv.version, kind: kind.kind }), version.openAPINames.kind],
+      [schemaKey({ group: gv.group, version: gv.version, kind: kind.listKind }), version.openAPINames.list],
+    ]),
+  );
+}
+
+function renderPaths(gv: InstalledGroupVersion, opts: RenderOptions, paths: JsonObject): void {
   const ref = (schema: string): JsonObject => ({ $ref: `${opts.refPrefix}${schema}` });
-  const tags = [openAPITag(api)];
-  const paths: JsonObject = {};
-  for (const spec of openAPIPaths(api)) {
+  const tags = [openAPITag(gv)];
+  for (const spec of openAPIPaths(gv, schemaNamesOf(gv))) {
     const item: JsonObject = { parameters: spec.parameters.map((p) => renderParameter(p, opts.dialect)) };
     for (const o of spec.operations) {
       item[o.method] = {
@@ -123,7 +136,6 @@ function renderPaths(api: GroupVersionDescription, opts: RenderOptions): JsonObj
     }
     paths[spec.path] = item;
   }
-  return paths;
 }
 
 function refsOf(node: unknown, found: Set<string>): Set<string> {
@@ -138,14 +150,14 @@ function refsOf(node: unknown, found: Set<string>): Set<string> {
 }
 
 /**
- * Foo's schemas and the Kubernetes schemas the paths reach, as kube-openapi's builder emits
+ * The kinds' schemas and the Kubernetes schemas the paths reach, as kube-openapi's builder emits
  * only the definitions its routes reference (no watch paths here, so no WatchEvent).
  */
-function schemas(opts: RenderOptions, paths: JsonObject): JsonObject {
-  const available: Record<string, unknown> = {
-    ...kubeOpenAPISchemas(opts.dialect),
-    ...fooOpenAPISchemas(opts),
-  };
+function schemas(opts: RenderOptions, gvs: readonly InstalledGroupVersion[], paths: JsonObject): JsonObject {
+  const available: Record<string, unknown> = { ...kubeOpenAPISchemas(opts.dialect, gvs) };
+  for (const gv of gvs) {
+    for (const { version } of gv.installed) Object.assign(available, version.openAPISchemas(opts));
+  }
   const out: JsonObject = {};
   const visit = (ref: string): void => {
     const name = ref.slice(opts.refPrefix.length);
@@ -163,25 +175,31 @@ function schemas(opts: RenderOptions, paths: JsonObject): JsonObject {
   );
 }
 
-/** The OpenAPI 3.0 document of one group version, built afresh (serve `openAPIV3Document()`). */
-export function buildOpenAPIV3Document(api: GroupVersionDescription = SERVED_API): JsonObject {
-  const paths = renderPaths(api, V3);
+/** The OpenAPI 3.0 document of one group version, built afresh (serve `openAPIDocuments(…).v3`). */
+export function buildOpenAPIV3Document(gv: InstalledGroupVersion): JsonDocument {
+  const paths: JsonObject = {};
+  renderPaths(gv, V3, paths);
   return {
     openapi: '3.0.0',
-    info: { title: 'pwk', version: api.version },
+    info: { title: 'pwk', version: gv.version },
     paths,
-    components: { schemas: schemas(V3, paths) },
+    components: { schemas: schemas(V3, [gv], paths) },
   };
 }
 
-/** The Swagger 2.0 document (what the aggregator merges), built afresh (serve `openAPIV2Document()`). */
-export function buildOpenAPIV2Document(api: GroupVersionDescription = SERVED_API): JsonObject {
-  const paths = renderPaths(api, V2);
+/**
+ * The Swagger 2.0 document of every group version (what the aggregator merges), built afresh
+ * (serve `openAPIDocuments(…).v2`). Kube puts its release in info.version; we have none to give,
+ * so it names the first group version's version.
+ */
+export function buildOpenAPIV2Document(gvs: readonly InstalledGroupVersion[]): JsonDocument {
+  const paths: JsonObject = {};
+  for (const gv of gvs) renderPaths(gv, V2, paths);
   return {
     swagger: '2.0',
-    info: { title: 'pwk', version: api.version },
+    info: { title: 'pwk', version: gvs[0]?.version ?? '' },
     paths,
-    definitions: schemas(V2, paths),
+    definitions: schemas(V2, gvs, paths),
   };
 }
 
@@ -217,31 +235,60 @@ function memoise<T>(build: () => T): () => T {
   return () => (cached ??= build());
 }
 
-/** `GET /openapi/v3/apis/bar.pwk.educative.io/v1beta1`. */
-export const openAPIV3Document: () => ServedDocument = memoise(() => serve(buildOpenAPIV3Document()));
-
-/** `GET /openapi/v2`. */
-export const openAPIV2Document: () => ServedDocument = memoise(() => serve(buildOpenAPIV2Document()));
-
-/** `GET /openapi/v2` in protobuf: encoded once, from the served JSON document. */
-export const openAPIV2Protobuf: () => ServedBytes = memoise(() => {
-  const { body, etag, lastModified } = openAPIV2Document();
-  return { bytes: encodeOpenAPIV2(body), etag, lastModified };
-});
-
-/** The v3 document's `?hash=`: its ETag without the quotes. */
-export function openAPIV3Hash(): string {
-  return openAPIV3Document().etag.slice(1, -1);
+/** The served OpenAPI documents of an installed API, each built on first use and kept. */
+export interface OpenAPIDocuments {
+  /** `GET /openapi/v2`. */
+  v2(): ServedDocument;
+  /** `GET /openapi/v2` in protobuf: encoded once, from the served JSON document. */
+  v2Protobuf(): ServedBytes;
+  /** `GET /openapi/v3/apis/<group>/<version>`; undefined for a group version not installed. */
+  v3(groupVersion: string): ServedDocument | undefined;
+  /** The v3 document's `?hash=`: its ETag without the quotes. */
+  v3Hash(groupVersion: string): string | undefined;
+  /**
+   * `GET /openapi/v3`: where each group version's document lives; `hashes` (by group version)
+   * replaces the documents' own hashes.
+   */
+  v3Index(hashes?: Readonly<Record<string, string>>): ServedDocument;
 }
 
-function indexBody(hash: string): JsonObject {
-  const key = `apis/${SERVED_API.group}/${SERVED_API.version}`;
-  return { paths: { [key]: { serverRelativeURL: `/openapi/v3/${key}?hash=${hash}` } } };
+function indexBody(hashes: Readonly<Record<string, string>>): JsonObject {
+  const paths = Object.fromEntries(
+    Object.entries(hashes).map(([gv, hash]) => [
+      `apis/${gv}`,
+      { serverRelativeURL: `/openapi/v3/apis/${gv}?hash=${hash}` },
+    ]),
+  );
+  return { paths };
 }
 
-const currentIndex = memoise(() => serve(indexBody(openAPIV3Hash())));
-
-/** `GET /openapi/v3`: where the group version's document lives; `hash` defaults to the document's. */
-export function openAPIV3Index(hash: string = openAPIV3Hash()): ServedDocument {
-  return hash === openAPIV3Hash() ? currentIndex() : serve(indexBody(hash));
+export function openAPIDocuments(api: InstalledAPI): OpenAPIDocuments {
+  const byName = new Map(api.groupVersions.map((gv) => [groupVersionOf(gv), gv] as const));
+  const v3Docs = new Map<string, ServedDocument>();
+  const v3 = (groupVersion: string): ServedDocument | undefined => {
+    const gv = byName.get(groupVersion);
+    if (!gv) return undefined;
+    let doc = v3Docs.get(groupVersion);
+    if (!doc) v3Docs.set(groupVersion, (doc = serve(buildOpenAPIV3Document(gv))));
+    return doc;
+  };
+  const v3Hash = (groupVersion: string) => v3(groupVersion)?.etag.slice(1, -1);
+  const v2 = memoise(() => serve(buildOpenAPIV2Document(api.groupVersions)));
+  const v2Protobuf = memoise((): ServedBytes => {
+    const { body, etag, lastModified } = v2();
+    return { bytes: encodeOpenAPIV2(body), etag, lastModified };
+  });
+  const currentHashes = () =>
+    Object.fromEntries([...byName.keys()].map((gv) => [gv, v3Hash(gv) ?? ''] as const));
+  const currentIndex = memoise(() => serve(indexBody(currentHashes())));
+  return {
+    v2,
+    v2Protobuf,
+    v3,
+    v3Hash,
+    v3Index: (hashes) =>
+      hashes === undefined || isDeepStrictEqual(hashes, currentHashes())
+        ? currentIndex()
+        : serve(indexBody(hashes)),
+  };
 }

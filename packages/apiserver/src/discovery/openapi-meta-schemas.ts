@@ -21,10 +21,9 @@
  *   `allOf` around a `$ref` with siblings (test/discovery/kube-openapi-schemas.test.ts checks it).
  * One edit each: kube lists DeleteOptions and WatchEvent under every group version it serves
  * (`x-kubernetes-group-version-kind`); the data keeps the core entry, and we add our group
- * version, as kube-apiserver does for each of its groups. The aggregator ignores these lists
+ * versions, as kube-apiserver does for each of its groups. The aggregator ignores these lists
  * when it compares and merges them.
  */
-import { GROUP, VERSION } from '@pwk/api';
 import type { OpenAPIDialect } from '@pwk/api';
 import v2Definitions from './kube-openapi/v2-definitions.json';
 import v3Schemas from './kube-openapi/v3-schemas.json';
@@ -53,16 +52,19 @@ export const KUBE_PUBLISHED_SCHEMAS: Readonly<Record<OpenAPIDialect, Readonly<Re
 
 /**
  * The Kubernetes schemas available to a document in one dialect (it serves those its paths
- * reach): fresh copies of the published ones, with our group version added to the kinds every
- * group version registers.
+ * reach): fresh copies of the published ones, with the document's group versions added to the
+ * kinds every group version registers.
  */
-export function kubeOpenAPISchemas(dialect: OpenAPIDialect): Record<string, JsonObject> {
+export function kubeOpenAPISchemas(
+  dialect: OpenAPIDialect,
+  groupVersions: readonly { group: string; version: string }[],
+): Record<string, JsonObject> {
   const schemas = structuredClone(KUBE_PUBLISHED_SCHEMAS[dialect]) as Record<string, JsonObject>;
   for (const [name, kind] of Object.entries(PER_GROUP_KINDS)) {
     const schema = schemas[name];
     if (!schema) throw new Error(`the published Kubernetes schemas lack ${name}`);
     const gvks = schema['x-kubernetes-group-version-kind'] as JsonObject[];
-    gvks.push({ group: GROUP, kind, version: VERSION });
+    for (const { group, version } of groupVersions) gvks.push({ group, kind, version });
   }
   return schemas;
 }

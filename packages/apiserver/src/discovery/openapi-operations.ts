@@ -1,14 +1,18 @@
 /**
  * The operations kube-apiserver would publish for our resources, in a dialect-neutral form that
  * openapi-document.ts renders as OpenAPI 3.0 and Swagger 2.0. Modelled on a CRD's: operation ids
- * like `patchBarPwkEducativeIoV1beta1NamespacedFoo`, `x-kubernetes-action`, and each operation's
- * OWN query parameters (kubectl ignores path-level ones when it looks for `fieldValidation`).
- * Derived from resources.ts: a verb or subresource that is not served has no operation.
+ * like `patchExampleComV1NamespacedWidget`, `x-kubernetes-action`, and each operation's OWN
+ * query parameters (kubectl ignores path-level ones when it looks for `fieldValidation`).
+ * Derived from the resource descriptions: a verb or subresource that is not served has no operation.
  */
-import { GROUP, KIND, LIST_KIND, OPENAPI_NAMES, VERSION } from '@pwk/api';
+import type {
+  GroupVersionDescription,
+  GroupVersionKind,
+  ResourceDescription,
+  Verb,
+} from '../apis/resource-description';
+import { servedSubresources } from '../apis/resource-description';
 import { META_SCHEMA_NAMES } from './openapi-meta-schemas';
-import type { GroupVersionDescription, GroupVersionKind, ResourceDescription, Verb } from './resources';
-import { servedSubresources } from './resources';
 
 export type ParamType = 'string' | 'integer' | 'boolean';
 export interface ParameterSpec {
@@ -283,26 +287,29 @@ const ITEM_OPERATIONS: OperationTemplate[] = [
   },
 ];
 
-/** The component each kind's operations return or accept. */
-const SCHEMA_BY_KIND: Record<string, string> = {
-  [`${GROUP}/${VERSION}/${KIND}`]: OPENAPI_NAMES.foo,
-  [`${GROUP}/${VERSION}/${LIST_KIND}`]: OPENAPI_NAMES.fooList,
-  'autoscaling/v1/Scale': META_SCHEMA_NAMES.scale,
-};
+/** The component names of a group version's kinds and lists, keyed `group/version/Kind`. */
+export type SchemaNames = ReadonlyMap<string, string>;
 
-function schemaFor(gvk: GroupVersionKind): string {
-  const key = `${gvk.group}/${gvk.version}/${gvk.kind}`;
-  const name = SCHEMA_BY_KIND[key];
+/** The key of a kind in SchemaNames. */
+export function schemaKey(gvk: GroupVersionKind): string {
+  return `${gvk.group}/${gvk.version}/${gvk.kind}`;
+}
+
+const SCALE_KEY = schemaKey({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
+
+function schemaFor(gvk: GroupVersionKind, names: SchemaNames): string {
+  const key = schemaKey(gvk);
+  const name = key === SCALE_KEY ? META_SCHEMA_NAMES.scale : names.get(key);
   if (name === undefined) throw new Error(`no OpenAPI schema is known for ${key}`);
   return name;
 }
 
-/** Kube's spelling of a group version in operation ids: bar.pwk.educative.io v1beta1 → BarPwkEducativeIoV1beta1. */
+/** Kube's spelling of a group version in operation ids: example.com v1beta1 → ExampleComV1beta1. */
 function camel(words: string[]): string {
   return words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 }
 
-/** Kube's tag for a group version: `barPwkEducativeIo_v1beta1`. */
+/** Kube's tag for a group version: `exampleCom_v1beta1`. */
 export function openAPITag(api: GroupVersionDescription): string {
   const [first = '', ...rest] = api.group.split('.');
   return `${first}${camel(rest)}_${api.version}`;
@@ -317,6 +324,7 @@ interface OperationContext {
   kind: string;
   gvk: GroupVersionKind;
   listKind: string;
+  schemaNames: SchemaNames;
 }
 
 const BODY_CONTENT: Record<NonNullable<OperationTemplate['body']>, readonly string[]> = {
@@ -331,7 +339,7 @@ function operation(t: OperationTemplate, ctx: OperationContext): OperationSpec {
     if (use === 'status') return META_SCHEMA_NAMES.status;
     if (use === 'patch') return META_SCHEMA_NAMES.patch;
     if (use === 'deleteOptions') return META_SCHEMA_NAMES.deleteOptions;
-    return schemaFor(use === 'list' ? { ...ctx.gvk, kind: ctx.listKind } : ctx.gvk);
+    return schemaFor(use === 'list' ? { ...ctx.gvk, kind: ctx.listKind } : ctx.gvk, ctx.schemaNames);
   };
   return {
     method: t.method,
@@ -360,7 +368,11 @@ function pathParam(name: 'name' | 'namespace', description: string): ParameterSp
 }
 
 /** Everything kube-apiserver would install for one resource: collection, item and subresource paths. */
-function resourcePaths(api: GroupVersionDescription, resource: ResourceDescription): PathSpec[] {
+function resourcePaths(
+  api: GroupVersionDescription,
+  resource: ResourceDescription,
+  schemaNames: SchemaNames,
+): PathSpec[] {
   const base = `/apis/${api.group}/${api.version}`;
   const collection = `${base}${resource.namespaced ? '/namespaces/{namespace}' : ''}/${resource.resource}`;
   const namespace = resource.namespaced
@@ -374,6 +386,7 @@ function resourcePaths(api: GroupVersionDescription, resource: ResourceDescripti
     kind: resource.kind,
     gvk: { group: api.group, version: api.version, kind: resource.kind },
     listKind: resource.listKind,
+    schemaNames,
   };
   const served = (templates: OperationTemplate[], verbs: readonly Verb[]): OperationTemplate[] =>
     templates.filter((t) => verbs.includes(t.verb));
@@ -410,7 +423,7 @@ function resourcePaths(api: GroupVersionDescription, resource: ResourceDescripti
   return paths.filter((p) => p.operations.length > 0);
 }
 
-/** Every path of a group version, in a stable order. */
-export function openAPIPaths(api: GroupVersionDescription): PathSpec[] {
-  return api.resources.flatMap((resource) => resourcePaths(api, resource));
+/** Every path of a group version, in a stable order; `schemaNames` names its kinds' components. */
+export function openAPIPaths(api: GroupVersionDescription, schemaNames: SchemaNames): PathSpec[] {
+  return api.resources.flatMap((resource) => resourcePaths(api, resource, schemaNames));
 }

@@ -50,7 +50,7 @@ export interface Status {
   code: number;
 }
 
-/** What a resource is called in messages: `foos.bar.pwk.educative.io`. */
+/** What a resource is called in messages: `widgets.example.com`. */
 export interface ResourceRef {
   group: string;
   resource: string;
@@ -125,7 +125,7 @@ export class StatusError extends Error {
     );
   }
 
-  /** 422: `Foo.bar.pwk.educative.io "x" is invalid: spec.replicas: Invalid value: ...`. */
+  /** 422: `Widget.example.com "x" is invalid: spec.replicas: Invalid value: ...`. */
   static invalid(kind: { group: string; kind: string }, name: string, causes: StatusCause[]): StatusError {
     const parts = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
     // As field.ErrorList.ToAggregate() prints: one error bare, several in brackets.

@@ -1,6 +1,6 @@
 /** Label and field selectors combined into the one predicate the storage pushes down. */
 import type { KubeObject } from '../storage/interface';
-import type { FieldSelector } from '../registry/field-selector';
+import type { FieldSelector, SelectableObject } from '../registry/field-selector';
 import type { LabelSelector } from '../registry/label-selector';
 
 export function selectorFilter(
@@ -10,5 +10,5 @@ export function selectorFilter(
   if (labels.empty && fields.empty) return undefined;
   return (obj) =>
     labels.matches(obj.metadata.labels as Record<string, string> | undefined) &&
-    fields.matches(obj as { metadata: { name?: string; namespace?: string } });
+    fields.matches(obj as SelectableObject);
 }

@@ -44,7 +44,10 @@ export async function patchObject(store: RegistryStore, request: PatchRequest): 
   const { object, warnings } = await store.updateWith(
     request,
     (current) => {
-      const next = applyPatch(current, request.patch, request.type);
+      const next = applyPatch(current, request.patch, {
+        type: request.type,
+        semantics: store.strategy.semantics,
+      });
       store.checkTypeMeta(next);
       checkPatchedName(next, request);
       return next;

@@ -13,7 +13,8 @@ import type { Authorizer } from '../auth/authorizer';
 import type { RequestHeaderNames } from '../auth/request-header';
 import { StatusError } from '../errors/status-error';
 import type { Logger } from '../logging/logger';
-import type { RegistryStore } from '../registry/store';
+import type { InstalledAPI } from '../apis/installed-api';
+import { openAPIDocuments } from '../discovery/openapi-document';
 import type { ApiserverMetrics } from '../observability/metrics/apiserver-metrics';
 import { accessLog } from './access-log';
 import { auditRequests } from './audit-requests';
@@ -40,12 +41,14 @@ import type { ShutdownGate } from './shutdown-gate';
 import type { BodyDecoder } from './body';
 import { resourceRoutes } from './resource-routes';
 import { subresourceRoutes } from './subresource-routes';
+import type { ServedResource } from './served-resource';
 import { isServerFault, sendStatusError } from './status';
 
 export interface AppOptions {
-  store: RegistryStore;
-  /** The same objects under the status strategy (foos/{name}/status). */
-  statusStore: RegistryStore;
+  /** What discovery and OpenAPI describe. */
+  api: InstalledAPI;
+  /** Every resource of `api`, with what answers its requests. */
+  resources: readonly ServedResource[];
   logger: Logger;
   accessLogLevel: string;
   /** -v 2 and above: the access log adds the client address and the Accept and Content-Type headers. */
@@ -79,14 +82,12 @@ export interface AppOptions {
  * deadline, authentication, audit, in-flight limit, authorization.
  */
 function requestFilters(options: AppOptions): ApiHandler[] {
-  const { group, version, resource } = options.store.strategy;
+  const { api } = options;
   const filters: ApiHandler[] = [
     instrumentRequests({
       metrics: options.metrics.requests,
       serves: (attributes) =>
-        attributes.apiGroup === group &&
-        attributes.apiVersion === version &&
-        attributes.resource === resource,
+        api.resource(attributes.apiGroup, attributes.apiVersion, attributes.resource) !== undefined,
     }),
     ...(options.tracing ? [traceRequests(options.tracing)] : []),
     ...(options.shutdown ? [options.shutdown.filter] : []),
@@ -145,16 +146,28 @@ function errorHandler(logger: Logger) {
  */
 export function createApp(options: AppOptions): RequestListener {
   const handleError = errorHandler(options.logger);
-  const { group, version, resource } = options.store.strategy;
-  const resources = resourceRoutes({
-    store: options.store,
-    now: options.now,
-    minRequestTimeoutMs: options.minRequestTimeoutMs,
-    bookmarkIntervalMs: options.bookmarkIntervalMs,
-    maxRequestBytes: options.maxRequestBytes,
-    decoder: options.decoder,
-    watchesEnd: options.shutdown?.watchesEnd,
-    watchMetrics: options.metrics.requests.watchesOf({ group, version, kind: options.store.strategy.kind }),
+  const perResource = options.resources.map((resource) => {
+    const { kind, version } = resource.installed;
+    const routes = resourceRoutes({
+      resource,
+      now: options.now,
+      minRequestTimeoutMs: options.minRequestTimeoutMs,
+      bookmarkIntervalMs: options.bookmarkIntervalMs,
+      maxRequestBytes: options.maxRequestBytes,
+      decoder: options.decoder,
+      watchesEnd: options.shutdown?.watchesEnd,
+      watchMetrics: options.metrics.requests.watchesOf({
+        group: kind.group,
+        version: version.name,
+        kind: kind.kind,
+      }),
+    });
+    const subresources = subresourceRoutes({
+      resource,
+      maxRequestBytes: options.maxRequestBytes,
+      decoder: options.decoder,
+    });
+    return { resource, routes, subresources };
   });
 
   const router = express();
@@ -163,22 +176,27 @@ export function createApp(options: AppOptions): RequestListener {
   router.set('query parser', 'simple');
   router.use(healthRoutes(options.health));
   router.use(metricsRoutes(options.metrics.registry));
-  router.use(discoveryRoutes());
-  router.use(
-    subresourceRoutes({
-      store: options.store,
-      statusStore: options.statusStore,
-      maxRequestBytes: options.maxRequestBytes,
-      decoder: options.decoder,
-    }),
-  );
-  router.use(resources.router);
+  router.use(discoveryRoutes({ api: options.api, openAPI: openAPIDocuments(options.api) }));
+  for (const { subresources } of perResource) router.use(subresources);
+  for (const { routes } of perResource) router.use(routes.router);
   router.use((_req: Request, _res: Response, next: NextFunction) => next(notFound()));
   // Express recognises an error handler by its four parameters.
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => handleError(err, req, res));
 
   const filters = requestFilters(options);
-  const direct = directRoutes({ group, version, resource, filters, routes: resources.direct });
+  const direct = directRoutes({
+    filters,
+    // The gate: only a version served as it is stored takes the fast path.
+    resources: perResource
+      .filter(({ resource }) => resource.installed.isStorageVersion)
+      .map(({ resource: { installed }, routes }) => ({
+        group: installed.kind.group,
+        version: installed.version.name,
+        resource: installed.kind.plural,
+        namespaced: installed.kind.namespaced,
+        routes: routes.direct,
+      })),
+  });
   // Express keeps the `res.locals` the filters filled (it only creates one when absent).
   const viaRouter: ApiHandler[] = [...filters, (req, res) => router(req as Request, res as Response)];
   return (incoming, outgoing) => {

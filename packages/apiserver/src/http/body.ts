@@ -17,7 +17,7 @@ import { YamlThread } from './yaml-thread';
  * "exceeded max depth"; go-yaml: "exceeded max depth of 10000"), but Go stacks grow and Node's
  * do not: the yaml composer overflows near 800 levels — at times fatally, inside V8's regexp
  * compiler — and the registry's recursive steps (structuredClone, managed fields, validation)
- * near 2000. No Foo comes close (its schema is a few levels deep).
+ * near 2000. No object of a kind defined by a schema a few levels deep comes close.
  */
 export const MAX_NESTING_DEPTH = 500;
 

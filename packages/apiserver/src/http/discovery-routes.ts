@@ -14,16 +14,10 @@ import {
   emptyAggregatedDiscovery,
 } from '../discovery/discovery-documents';
 import type { AggregatedDiscoveryVersion } from '../discovery/discovery-documents';
-import {
-  openAPIV2Document,
-  openAPIV2Protobuf,
-  openAPIV3Document,
-  openAPIV3Hash,
-  openAPIV3Index,
-} from '../discovery/openapi-document';
-import type { ServedDocument } from '../discovery/openapi-document';
+import type { OpenAPIDocuments, ServedDocument } from '../discovery/openapi-document';
 import { OPENAPI_V2_PROTOBUF } from '../discovery/openapi-v2-protobuf';
-import { SERVED_API } from '../discovery/resources';
+import type { InstalledAPI } from '../apis/installed-api';
+import { groupVersionOf } from '../apis/resource-description';
 import { StatusError } from '../errors/status-error';
 import { sendCachedDocument } from './cached-document';
 import { JSON_MEDIA_TYPE, negotiateResponse } from './negotiation';
@@ -58,9 +52,13 @@ function sendJSONDocument(req: Request, res: Response, doc: ServedDocument): voi
   sendCachedDocument(req, res, { bytes, contentType: JSON_MEDIA_TYPE, etag, lastModified });
 }
 
-export function discoveryRoutes(): Router {
+export interface DiscoveryRoutesOptions {
+  api: InstalledAPI;
+  openAPI: OpenAPIDocuments;
+}
+
+export function discoveryRoutes({ api, openAPI }: DiscoveryRoutesOptions): Router {
   const router = express.Router();
-  const { group, version } = SERVED_API;
 
   router.get('/api', (req, res) => {
     checkTimeoutParam(req.query);
@@ -76,55 +74,64 @@ export function discoveryRoutes(): Router {
     const form = negotiateResponse(req.get('accept'), { discovery: true });
     if (form.kind === 'APIGroupDiscoveryList') {
       sendCached(req, res, {
-        body: aggregatedDiscovery(form.version as AggregatedDiscoveryVersion),
+        body: aggregatedDiscovery(form.version as AggregatedDiscoveryVersion, api.groups),
         contentType: form.contentType,
       });
       return;
     }
-    sendBody(res, { status: 200, body: apiGroupList(), form });
+    sendBody(res, { status: 200, body: apiGroupList(api.groups), form });
   });
 
-  router.get(`/apis/${group}`, (req, res) => {
-    checkTimeoutParam(req.query);
-    sendBody(res, { status: 200, body: apiGroup(), form: negotiateResponse(req.get('accept'), {}) });
-  });
+  for (const group of api.groups) {
+    router.get(`/apis/${group.name}`, (req, res) => {
+      checkTimeoutParam(req.query);
+      sendBody(res, { status: 200, body: apiGroup(group), form: negotiateResponse(req.get('accept'), {}) });
+    });
+  }
 
-  router.get(`/apis/${group}/${version}`, (req, res) => {
-    checkTimeoutParam(req.query);
-    sendBody(res, { status: 200, body: apiResourceList(), form: negotiateResponse(req.get('accept'), {}) });
-  });
+  for (const gv of api.groupVersions) {
+    router.get(`/apis/${groupVersionOf(gv)}`, (req, res) => {
+      checkTimeoutParam(req.query);
+      const form = negotiateResponse(req.get('accept'), {});
+      sendBody(res, { status: 200, body: apiResourceList(gv), form });
+    });
+  }
 
   router.get('/openapi/v2', (req, res) => {
     // kubectl ≤ 1.26 and `explain --output=plaintext-openapiv2` ask for protobuf only.
     if (negotiateOpenAPIV2(req.get('accept')) === 'protobuf') {
-      const { bytes, etag, lastModified } = openAPIV2Protobuf();
+      const { bytes, etag, lastModified } = openAPI.v2Protobuf();
       sendCachedDocument(req, res, { bytes, contentType: OPENAPI_V2_PROTOBUF, etag, lastModified });
       return;
     }
-    sendJSONDocument(req, res, openAPIV2Document());
+    sendJSONDocument(req, res, openAPI.v2());
   });
 
   router.get('/openapi/v3', (req, res) => {
     negotiateResponse(req.get('accept'), { yaml: false });
-    sendJSONDocument(req, res, openAPIV3Index());
+    sendJSONDocument(req, res, openAPI.v3Index());
   });
 
-  router.get(`/openapi/v3/apis/${group}/${version}`, (req, res) => {
-    negotiateResponse(req.get('accept'), { yaml: false });
-    const doc = openAPIV3Document();
-    const hash = queryValue(req.query, 'hash');
-    if (hash && hash !== openAPIV3Hash()) {
-      // A stale hash (an old index) moves to the current document, as kube-openapi's handler3
-      // does, so nothing is ever cached as immutable under a hash it does not match.
-      res.redirect(301, `/openapi/v3/apis/${group}/${version}?hash=${openAPIV3Hash()}`);
-      return;
-    }
-    if (hash) {
-      res.setHeader('Cache-Control', 'public, immutable');
-      res.setHeader('Expires', new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString());
-    }
-    sendJSONDocument(req, res, doc);
-  });
+  for (const gv of api.groupVersions) {
+    const groupVersion = groupVersionOf(gv);
+    router.get(`/openapi/v3/apis/${groupVersion}`, (req, res) => {
+      negotiateResponse(req.get('accept'), { yaml: false });
+      const doc = openAPI.v3(groupVersion) as ServedDocument;
+      const current = openAPI.v3Hash(groupVersion) as string;
+      const hash = queryValue(req.query, 'hash');
+      if (hash && hash !== current) {
+        // A stale hash (an old index) moves to the current document, as kube-openapi's handler3
+        // does, so nothing is ever cached as immutable under a hash it does not match.
+        res.redirect(301, `/openapi/v3/apis/${groupVersion}?hash=${current}`);
+        return;
+      }
+      if (hash) {
+        res.setHeader('Cache-Control', 'public, immutable');
+        res.setHeader('Expires', new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString());
+      }
+      sendJSONDocument(req, res, doc);
+    });
+  }
 
   return router;
 }

@@ -12,7 +12,7 @@ export type OutputFormat = 'json' | 'yaml';
 
 /** What the response body should be. */
 export type OutputKind =
-  | 'object' // the resource itself (Foo / FooList / Status / legacy discovery documents)
+  | 'object' // the resource itself (the kind / its list / Status / legacy discovery documents)
   | 'Table' // meta.k8s.io Table (kubectl get)
   | 'PartialObjectMetadata'
   | 'PartialObjectMetadataList'

@@ -1,6 +1,7 @@
 /**
- * The resource endpoints of one kind: collection and object paths, namespaced and across all
- * namespaces. Each route negotiates, decodes and parses here, calls one handler, and writes
+ * The resource endpoints of one installed resource: collection and object paths — in a namespace
+ * and across all namespaces for a namespaced resource, at the group version for a cluster-scoped
+ * one. Each route negotiates, decodes and parses here, calls one handler, and writes
  * its result; every error goes through sendStatusError.
  */
 import express from 'express';
@@ -16,7 +17,6 @@ import { applyObject } from '../handlers/apply';
 import { patchObject } from '../handlers/patch';
 import { updateObject } from '../handlers/update';
 import { openWatch } from '../handlers/watch';
-import type { RegistryStore } from '../registry/store';
 import type { UserInfo } from '../auth/user';
 import { parseIncludeObject } from '../registry/table';
 import { applyDuplicateWarnings } from './body';
@@ -31,10 +31,12 @@ import type { ResponseForm } from './negotiation';
 import { parseListParams, queryValue } from './query';
 import { sendBody, sendText, setWarnings, storedJson, transformList, transformObject } from './respond';
 import { streamWatch } from './watch-stream';
+import { basePath, collectionPath, warnOf } from './served-resource';
+import type { ServedResource, TableConverter } from './served-resource';
 import type { WatchMetrics } from '../observability/metrics/request-metrics';
 
 export interface ResourceRoutesOptions {
-  store: RegistryStore;
+  resource: ServedResource;
   now: () => Date;
   /** Watches without timeoutSeconds end after a random time in [min, 2·min). */
   minRequestTimeoutMs: number;
@@ -65,9 +67,9 @@ function negotiate(req: ApiRequest, endpoint: keyof typeof negotiators): Respons
 function send(
   req: ApiRequest,
   res: ApiResponse,
-  answer: { result: HandlerResult; form: ResponseForm; now: () => Date },
+  answer: { result: HandlerResult; form: ResponseForm; now: () => Date; table: TableConverter },
 ): void {
-  const { result, form, now } = answer;
+  const { result, form, now, table } = answer;
   setWarnings(res, result.warnings);
   const stored = result.type === 'status' ? undefined : storedJson(result, form);
   if (stored !== undefined) {
@@ -76,7 +78,7 @@ function send(
   }
   const includeObject = parseIncludeObject(queryValue(requestQuery(req), 'includeObject'));
   // The clock is read only for an answer that shows ages (a Table).
-  const options = { form, includeObject, now: now() };
+  const options = { form, includeObject, now: now(), table };
   let body: unknown;
   if (result.type === 'object') body = transformObject(result.object, options);
   else if (result.type === 'list') body = transformList(result.list, options);
@@ -87,8 +89,6 @@ function send(
     form: result.type === 'status' ? { ...form, kind: 'object' } : form,
   });
 }
-
-/** The write's query options, with the User-Agent that names the default field manager. */
 
 function wrap(handler: Handler): ApiHandler {
   return (req, res, next): void => {
@@ -104,9 +104,9 @@ export interface DirectRoutes {
 
 /** The router of the resource endpoints, and its plain routes' handlers for direct dispatch. */
 export function resourceRoutes(options: ResourceRoutesOptions): { router: Router; direct: DirectRoutes } {
-  const { store, decoder } = options;
-  const { group, version, resource } = store.strategy;
-  const base = `/apis/${group}/${version}`;
+  const { decoder } = options;
+  const { store, table, installed } = options.resource;
+  const { plural: resource, namespaced } = installed.kind;
   const router = express.Router();
   // body-parser reads only Node's request (headers and stream), so the same reader serves the
   // router and direct dispatch.
@@ -129,6 +129,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
           store,
           form,
           includeObject,
+          table,
           timeoutMs,
           bookmarkIntervalMs: params.allowWatchBookmarks ? options.bookmarkIntervalMs : undefined,
           now: options.now,
@@ -138,7 +139,12 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
         return;
       }
       const form = negotiate(req, 'list');
-      send(req, res, { result: await listObjects(store, { namespace, params }), form, now: options.now });
+      send(req, res, {
+        result: await listObjects(store, { namespace, params }),
+        form,
+        now: options.now,
+        table,
+      });
     };
 
   const create: Handler = async (req, res) => {
@@ -152,7 +158,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
       options: { ...requested, duplicateFields: duplicates },
     });
     if (requested.dryRun) result.code = 201;
-    send(req, res, { result, form, now: options.now });
+    send(req, res, { result, form, now: options.now, table });
   };
 
   const update: Handler = async (req, res) => {
@@ -165,7 +171,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
       body,
       options: writeOptionsOf(req, res, { duplicateFields: duplicates }),
     });
-    send(req, res, { result, form, now: options.now });
+    send(req, res, { result, form, now: options.now, table });
   };
 
   const patch: Handler = async (req, res) => {
@@ -191,7 +197,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
         options: requested,
       });
       result.warnings = [...warnings, ...result.warnings];
-      send(req, res, { result, form, now: options.now });
+      send(req, res, { result, form, now: options.now, table });
       return;
     }
     if (force !== undefined) {
@@ -214,7 +220,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
       type: type as 'json-patch' | 'merge-patch' | 'strategic-merge-patch',
       options: writeOptionsOf(req, res, { duplicateFields: duplicates, optionsKind: 'PatchOptions' }),
     });
-    send(req, res, { result, form, now: options.now });
+    send(req, res, { result, form, now: options.now, table });
   };
 
   const get: Handler = async (req, res) => {
@@ -223,7 +229,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
       namespace: routeParam(req, 'namespace'),
       name: routeParam(req, 'name'),
     });
-    send(req, res, { result, form, now: options.now });
+    send(req, res, { result, form, now: options.now, table });
   };
 
   const remove: Handler = async (req, res) => {
@@ -237,7 +243,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
         auditAnnotations: admissionAnnotationSink(res),
       },
     });
-    send(req, res, { result, form, now: options.now });
+    send(req, res, { result, form, now: options.now, table });
   };
 
   const removeCollection: Handler = async (req, res) => {
@@ -252,7 +258,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
         auditAnnotations: admissionAnnotationSink(res),
       },
     });
-    send(req, res, { result, form, now: options.now });
+    send(req, res, { result, form, now: options.now, table });
   };
 
   const notAllowed =
@@ -261,27 +267,33 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
       throw StatusError.methodNotAllowed(req.method, what);
     };
 
-  const collection = `${base}/namespaces/:namespace/${resource}`;
+  const collection = collectionPath(installed);
   const object = `${collection}/:name`;
+  // A deprecated version's Warning goes first on every answer, as a CRD's handler adds it.
+  const first: ApiHandler[] = installed.deprecationWarning ? [warnOf(installed.deprecationWarning)] : [];
+  const chain = (...handlers: ApiHandler[]): ApiHandler[] => [...first, ...handlers];
   const direct: DirectRoutes = {
     object: {
-      GET: [wrap(get)],
-      PUT: [raw, wrap(update)],
-      PATCH: [raw, wrap(patch)],
-      DELETE: [raw, wrap(remove)],
+      GET: chain(wrap(get)),
+      PUT: chain(raw, wrap(update)),
+      PATCH: chain(raw, wrap(patch)),
+      DELETE: chain(raw, wrap(remove)),
     },
-    collection: { POST: [raw, wrap(create)] },
+    collection: { POST: chain(raw, wrap(create)) },
   };
-  router.get(`${base}/${resource}`, wrap(listOrWatch(true)));
-  router.all(`${base}/${resource}`, wrap(notAllowed(`${resource} across all namespaces`)));
-  router.get(collection, wrap(listOrWatch(false)));
+  if (namespaced) {
+    const everywhere = `${basePath(installed)}/${resource}`;
+    router.get(everywhere, ...chain(wrap(listOrWatch(true))));
+    router.all(everywhere, ...chain(wrap(notAllowed(`${resource} across all namespaces`))));
+  }
+  router.get(collection, ...chain(wrap(listOrWatch(!namespaced))));
   router.post(collection, ...direct.collection.POST);
-  router.delete(collection, raw, wrap(removeCollection));
-  router.all(collection, wrap(notAllowed(`a collection of ${resource}`)));
+  router.delete(collection, ...chain(raw, wrap(removeCollection)));
+  router.all(collection, ...chain(wrap(notAllowed(`a collection of ${resource}`))));
   router.get(object, ...direct.object.GET);
   router.put(object, ...direct.object.PUT);
   router.patch(object, ...direct.object.PATCH);
   router.delete(object, ...direct.object.DELETE);
-  router.all(object, wrap(notAllowed(`${resource}`)));
+  router.all(object, ...chain(wrap(notAllowed(`${resource}`))));
   return { router, direct };
 }

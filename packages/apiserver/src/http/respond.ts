@@ -7,10 +7,10 @@ import { stringify as toYaml } from 'yaml';
 import type { ListResultBody, ObjectResult } from '../handlers/result';
 import type { KubeObject } from '../storage/interface';
 import { asPartialObjectMetadata, asPartialObjectMetadataList } from '../registry/partial-object-metadata';
-import { fooTable } from '../registry/table';
 import type { IncludeObject } from '../registry/table';
 import { sendBytes } from './exchange';
 import type { ResponseForm } from './negotiation';
+import type { TableConverter } from './served-resource';
 
 export interface ListBody {
   apiVersion: string;
@@ -23,6 +23,8 @@ export interface TransformOptions {
   form: ResponseForm;
   includeObject: IncludeObject;
   now: Date;
+  /** The resource's Table converter. */
+  table: TableConverter;
 }
 
 /** The body to send for one object. */
@@ -30,7 +32,7 @@ export function transformObject(obj: KubeObject, options: TransformOptions): unk
   const { form } = options;
   switch (form.kind) {
     case 'Table':
-      return fooTable(
+      return options.table(
         [obj],
         { resourceVersion: obj.metadata.resourceVersion },
         {
@@ -51,7 +53,7 @@ export function transformList(list: ListBody, options: TransformOptions): unknow
   const { form } = options;
   switch (form.kind) {
     case 'Table':
-      return fooTable(list.items, list.metadata, {
+      return options.table(list.items, list.metadata, {
         includeObject: options.includeObject,
         now: options.now,
         tableVersion: form.version === 'v1beta1' ? 'v1beta1' : 'v1',
@@ -63,13 +65,18 @@ export function transformList(list: ListBody, options: TransformOptions): unknow
   }
 }
 
-/** Sets `Warning: 299 - "…"` headers, one per warning (as k8s.io/apiserver's warning recorder). */
+/**
+ * Adds `Warning: 299 - "…"` headers, one per warning, after those already set (as
+ * k8s.io/apiserver's warning recorder: a deprecated version's warning first).
+ */
 export function setWarnings(res: ServerResponse, warnings: readonly string[]): void {
   if (warnings.length === 0) return;
-  res.setHeader(
-    'Warning',
-    warnings.map((w) => `299 - ${JSON.stringify(w.replace(/[\r\n]/g, ' '))}`),
-  );
+  const set = res.getHeader('Warning');
+  const before = set === undefined ? [] : Array.isArray(set) ? set : [String(set)];
+  res.setHeader('Warning', [
+    ...before,
+    ...warnings.map((w) => `299 - ${JSON.stringify(w.replace(/[\r\n]/g, ' '))}`),
+  ]);
 }
 
 export function sendBody(

@@ -1,7 +1,8 @@
 /**
- * The status and scale subresources: foos/{name}/status (GET/PUT/PATCH through the status
- * strategy: only status changes) and foos/{name}/scale (an autoscaling/v1 Scale view of
- * spec.replicas). `kubectl scale --current-replicas` PUTs without a Content-Type: JSON is assumed.
+ * The status and scale subresources of a resource that has them: <plural>/{name}/status
+ * (GET/PUT/PATCH through the status strategy: only status changes) and <plural>/{name}/scale (an
+ * autoscaling/v1 Scale view of the replicas). `kubectl scale --current-replicas` PUTs without a
+ * Content-Type: JSON is assumed.
  */
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
@@ -19,12 +20,12 @@ import type { ResponseForm } from './negotiation';
 import { queryValue } from './query';
 import { writeOptionsOf } from './write-options';
 import { sendBody, setWarnings } from './respond';
+import { collectionPath, warnOf } from './served-resource';
+import type { ServedResource } from './served-resource';
 
 export interface SubresourceRoutesOptions {
-  /** The main resource's store (scale writes spec.replicas through it). */
-  store: RegistryStore;
-  /** The same objects under the status strategy. */
-  statusStore: RegistryStore;
+  /** Its main store (scale writes the replicas through it) and its status store. */
+  resource: ServedResource;
   maxRequestBytes: number;
   decoder: BodyDecoder;
 }
@@ -34,7 +35,8 @@ type PatchKind = 'json-patch' | 'merge-patch' | 'strategic-merge-patch';
 
 const target = (req: Request) => {
   const params = req.params as Record<string, string>;
-  return { namespace: String(params.namespace), name: String(params.name) };
+  // A cluster-scoped resource's paths have no namespace.
+  return { namespace: params.namespace ?? '', name: String(params.name) };
 };
 
 function reply(
@@ -80,60 +82,19 @@ function checkNoForce(req: Request): void {
 }
 
 export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
-  const { store, statusStore, decoder } = options;
-  const { group, version, resource } = store.strategy;
-  const object = `/apis/${group}/${version}/namespaces/:namespace/${resource}/:name`;
+  const { decoder } = options;
+  const { store, statusStore, installed } = options.resource;
+  const resource = installed.kind.plural;
+  const object = `${collectionPath(installed)}/:name`;
   const router = express.Router();
   const raw = express.raw({ type: () => true, limit: options.maxRequestBytes });
   const form = (req: Request) => negotiateResponse(req.get('accept'), {});
+  // A deprecated version's Warning goes first on every answer, as a CRD's handler adds it.
+  const { deprecationWarning } = installed;
+  const warnFirst = (path: string): void => {
+    if (deprecationWarning) router.all(path, warnOf(deprecationWarning));
+  };
 
-  const statusGet: Handler = async (req, res) => {
-    const result = await getObject(statusStore, target(req));
-    reply(res, { code: 200, body: result.object, warnings: [], form: form(req) });
-  };
-  const statusPut: Handler = async (req, res) => {
-    const f = form(req);
-    const format = bodyFormat(req.get('content-type'), ['json', 'yaml']) as 'json' | 'yaml';
-    const { value: body, duplicates } = await decoder.object(req.body as Buffer, format);
-    const result = await updateObject(statusStore, {
-      ...target(req),
-      body,
-      options: writeOptionsOf(req, res, { duplicateFields: duplicates }),
-    });
-    reply(res, { code: 200, body: result.object, warnings: result.warnings, form: f });
-  };
-  const statusPatch: Handler = async (req, res) => {
-    const f = form(req);
-    const options = writeOptionsOf(req, res, { optionsKind: 'PatchOptions' });
-    // Server-side apply to status (controllers' Status().Patch(..., client.Apply)); never creates.
-    if (isApply(req)) {
-      const { value: applied, duplicates } = await decoder.optional(req.body as Buffer | undefined, 'yaml');
-      if (applied === undefined) throw StatusError.badRequest('the apply configuration is empty');
-      const warnings = applyDuplicateWarnings(duplicates, options.fieldValidation);
-      const force = queryValue(req.query, 'force') === 'true' || queryValue(req.query, 'force') === '1';
-      const result = await applyObject(statusStore, {
-        ...target(req),
-        applied,
-        force,
-        options: { ...options, force },
-      });
-      reply(res, {
-        code: result.code,
-        body: result.object,
-        warnings: [...warnings, ...result.warnings],
-        form: f,
-      });
-      return;
-    }
-    checkNoForce(req);
-    const { duplicates, ...patch } = await patchBody(req, decoder);
-    const result = await patchObject(statusStore, {
-      ...target(req),
-      ...patch,
-      options: { ...options, duplicateFields: duplicates },
-    });
-    reply(res, { code: 200, body: result.object, warnings: result.warnings, form: f });
-  };
   const scaleGet: Handler = async (req, res) => {
     const result = await getScale(store, target(req));
     reply(res, { code: 200, body: result.scale, warnings: [], form: form(req) });
@@ -168,13 +129,67 @@ export function subresourceRoutes(options: SubresourceRoutesOptions): Router {
     handler(req, res).catch(next);
   };
 
-  router.get(`${object}/status`, wrap(statusGet));
-  router.put(`${object}/status`, raw, wrap(statusPut));
-  router.patch(`${object}/status`, raw, wrap(statusPatch));
-  router.all(`${object}/status`, wrap(notAllowed(`${resource}/status`)));
-  router.get(`${object}/scale`, wrap(scaleGet));
-  router.put(`${object}/scale`, raw, wrap(scalePut));
-  router.patch(`${object}/scale`, raw, wrap(scalePatch));
-  router.all(`${object}/scale`, wrap(notAllowed(`${resource}/scale`)));
+  const addStatusRoutes = (statusStore: RegistryStore): void => {
+    const statusGet: Handler = async (req, res) => {
+      const result = await getObject(statusStore, target(req));
+      reply(res, { code: 200, body: result.object, warnings: [], form: form(req) });
+    };
+    const statusPut: Handler = async (req, res) => {
+      const f = form(req);
+      const format = bodyFormat(req.get('content-type'), ['json', 'yaml']) as 'json' | 'yaml';
+      const { value: body, duplicates } = await decoder.object(req.body as Buffer, format);
+      const result = await updateObject(statusStore, {
+        ...target(req),
+        body,
+        options: writeOptionsOf(req, res, { duplicateFields: duplicates }),
+      });
+      reply(res, { code: 200, body: result.object, warnings: result.warnings, form: f });
+    };
+    const statusPatch: Handler = async (req, res) => {
+      const f = form(req);
+      const options = writeOptionsOf(req, res, { optionsKind: 'PatchOptions' });
+      // Server-side apply to status (controllers' Status().Patch(..., client.Apply)); never creates.
+      if (isApply(req)) {
+        const { value: applied, duplicates } = await decoder.optional(req.body as Buffer | undefined, 'yaml');
+        if (applied === undefined) throw StatusError.badRequest('the apply configuration is empty');
+        const warnings = applyDuplicateWarnings(duplicates, options.fieldValidation);
+        const force = queryValue(req.query, 'force') === 'true' || queryValue(req.query, 'force') === '1';
+        const result = await applyObject(statusStore, {
+          ...target(req),
+          applied,
+          force,
+          options: { ...options, force },
+        });
+        reply(res, {
+          code: result.code,
+          body: result.object,
+          warnings: [...warnings, ...result.warnings],
+          form: f,
+        });
+        return;
+      }
+      checkNoForce(req);
+      const { duplicates, ...patch } = await patchBody(req, decoder);
+      const result = await patchObject(statusStore, {
+        ...target(req),
+        ...patch,
+        options: { ...options, duplicateFields: duplicates },
+      });
+      reply(res, { code: 200, body: result.object, warnings: result.warnings, form: f });
+    };
+    warnFirst(`${object}/status`);
+    router.get(`${object}/status`, wrap(statusGet));
+    router.put(`${object}/status`, raw, wrap(statusPut));
+    router.patch(`${object}/status`, raw, wrap(statusPatch));
+    router.all(`${object}/status`, wrap(notAllowed(`${resource}/status`)));
+  };
+  if (statusStore) addStatusRoutes(statusStore);
+  if (installed.version.subresources.scale) {
+    warnFirst(`${object}/scale`);
+    router.get(`${object}/scale`, wrap(scaleGet));
+    router.put(`${object}/scale`, raw, wrap(scalePut));
+    router.patch(`${object}/scale`, raw, wrap(scalePatch));
+    router.all(`${object}/scale`, wrap(notAllowed(`${resource}/scale`)));
+  }
   return router;
 }

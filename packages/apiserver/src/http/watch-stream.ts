@@ -9,16 +9,18 @@ import type { WatchStream, WireEvent } from '../handlers/watch';
 import { bookmark } from '../handlers/watch';
 import type { RegistryStore } from '../registry/store';
 import { asPartialObjectMetadata } from '../registry/partial-object-metadata';
-import { fooTable } from '../registry/table';
 import type { IncludeObject } from '../registry/table';
 import type { KubeObject } from '../storage/interface';
 import type { WatchMetrics } from '../observability/metrics/request-metrics';
 import type { ResponseForm } from './negotiation';
+import type { TableConverter } from './served-resource';
 
 export interface WatchStreamOptions {
   store: RegistryStore;
   form: ResponseForm;
   includeObject: IncludeObject;
+  /** The resource's Table converter. */
+  table: TableConverter;
   timeoutMs: number;
   /** Undefined: no bookmarks (the client did not ask for them). */
   bookmarkIntervalMs?: number;
@@ -102,7 +104,7 @@ function eventRenderer(options: WatchStreamOptions): (event: WireEvent) => strin
   let headersSent = false;
   return (event) => {
     if (event.type === 'ERROR' || event.type === 'BOOKMARK') return plainEventLine(event);
-    const table = fooTable(
+    const table = options.table(
       [event.object as KubeObject],
       { resourceVersion: String(event.revision ?? '') },
       {

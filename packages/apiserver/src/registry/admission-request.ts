@@ -1,7 +1,7 @@
 /**
  * What the registry tells admission about a write: the attributes k8s.io/apiserver's handlers
  * build (kind, resource, subresource, names, the object and the stored one, the user and the
- * operation's options as sent), and, for a subresource with a view of its own (foos/scale), how
+ * operation's options as sent), and, for a subresource with a view of its own (widgets/scale), how
  * admission sees the object (an autoscaling/v1 Scale) and how a mutation of that view is folded
  * back into the object.
  */

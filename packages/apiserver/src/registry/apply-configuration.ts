@@ -5,7 +5,6 @@
  * owns are taken only when forced (409 with the conflicting fields otherwise). Pure: no I/O,
  * time is injected.
  */
-import { API_VERSION, KIND } from '@pwk/api';
 import { StatusError } from '../errors/status-error';
 import type { KubeObject } from '../storage/interface';
 import { FieldPathError, isPlainObject } from './field-path';
@@ -19,7 +18,7 @@ import {
   setManagedFields,
   withoutManagedFields,
 } from './managed-fields';
-import type { Managed, ManagedFieldsEntry } from './managed-fields';
+import type { Managed, ManagedFieldsEntry, ManagedKind } from './managed-fields';
 import { compareObjects, deepEqual } from './object-compare';
 import { dropNulls, mergeValues, prune } from './typed-merge';
 import { filterComparison, trackUpdate, transferOwnership } from './update-tracking';
@@ -32,7 +31,8 @@ export interface ApplyOptions {
   manager: string;
   force: boolean;
   now: Date;
-  apiVersion?: string;
+  /** The kind and version applied (the configuration must name them). */
+  kind: ManagedKind;
   subresource?: string;
   /** The name and namespace in the URL; the merged object must match them. */
   name?: string;
@@ -63,7 +63,7 @@ function validateApplied(opts: ApplyOptions): Record<string, unknown> {
   const applied = opts.applied;
   if (!isPlainObject(applied))
     throw StatusError.badRequest('error decoding YAML: the applied configuration must be an object');
-  if (applied.apiVersion !== API_VERSION || applied.kind !== KIND) {
+  if (applied.apiVersion !== opts.kind.apiVersion || applied.kind !== opts.kind.kind) {
     throw StatusError.badRequest(`invalid object type: ${gvkString(applied)}`);
   }
   const metadata = applied.metadata;
@@ -100,7 +100,7 @@ function checkName(obj: KubeObject, opts: ApplyOptions): void {
 /** Server-side apply: the merged object and its managedFields, or a 400/409/500 StatusError. */
 export function applyConfiguration(opts: ApplyOptions): ApplyResult {
   const applied = validateApplied(opts);
-  const apiVersion = opts.apiVersion ?? API_VERSION;
+  const { apiVersion, semantics } = opts.kind;
   const base: KubeObject = opts.live ? withoutManagedFields(opts.live) : ({} as KubeObject);
   try {
     let managed: Managed;
@@ -116,9 +116,9 @@ export function applyConfiguration(opts: ApplyOptions): ApplyResult {
     if (managed.size === 0 && opts.live) {
       // Fields written before anyone tracked them belong to a placeholder updater (skipNonApplied).
       const who = { manager: 'before-first-apply', apiVersion, subresource: opts.subresource };
-      managed = trackUpdate({ live: {}, next: base, managed, who, now: opts.now });
+      managed = trackUpdate({ live: {}, next: base, managed, who, now: opts.now, kind: opts.kind });
     }
-    const reset = resetFieldsFor(opts.subresource);
+    const reset = resetFieldsFor(opts.subresource, opts.kind.statusSubresource);
     const id = identifier({
       manager: opts.manager,
       operation: 'Apply',
@@ -126,7 +126,7 @@ export function applyConfiguration(opts: ApplyOptions): ApplyResult {
       subresource: opts.subresource,
     });
     const last = managed.get(id);
-    const fields = FieldSet.fromObject(applied).recursiveDifference(reset);
+    const fields = FieldSet.fromObject(applied, semantics).recursiveDifference(reset);
     managed.set(id, {
       manager: opts.manager,
       operation: 'Apply',
@@ -136,8 +136,12 @@ export function applyConfiguration(opts: ApplyOptions): ApplyResult {
       fields,
     });
 
-    const merged = prune(mergeValues(base, applied, '') as KubeObject, managed, last?.fields);
-    const change = filterComparison(compareObjects(base, merged), reset);
+    const merged = prune(mergeValues(semantics, base, applied) as KubeObject, {
+      managed,
+      last: last?.fields,
+      semantics,
+    });
+    const change = filterComparison(compareObjects(base, merged, semantics), reset);
     managed = transferOwnership({ managed, change, workflow: id, force: opts.force });
     const own = managed.get(id);
     if (own) {

@@ -1,6 +1,7 @@
 /** Applies a PATCH body of any supported type to the current object; malformed patches are 400/422. */
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
+import type { SchemaSemantics } from '@pwk/api';
 import { StatusError } from '../errors/status-error';
 import type { KubeObject } from '../storage/interface';
 import { applyMergePatch, isPlainObject } from './merge-patch';
@@ -8,9 +9,14 @@ import { applyStrategicMergePatch } from './strategic-merge-patch';
 
 export type PatchType = 'json-patch' | 'merge-patch' | 'strategic-merge-patch';
 
-export function applyPatch(current: KubeObject, patch: unknown, type: PatchType): KubeObject {
+/** `semantics`: the list and map semantics of the patched object's schema (strategic merge reads them). */
+export function applyPatch(
+  current: KubeObject,
+  patch: unknown,
+  how: { type: PatchType; semantics: SchemaSemantics },
+): KubeObject {
   let result: unknown;
-  switch (type) {
+  switch (how.type) {
     case 'json-patch': {
       if (!Array.isArray(patch)) throw StatusError.badRequest('json patch must be a list of operations');
       try {
@@ -43,7 +49,7 @@ export function applyPatch(current: KubeObject, patch: unknown, type: PatchType)
       result = applyMergePatch(current, patch);
       break;
     case 'strategic-merge-patch':
-      result = applyStrategicMergePatch(current, patch);
+      result = applyStrategicMergePatch(current, patch, how.semantics);
       break;
   }
   if (!isPlainObject(result)) throw StatusError.badRequest('the patched object is not an object');

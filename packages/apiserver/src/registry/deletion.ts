@@ -24,7 +24,7 @@ export interface DeletionOptions {
   /** Deprecated (`true` = Orphan, `false` = Background); never beside propagationPolicy. */
   orphanDependents?: boolean;
   /**
-   * Accepted and validated; a kind without graceful deletion (every CRD, Foo) deletes at once
+   * Accepted and validated; a kind without graceful deletion (every CRD, every kind here) deletes at once
    * whatever it says, as k8s does for a strategy that is not a RESTGracefulDeleteStrategy.
    */
   gracePeriodSeconds?: number;

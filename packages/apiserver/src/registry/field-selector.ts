@@ -1,13 +1,24 @@
 /**
- * Field selectors (`?fieldSelector=`) for Foo, as a CRD serves them: k8s.io/apimachinery/pkg/fields
- * parses the terms (with its `\,` `\=` `\\` escaping), then the CRD converter accepts only
- * metadata.name and metadata.namespace and rejects anything else with
+ * Field selectors (`?fieldSelector=`), as a CRD serves them: k8s.io/apimachinery/pkg/fields
+ * parses the terms (with its `\,` `\=` `\\` escaping), then the CRD converter accepts
+ * metadata.name, metadata.namespace (namespaced kinds only) and the version's selectableFields
+ * (`.spec.color` selects as `spec.color`), and rejects anything else with
  * `field label not supported: <label>` (apiextensions-apiserver crConverter.ConvertFieldLabel).
+ * A selectable field's value is its JSONPath's value printed as Go's fmt.Sprint does, "" when
+ * missing (customResourceStrategy.selectableFields).
  */
+import type { SelectableField } from '@pwk/api';
 import { StatusError } from '../errors/status-error';
+import { SimpleJsonPath } from './simple-json-path';
+
+/** An object as a field selector reads it. */
+export interface SelectableObject {
+  metadata: { name?: string; namespace?: string };
+  [field: string]: unknown;
+}
 
 export interface FieldSelector {
-  matches(obj: { metadata: { name?: string; namespace?: string } }): boolean;
+  matches(obj: SelectableObject): boolean;
   /** True when the selector does not restrict anything. */
   readonly empty: boolean;
   /**
@@ -19,18 +30,51 @@ export interface FieldSelector {
   toString(): string;
 }
 
-const SUPPORTED_FIELDS = ['metadata.name', 'metadata.namespace'] as const;
-type SupportedField = (typeof SUPPORTED_FIELDS)[number];
+/** What a kind version lets clients select on. */
+export interface SelectableFields {
+  namespaced: boolean;
+  selectableFields: readonly SelectableField[];
+}
+
+/** A field's value as selection compares it. */
+type FieldValue = (obj: SelectableObject) => string;
 
 interface Term {
-  field: SupportedField;
+  field: string;
   /** `=` and `==` mean the same; `!=` also selects objects where the field is empty. */
   equal: boolean;
   value: string;
+  read: FieldValue;
 }
 
-const isSupported = (field: string): field is SupportedField =>
-  (SUPPORTED_FIELDS as readonly string[]).includes(field);
+/** Go's fmt.Sprint of a JSON value (maps and lists as JSON: they are never selectable in a valid CRD). */
+function sprint(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+const fieldReaders = new WeakMap<SelectableFields, ReadonlyMap<string, FieldValue>>();
+
+/** The labels a kind version accepts and how each is read (made once per version). */
+function readersFor(kind: SelectableFields): ReadonlyMap<string, FieldValue> {
+  let readers = fieldReaders.get(kind);
+  if (!readers) {
+    const map = new Map<string, FieldValue>([['metadata.name', (obj) => obj.metadata.name ?? '']]);
+    if (kind.namespaced) map.set('metadata.namespace', (obj) => obj.metadata.namespace ?? '');
+    for (const field of kind.selectableFields) {
+      const path = SimpleJsonPath.parse(field.jsonPath);
+      map.set(path.label, (obj) => sprint(path.read(obj)));
+    }
+    readers = map;
+    fieldReaders.set(kind, readers);
+  }
+  return readers;
+}
+
+/** A namespaced kind without selectable fields (what the parser assumes when not told). */
+const METADATA_ONLY: SelectableFields = { namespaced: true, selectableFields: [] };
 
 /** Split on commas that are not escaped; escapes stay in the terms for unescapeValue. */
 function splitTerms(selector: string): string[] {
@@ -93,11 +137,15 @@ function unescapeValue(s: string): string {
 const escapeValue = (s: string): string => s.replace(/[\\,=]/g, (c) => `\\${c}`);
 
 /**
- * Parse a fieldSelector query value. Undefined or empty selects everything. Syntax errors and
- * fields other than metadata.name / metadata.namespace throw 400 BadRequest. Like k8s, every
+ * Parse a fieldSelector query value for a kind version. Undefined or empty selects everything.
+ * Syntax errors and fields the version does not select on throw 400 BadRequest. Like k8s, every
  * term is parsed before any field is checked, in sorted order.
  */
-export function parseFieldSelector(text: string | undefined): FieldSelector {
+export function parseFieldSelector(
+  text: string | undefined,
+  kind: SelectableFields = METADATA_ONLY,
+): FieldSelector {
+  const readers = readersFor(kind);
   const selector = text ?? '';
   const parsed: Array<{ field: string; equal: boolean; value: string }> = [];
   for (const part of splitTerms(selector).sort()) {
@@ -107,19 +155,16 @@ export function parseFieldSelector(text: string | undefined): FieldSelector {
     parsed.push({ field: split.lhs, equal: split.op !== '!=', value: unescapeValue(split.rhs) });
   }
   const terms: Term[] = parsed.map((t) => {
-    if (!isSupported(t.field)) throw StatusError.badRequest(`field label not supported: ${t.field}`);
-    return { ...t, field: t.field };
+    const read = readers.get(t.field);
+    if (!read) throw StatusError.badRequest(`field label not supported: ${t.field}`);
+    return { ...t, read };
   });
 
   const exactName = terms.find((t) => t.equal && t.field === 'metadata.name')?.value;
   return {
     empty: terms.length === 0,
     ...(exactName === undefined ? {} : { exactName }),
-    matches: (obj) =>
-      terms.every((t) => {
-        const actual = (t.field === 'metadata.name' ? obj.metadata.name : obj.metadata.namespace) ?? '';
-        return (actual === t.value) === t.equal;
-      }),
+    matches: (obj) => terms.every((t) => (t.read(obj) === t.value) === t.equal),
     toString: () => terms.map((t) => `${t.field}${t.equal ? '=' : '!='}${escapeValue(t.value)}`).join(','),
   };
 }

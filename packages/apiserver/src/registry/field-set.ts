@@ -3,6 +3,7 @@
  * (fieldpath.Set): built from an object, combined (union, difference, intersection), and encoded
  * to / decoded from the `fieldsV1` wire form (`{"f:spec":{".":{},"f:replicas":{}}}`).
  */
+import type { SchemaSemantics } from '@pwk/api';
 import { FieldPathError, decodeElement, encodeElement, isPlainObject } from './field-path';
 import type { FieldPath, FieldsV1, PathElement } from './field-path';
 import {
@@ -18,7 +19,7 @@ import {
   union,
 } from './field-trie';
 import type { Node } from './field-trie';
-import { childTypePath, isMapType, itemTypePath, listItemElement, listTypeAt } from './type-paths';
+import { childTypePath, itemTypePath, listItemElement } from './type-paths';
 
 /** An immutable set of field paths (fieldpath.Set). */
 export class FieldSet {
@@ -40,9 +41,9 @@ export class FieldSet {
   }
 
   /** ToFieldSet: every scalar, atomic list, set/keyed list item, map key, and empty or null value. */
-  static fromObject(obj: unknown): FieldSet {
+  static fromObject(obj: unknown, semantics: SchemaSemantics): FieldSet {
     const root = newNode();
-    collectFields(obj, '', [], root);
+    collectFields({ semantics, root }, obj, { typePath: '', path: [] });
     return new FieldSet(root);
   }
 
@@ -90,14 +91,14 @@ export class FieldSet {
   }
 
   /** EnsureNamedFieldsAreMembers: struct fields above a member become members too. */
-  withNamedParents(): FieldSet {
+  withNamedParents(semantics: SchemaSemantics): FieldSet {
     const root = newNode();
     const walk = (node: Node, path: string[], typePath: string): void => {
       for (const [pe, child] of node.children) {
         const element = decodeElement(pe);
-        const named = 'field' in element && !isMapType(typePath);
+        const named = 'field' in element && !semantics.isMap(typePath);
         const childType =
-          'field' in element ? childTypePath(typePath, element.field) : itemTypePath(typePath);
+          'field' in element ? childTypePath(semantics, typePath, element.field) : itemTypePath(typePath);
         const childPath = [...path, pe];
         if (child.member || named) insertEncoded(root, childPath);
         walk(child, childPath, childType);
@@ -124,16 +125,22 @@ export class FieldSet {
   }
 }
 
-function collectFields(value: unknown, typePath: string, path: string[], root: Node): void {
+function collectFields(
+  into: { semantics: SchemaSemantics; root: Node },
+  value: unknown,
+  at: { typePath: string; path: string[] },
+): void {
+  const { semantics, root } = into;
+  const { typePath, path } = at;
   if (Array.isArray(value)) {
-    if (listTypeAt(typePath).kind === 'atomic') return insertEncoded(root, path);
+    if (semantics.listTypeAt(typePath).kind === 'atomic') return insertEncoded(root, path);
     const seen = new Set<string>();
     for (const item of value) {
-      const pe = encodeElement(listItemElement(typePath, item));
+      const pe = encodeElement(listItemElement(semantics, typePath, item));
       if (seen.has(pe)) continue;
       seen.add(pe);
       const itemPath = [...path, pe];
-      collectFields(item, itemTypePath(typePath), itemPath, root);
+      collectFields(into, item, { typePath: itemTypePath(typePath), path: itemPath });
       insertEncoded(root, itemPath);
     }
     return;
@@ -142,9 +149,9 @@ function collectFields(value: unknown, typePath: string, path: string[], root: N
     for (const [key, v] of Object.entries(value)) {
       if (v === undefined) continue;
       const childPath = [...path, `f:${key}`];
-      collectFields(v, childTypePath(typePath, key), childPath, root);
+      collectFields(into, v, { typePath: childTypePath(semantics, typePath, key), path: childPath });
       const emptyObject = isPlainObject(v) && Object.keys(v).length === 0;
-      if (v === null || emptyObject || isMapType(typePath)) insertEncoded(root, childPath);
+      if (v === null || emptyObject || semantics.isMap(typePath)) insertEncoded(root, childPath);
     }
     return;
   }

@@ -3,7 +3,7 @@
  * decoded into one field set per manager (keyed by BuildManagerIdentifier), encoded back in
  * Kubernetes' order, the manager a write is recorded under, and the fields no manager owns.
  */
-import type { ObjectMeta } from '@pwk/api';
+import type { ObjectMeta, SchemaSemantics } from '@pwk/api';
 import type { KubeObject } from '../storage/interface';
 import { isPlainObject } from './field-path';
 import { FieldSet } from './field-set';
@@ -33,9 +33,22 @@ export const STRIPPED = FieldSet.of(
     .map((f) => [{ field: 'metadata' }, { field: f }]),
 );
 
-/** What each endpoint resets (the strategies' GetResetFields): never owned through it. */
-export function resetFieldsFor(subresource: string | undefined): FieldSet {
-  if (!subresource) return FieldSet.of([{ field: 'status' }]);
+/** What field management knows of the kind an object is written as (from its strategy). */
+export interface ManagedKind {
+  /** `group/version` of the write: recorded in Update entries, required of an applied configuration. */
+  apiVersion: string;
+  kind: string;
+  semantics: SchemaSemantics;
+  /** Whether status is written only through `/status` (the main resource then resets it); default true. */
+  statusSubresource?: boolean;
+}
+
+/**
+ * What each endpoint resets (the strategies' GetResetFields): never owned through it. A kind
+ * without a status subresource takes status on the main resource, as a CRD does.
+ */
+export function resetFieldsFor(subresource: string | undefined, statusSubresource = true): FieldSet {
+  if (!subresource) return statusSubresource ? FieldSet.of([{ field: 'status' }]) : FieldSet.empty();
   if (subresource === 'status') return FieldSet.of([{ field: 'spec' }]);
   return FieldSet.empty();
 }

@@ -2,11 +2,12 @@
  * What changed between two versions of an object, as structured-merge-diff's typed.Compare finds
  * it (added, modified, removed field sets), and the deep equality it compares leaves with.
  */
+import type { SchemaSemantics } from '@pwk/api';
 import { isPlainObject } from './field-path';
 import { FieldSet } from './field-set';
 import { insertEncoded, newNode } from './field-trie';
 import type { Node } from './field-trie';
-import { childTypePath, indexItems, itemTypePath, listTypeAt } from './type-paths';
+import { childTypePath, indexItems, itemTypePath } from './type-paths';
 
 /** What changed between two versions of an object (typed.Comparison). */
 export interface Comparison {
@@ -16,9 +17,9 @@ export interface Comparison {
 }
 
 /** Compare: leaves that changed, plus containers (maps, list items) that appeared or vanished. */
-export function compareObjects(lhs: unknown, rhs: unknown): Comparison {
+export function compareObjects(lhs: unknown, rhs: unknown, semantics: SchemaSemantics): Comparison {
   const roots = { added: newNode(), modified: newNode(), removed: newNode() };
-  compareValues(lhs, rhs, { typePath: '', path: [], roots });
+  compareValues(lhs, rhs, { semantics, typePath: '', path: [], roots });
   return {
     added: FieldSet.fromTrie(roots.added),
     modified: FieldSet.fromTrie(roots.modified),
@@ -27,6 +28,7 @@ export function compareObjects(lhs: unknown, rhs: unknown): Comparison {
 }
 
 interface CompareAt {
+  semantics: SchemaSemantics;
   typePath: string;
   path: string[];
   roots: { added: Node; modified: Node; removed: Node };
@@ -46,11 +48,11 @@ function compareValues(lhs: unknown, rhs: unknown, at: CompareAt): void {
   if (list) {
     const l = (lhs ?? []) as unknown[];
     const r = (rhs ?? []) as unknown[];
-    if (listTypeAt(at.typePath).kind === 'atomic' || (l.length === 0 && r.length === 0)) {
+    if (at.semantics.listTypeAt(at.typePath).kind === 'atomic' || (l.length === 0 && r.length === 0)) {
       return compareLeaf(lhs, rhs, at);
     }
-    const left = indexItems(at.typePath, l);
-    const right = indexItems(at.typePath, r);
+    const left = indexItems(at.semantics, at.typePath, l);
+    const right = indexItems(at.semantics, at.typePath, r);
     for (const pe of new Set([...left.keys(), ...right.keys()])) {
       const itemAt = { ...at, typePath: itemTypePath(at.typePath), path: [...at.path, pe] };
       compareValues(left.get(pe), right.get(pe), itemAt);
@@ -60,7 +62,11 @@ function compareValues(lhs: unknown, rhs: unknown, at: CompareAt): void {
     const r = (rhs ?? {}) as Record<string, unknown>;
     if (Object.keys(l).length === 0 && Object.keys(r).length === 0) return compareLeaf(lhs, rhs, at);
     for (const key of new Set([...Object.keys(l), ...Object.keys(r)])) {
-      const childAt = { ...at, typePath: childTypePath(at.typePath, key), path: [...at.path, `f:${key}`] };
+      const childAt = {
+        ...at,
+        typePath: childTypePath(at.semantics, at.typePath, key),
+        path: [...at.path, `f:${key}`],
+      };
       compareValues(l[key], r[key], childAt);
     }
   }

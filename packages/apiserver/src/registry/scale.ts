@@ -1,11 +1,15 @@
 /**
- * The scale subresource's view of a Foo: autoscaling/v1 Scale with spec.replicas from
- * `.spec.replicas` (Foo publishes no status replicas or label selector, so status.replicas is 0
- * and the selector is omitted, as for a CRD without statusReplicasPath/labelSelectorPath).
+ * The scale subresource of a kind that declares one: an autoscaling/v1 Scale read from the
+ * paths of its `subresources.scale` (specReplicasPath, statusReplicasPath, labelSelectorPath),
+ * and a desired replica count written back to specReplicasPath — as apiextensions-apiserver's
+ * scaleFromCustomResource / scaleUpdatedObjectInfo do. A missing replicas field reads 0; a
+ * missing selector is omitted.
  */
+import type { ScaleSubresource } from '@pwk/api';
 import { StatusError } from '../errors/status-error';
 import type { KubeObject } from '../storage/interface';
 import type { AdmissionView } from './admission-request';
+import { SimpleJsonPath } from './simple-json-path';
 
 export interface Scale {
   apiVersion: 'autoscaling/v1';
@@ -15,15 +19,61 @@ export interface Scale {
   status: { replicas: number; selector?: string };
 }
 
-export function toScale(obj: KubeObject): Scale {
-  const { name, namespace, uid, resourceVersion, creationTimestamp } = obj.metadata;
-  const spec = (obj.spec ?? {}) as { replicas?: number };
+/** A kind's scale subresource: the Scale of an object, and an object with new desired replicas. */
+export interface ScaleAccess {
+  toScale(obj: KubeObject): Scale;
+  /** obj with `replicas` at specReplicasPath (a copy). */
+  withReplicas(obj: KubeObject, replicas: number): KubeObject;
+  /** How admission sees a write through `<resource>/scale`: the Scale, and a mutated Scale's replicas carried back. */
+  readonly admissionView: AdmissionView;
+}
+
+/** NestedInt64: absent is 0; anything but a whole number is the server's error (500), as kube's accessor says. */
+function replicasAt(path: SimpleJsonPath, obj: KubeObject): number {
+  const value = path.read(obj);
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new StatusError(
+      500,
+      'InternalError',
+      `${path.text} accessor error: ${JSON.stringify(value)} is of the type ${Array.isArray(value) ? 'array' : typeof value}, expected int64`,
+    );
+  }
+  return value;
+}
+
+/** The scale subresource of a version, or undefined when it declares none (no scale endpoint). */
+export function scaleFor(subresource: ScaleSubresource | undefined): ScaleAccess | undefined {
+  if (!subresource) return undefined;
+  const specReplicas = SimpleJsonPath.parse(subresource.specReplicasPath);
+  const statusReplicas = SimpleJsonPath.parse(subresource.statusReplicasPath);
+  const labelSelector = subresource.labelSelectorPath
+    ? SimpleJsonPath.parse(subresource.labelSelectorPath)
+    : undefined;
+  const toScale = (obj: KubeObject): Scale => {
+    const { name, namespace, uid, resourceVersion, creationTimestamp } = obj.metadata;
+    const selector = labelSelector?.read(obj);
+    return {
+      apiVersion: 'autoscaling/v1',
+      kind: 'Scale',
+      metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
+      spec: { replicas: replicasAt(specReplicas, obj) },
+      status: {
+        replicas: replicasAt(statusReplicas, obj),
+        ...(typeof selector === 'string' && selector ? { selector } : {}),
+      },
+    };
+  };
+  const withReplicas = (obj: KubeObject, replicas: number): KubeObject => specReplicas.write(obj, replicas);
   return {
-    apiVersion: 'autoscaling/v1',
-    kind: 'Scale',
-    metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
-    spec: { replicas: spec.replicas ?? 0 },
-    status: { replicas: 0 },
+    toScale,
+    withReplicas,
+    admissionView: {
+      subresource: 'scale',
+      kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+      toView: (obj) => toScale(obj) as unknown as KubeObject,
+      fromView: (view, obj) => withReplicas(obj, replicasFromScale(view, String(obj.metadata.name))),
+    },
   };
 }
 
@@ -54,14 +104,3 @@ export function replicasFromScale(body: unknown, name: string): number {
   }
   return replicas;
 }
-
-/** How admission sees a write through foos/scale: the Scale, and a mutated Scale's replicas carried back. */
-export const scaleAdmissionView: AdmissionView = {
-  subresource: 'scale',
-  kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
-  toView: (obj) => toScale(obj) as unknown as KubeObject,
-  fromView: (view, obj) => ({
-    ...obj,
-    spec: { ...(obj.spec as object), replicas: replicasFromScale(view, String(obj.metadata.name)) },
-  }),
-};

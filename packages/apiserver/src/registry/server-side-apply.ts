@@ -9,6 +9,7 @@ import type { KubeObject, Preconditions } from '../storage/interface';
 import { unknownFieldWarnings } from './field-validation';
 import { applyConfiguration } from './apply-configuration';
 import { isPlainObject } from './field-path';
+import { managedKindOf } from './strategy';
 import type { ResourceStrategy } from './strategy';
 import type { FieldTracking, WriteOptions, WriteResult } from './write-options';
 
@@ -52,6 +53,7 @@ export async function applyObject(
       manager: options.fieldManager ?? '',
       force,
       now: request.now(),
+      kind: managedKindOf(strategy),
       subresource: strategy.subresource,
       name: target.name,
       namespace: target.namespace,

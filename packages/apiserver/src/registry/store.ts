@@ -7,24 +7,23 @@
 import type { AdmissionChain } from '../admission/attributes';
 import { StatusError } from '../errors/status-error';
 import { attachWarnings } from '../errors/warnings';
-import { InvalidKeyError, NotFoundError } from '../storage/errors';
-import type { KubeObject, ListResult, ObjectKey, Preconditions, Storage, Watch } from '../storage/interface';
+import { InvalidKeyError } from '../storage/errors';
+import type { KubeObject, ListResult, ObjectKey, Storage, Watch } from '../storage/interface';
 import { newAdmissionRecord } from './admission-request';
-import type { AdmissionRecord, AdmissionView } from './admission-request';
 import type { DeletionOptions } from './deletion';
-import { defaultAndValidate } from './defaulting-and-validation';
-import { decodeBody, pruneSilently } from './field-validation';
-import { checkNoNewFinalizers, hasFinalizers } from './finalizers';
-import { defaultManagerName } from './managed-fields';
+import { decodeBody } from './field-validation';
+import { createObject } from './object-creation';
 import { deleteObject } from './object-deletion';
 import type { DeleteResult } from './object-deletion';
-import { checkPreconditions } from './preconditions';
+import { updateObject } from './object-update';
+import type { UpdateRequest } from './object-update';
 import { applyObject } from './server-side-apply';
 import type { ResourceStrategy } from './strategy';
-import { carryOverSystemFields, fillCreateSystemFields } from './system-fields';
+import { setNamespace } from './system-fields';
 import { checkTypeMeta } from './type-meta';
-import { recordUpdate } from './update-tracking';
 import { WriteAdmission } from './write-admission';
+import { isMissing } from './write-context';
+import type { WriteContext } from './write-context';
 import type { FieldTracking, WriteOptions, WriteResult } from './write-options';
 
 export type {
@@ -45,11 +44,6 @@ export interface ListQuery {
   resourceVersionMatch?: 'Exact' | 'NotOlderThan';
 }
 
-/** A name that is not a valid key names no object: 404, as a Kubernetes server answers. */
-function isMissing(err: unknown): boolean {
-  return err instanceof NotFoundError || err instanceof InvalidKeyError;
-}
-
 export interface RegistryStoreOptions {
   now?: () => Date;
   /**
@@ -67,6 +61,8 @@ export class RegistryStore {
   private readonly now: () => Date;
   private readonly garbageCollection: boolean;
   private readonly admission?: WriteAdmission;
+  /** What the write paths share (object-creation.ts, object-update.ts). */
+  private readonly ctx: WriteContext;
 
   constructor(
     private readonly storage: Storage,
@@ -77,6 +73,7 @@ export class RegistryStore {
     this.now = options.now ?? (() => new Date());
     this.garbageCollection = options.garbageCollection ?? true;
     this.admission = options.admission && new WriteAdmission(strategy, options.admission);
+    this.ctx = { storage, strategy, now: this.now, admission: this.admission };
   }
 
   private key(namespace: string, name: string): ObjectKey {
@@ -86,6 +83,18 @@ export class RegistryStore {
   /** The apiVersion and kind a request body must carry (400 otherwise, as the decoder says). */
   checkTypeMeta(body: KubeObject): void {
     checkTypeMeta(this.strategy, body);
+  }
+
+  /**
+   * rest.BeforeCreate / BeforeUpdate: a namespaced object's namespace must be the request's; a
+   * cluster-scoped object's is dropped (the request's is '').
+   */
+  private checkNamespace(meta: KubeObject['metadata'], namespace: string): void {
+    if (this.strategy.namespaced && meta.namespace && meta.namespace !== namespace) {
+      throw StatusError.badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
   }
 
   async get(namespace: string, name: string): Promise<KubeObject> {
@@ -136,10 +145,6 @@ export class RegistryStore {
     return this.storage.currentRevision();
   }
 
-  private manager(options: WriteOptions): string {
-    return options.fieldManager ?? defaultManagerName(options.userAgent);
-  }
-
   async create(
     namespace: string,
     body: KubeObject,
@@ -152,18 +157,14 @@ export class RegistryStore {
       tracking === 'record' ? decodeBody(this.strategy, body, options) : { object: body, warnings: [] };
     const obj = decoded.object === body ? structuredClone(body) : decoded.object;
     const meta = (obj.metadata ??= {});
-    if (meta.namespace && meta.namespace !== namespace) {
-      throw StatusError.badRequest(
-        'the namespace of the provided object does not match the namespace sent on the request',
-      );
-    }
-    meta.namespace = namespace;
+    this.checkNamespace(meta, namespace);
+    setNamespace(meta, namespace);
     if (meta.resourceVersion) {
       throw StatusError.badRequest('resourceVersion should not be set on objects to be created');
     }
     const record = newAdmissionRecord(options.auditAnnotations);
     try {
-      return await this.createAdmitted({
+      return await createObject(this.ctx, {
         namespace,
         obj,
         options,
@@ -174,63 +175,6 @@ export class RegistryStore {
     } catch (err) {
       // A refusal after a plugin warned still tells the client the warnings.
       throw attachWarnings(err, record.warnings);
-    }
-  }
-
-  private async createAdmitted(opts: {
-    namespace: string;
-    obj: KubeObject;
-    options: WriteOptions;
-    tracking: FieldTracking;
-    record: AdmissionRecord;
-    decodeWarnings: string[];
-  }): Promise<WriteResult> {
-    const { namespace, options, tracking, record } = opts;
-    let obj = opts.obj;
-    let meta = obj.metadata;
-    // Mutating admission sees the object as sent, before the registry fills in names and system fields.
-    if (this.admission) {
-      const request = {
-        operation: 'CREATE' as const,
-        namespace,
-        name: String(meta.name ?? ''),
-        object: obj,
-        record,
-      };
-      // What a webhook added that the schema does not know is pruned before anything records it.
-      obj = pruneSilently(this.strategy, await this.admission.admit(request, options));
-      meta = obj.metadata ??= {};
-      meta.namespace = namespace;
-    }
-    // Server-owned fields (rest.FillObjectMetaSystemFields); client values are ignored.
-    fillCreateSystemFields(meta, this.now());
-    const tracked =
-      tracking === 'record'
-        ? recordUpdate({ live: undefined, next: obj, manager: this.manager(options), now: this.now() })
-        : obj;
-    this.strategy.prepareForCreate(tracked);
-    const admitted = defaultAndValidate(this.strategy, tracked);
-    const name = String(admitted.metadata.name);
-    // Validating admission (quota last) on exactly what is about to be stored, never after.
-    if (this.admission) {
-      await this.admission.validate(
-        { operation: 'CREATE', namespace, name, object: admitted, record },
-        options,
-      );
-    }
-    const warnings = [...opts.decodeWarnings, ...record.warnings];
-    if (options.dryRun) {
-      // A dry run goes as far as storage would: a taken name is still a conflict.
-      if (await this.exists(namespace, name)) throw StatusError.alreadyExists(this.ref, name);
-      return { object: admitted, warnings };
-    }
-    try {
-      const stored = await this.storage.create(this.key(namespace, name), admitted);
-      return { object: stored, warnings };
-    } catch (err) {
-      if ((err as { code?: string }).code === 'AlreadyExists')
-        throw StatusError.alreadyExists(this.ref, name);
-      throw err;
     }
   }
 
@@ -248,11 +192,7 @@ export class RegistryStore {
         `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`,
       );
     }
-    if (meta.namespace && meta.namespace !== namespace) {
-      throw StatusError.badRequest(
-        'the namespace of the provided object does not match the namespace sent on the request',
-      );
-    }
+    this.checkNamespace(meta, namespace);
     if (!meta.resourceVersion) {
       // A CRD does not create on update: a missing object is 404 whether or not a version is given.
       if (!(await this.exists(namespace, name))) throw StatusError.notFound(this.ref, name);
@@ -271,83 +211,15 @@ export class RegistryStore {
   }
 
   /**
-   * The update path shared by PUT and (later) PATCH: `next(current)` builds the desired object,
-   * then system fields are carried over, defaults and validation run, and the write is a
-   * guaranteed update under the given preconditions.
+   * The update path shared by PUT, PATCH, apply and subresources (object-update.ts):
+   * `next(current)` builds the desired object under the given preconditions.
    */
   async updateWith(
     target: { namespace: string; name: string },
     next: (current: KubeObject) => KubeObject,
-    opts: {
-      options: WriteOptions;
-      preconditions?: Preconditions;
-      tracking?: FieldTracking;
-      /** How admission sees this write, when it is a subresource of another kind (foos/scale). */
-      view?: AdmissionView;
-    },
+    opts: Omit<UpdateRequest, 'next'>,
   ): Promise<WriteResult> {
-    const key = this.key(target.namespace, target.name);
-    let warnings: string[] = [];
-    let admittedObject: KubeObject | undefined;
-    // One per attempt: a retried update is admitted again, and only its last attempt's warnings count.
-    let record = newAdmissionRecord(opts.options.auditAnnotations);
-    const tryUpdate = async (current: KubeObject): Promise<KubeObject> => {
-      record = newAdmissionRecord(opts.options.auditAnnotations);
-      const decoded =
-        opts.tracking === 'keep'
-          ? { object: next(structuredClone(current)), warnings: [] }
-          : decodeBody(this.strategy, next(structuredClone(current)), opts.options);
-      let obj = decoded.object;
-      const meta = (obj.metadata ??= {});
-      carryOverSystemFields(meta, current, target);
-      if (opts.tracking !== 'keep') {
-        obj = recordUpdate({
-          live: current,
-          next: obj,
-          manager: this.manager(opts.options),
-          now: this.now(),
-          subresource: this.strategy.subresource,
-        });
-      }
-      this.strategy.prepareForUpdate(obj, current);
-      checkNoNewFinalizers(this.strategy, obj, current);
-      const request = {
-        operation: 'UPDATE' as const,
-        ...target,
-        oldObject: current,
-        view: opts.view,
-        record,
-      };
-      if (this.admission) obj = await this.admission.admit({ ...request, object: obj }, opts.options);
-      const admitted = defaultAndValidate(this.strategy, obj, current);
-      if (this.admission) await this.admission.validate({ ...request, object: admitted }, opts.options);
-      const generation = Number(current.metadata.generation ?? 1);
-      admitted.metadata.generation = this.strategy.generationChanged(admitted, current)
-        ? generation + 1
-        : generation;
-      warnings = [...decoded.warnings, ...record.warnings];
-      admittedObject = admitted;
-      return admitted;
-    };
-    try {
-      if (opts.options.dryRun) {
-        const current = await this.storage.get(key);
-        checkPreconditions(this.ref, current, opts.preconditions);
-        return { object: await tryUpdate(current), warnings };
-      }
-      const stored = await this.storage.guaranteedUpdate(key, tryUpdate, {
-        preconditions: opts.preconditions,
-      });
-      // The last finalizer removed from an object being deleted: it is gone now.
-      if (stored.metadata.deletionTimestamp && !hasFinalizers(stored)) {
-        const deleted = await this.storage.delete(key, { preconditions: { uid: stored.metadata.uid } });
-        return { object: deleted, warnings };
-      }
-      return { object: stored ?? admittedObject, warnings };
-    } catch (err) {
-      if (isMissing(err)) throw StatusError.notFound(this.ref, target.name);
-      throw attachWarnings(err, record.warnings);
-    }
+    return updateObject(this.ctx, target, { next, ...opts });
   }
 
   /** Server-side apply (see server-side-apply.ts): created tells 201 from 200. */

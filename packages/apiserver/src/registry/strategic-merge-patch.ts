@@ -1,20 +1,17 @@
 /**
- * Strategic merge patch for Foo (k8s.io/apimachinery/pkg/util/strategicpatch), written here
- * because no npm library implements it. Foo has no merge-keyed lists of its own, so the schema
- * knowledge needed is ObjectMeta's: `finalizers` merge as a set, `ownerReferences` by `uid`;
- * every other list is replaced. Directives: `$patch: replace | delete | merge`,
+ * Strategic merge patch (k8s.io/apimachinery/pkg/util/strategicpatch), written here because no
+ * npm library implements it. Which lists merge comes from the schema's list semantics, the
+ * facts server-side apply reads too: a `set` list merges as a primitive set
+ * (patchStrategy merge), a `map` list by its keys (patchMergeKey; ObjectMeta's `ownerReferences`
+ * by `uid`), every other list is replaced. Directives: `$patch: replace | delete | merge`,
  * `$retainKeys`, `$deleteFromPrimitiveList/<field>`, `$setElementOrder/<field>`.
  */
+import type { SchemaSemantics } from '@pwk/api';
 import { StatusError } from '../errors/status-error';
 import { isPlainObject } from './merge-patch';
+import { childTypePath, itemTypePath } from './type-paths';
 
 type Obj = Record<string, unknown>;
-
-/** List fields that merge instead of being replaced: path → merge key ('' = primitive set). */
-const MERGE_LISTS: Record<string, string> = {
-  'metadata.finalizers': '',
-  'metadata.ownerReferences': 'uid',
-};
 
 const DELETE_FROM = '$deleteFromPrimitiveList/';
 const ELEMENT_ORDER = '$setElementOrder/';
@@ -23,29 +20,35 @@ function fail(message: string): never {
   throw StatusError.badRequest(`unable to apply strategic merge patch: ${message}`);
 }
 
-function mergeList(path: string, original: unknown, patch: unknown[]): unknown[] {
-  const key = MERGE_LISTS[path];
-  if (key === undefined) return structuredClone(patch);
-  const base = Array.isArray(original) ? structuredClone(original) : [];
-  if (key === '') {
+function mergeList(s: SchemaSemantics, at: { path: string; original: unknown }, patch: unknown[]): unknown[] {
+  const { path } = at;
+  const type = s.listTypeAt(path);
+  if (type.kind === 'atomic' || (type.kind === 'keyed' && type.keys.length === 0))
+    return structuredClone(patch);
+  const base = Array.isArray(at.original) ? structuredClone(at.original) : [];
+  if (type.kind === 'set') {
     for (const item of patch) if (!base.some((b) => b === item)) base.push(item);
     return base;
   }
+  const { keys } = type;
+  const sameItem = (a: Obj, b: unknown) => isPlainObject(b) && keys.every((k) => b[k] === a[k]);
   for (const item of patch) {
-    if (!isPlainObject(item) || item[key] === undefined)
-      fail(`${path}: every element needs the merge key "${key}"`);
-    const index = base.findIndex((b) => isPlainObject(b) && b[key] === item[key]);
+    if (!isPlainObject(item) || keys.some((k) => item[k] === undefined))
+      fail(`${path}: every element needs the merge key${keys.length > 1 ? 's' : ''} "${keys.join('", "')}"`);
+    const index = base.findIndex((b) => sameItem(item, b));
     if (item.$patch === 'delete') {
       if (index >= 0) base.splice(index, 1);
       continue;
     }
-    if (index >= 0) base[index] = mergeObject(`${path}[]`, base[index], item);
-    else base.push(mergeObject(`${path}[]`, undefined, item));
+    const itemAt = { path: itemTypePath(path), original: index >= 0 ? base[index] : undefined };
+    if (index >= 0) base[index] = mergeObject(s, itemAt, item);
+    else base.push(mergeObject(s, itemAt, item));
   }
   return base;
 }
 
-function mergeObject(path: string, original: unknown, patch: Obj): unknown {
+function mergeObject(s: SchemaSemantics, at: { path: string; original: unknown }, patch: Obj): unknown {
+  const { path, original } = at;
   const directive = patch.$patch;
   if (directive === 'delete') return undefined;
   const { $patch: _p, $retainKeys: retain, ...rest } = patch;
@@ -58,7 +61,7 @@ function mergeObject(path: string, original: unknown, patch: Obj): unknown {
     for (const k of Object.keys(result)) if (!retain.includes(k)) delete result[k];
   }
   for (const [key, value] of Object.entries(rest)) {
-    const child = path ? `${path}.${key}` : key;
+    const child = childTypePath(s, path, key);
     if (key.startsWith(ELEMENT_ORDER)) continue; // order of merged lists: ours keep insertion order
     if (key.startsWith(DELETE_FROM)) {
       const field = key.slice(DELETE_FROM.length);
@@ -70,9 +73,9 @@ function mergeObject(path: string, original: unknown, patch: Obj): unknown {
     if (value === null) {
       delete result[key];
     } else if (Array.isArray(value)) {
-      result[key] = mergeList(child, result[key], value);
+      result[key] = mergeList(s, { path: child, original: result[key] }, value);
     } else if (isPlainObject(value)) {
-      const merged = mergeObject(child, result[key], value);
+      const merged = mergeObject(s, { path: child, original: result[key] }, value);
       if (merged === undefined) delete result[key];
       else result[key] = merged;
     } else {
@@ -82,7 +85,11 @@ function mergeObject(path: string, original: unknown, patch: Obj): unknown {
   return result;
 }
 
-export function applyStrategicMergePatch(original: unknown, patch: unknown): unknown {
+export function applyStrategicMergePatch(
+  original: unknown,
+  patch: unknown,
+  semantics: SchemaSemantics,
+): unknown {
   if (!isPlainObject(patch)) fail('the patch must be an object');
-  return mergeObject('', original, patch);
+  return mergeObject(semantics, { path: '', original }, patch);
 }

@@ -27,10 +27,16 @@ export function carryOverSystemFields(
   target: { namespace: string; name: string },
 ): void {
   meta.name = target.name;
-  meta.namespace = target.namespace;
+  setNamespace(meta, target.namespace);
   meta.uid ??= current.metadata.uid;
   meta.creationTimestamp = current.metadata.creationTimestamp;
   meta.deletionTimestamp = current.metadata.deletionTimestamp;
   if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
   meta.resourceVersion = current.metadata.resourceVersion;
+}
+
+/** The request's namespace on the object; none for a cluster-scoped object (namespace ''). */
+export function setNamespace(meta: KubeObject['metadata'], namespace: string): void {
+  if (namespace) meta.namespace = namespace;
+  else delete meta.namespace;
 }

@@ -1,12 +1,16 @@
 /**
- * The meta.k8s.io Table that `kubectl get foos` asks for, built as a CRD with printer columns
- * Replicas, Location and Age would build it (apiextensions-apiserver tableconvertor, then the
- * handler's includeObject step in k8s.io/apiserver pkg/endpoints/handlers/response.go).
+ * The meta.k8s.io Table that `kubectl get <resource>` asks for, built from a kind version's
+ * printer columns as a CRD's is (apiextensions-apiserver tableconvertor, columns in
+ * table-columns.ts), then the handler's includeObject step (k8s.io/apiserver
+ * pkg/endpoints/handlers/response.go).
  */
+import type { KindVersion } from '@pwk/api';
 import { StatusError } from '../errors/status-error';
-import { humanDuration } from './human-duration';
-import { asPartialObjectMetadata } from './partial-object-metadata';
 import type { KubeObject } from '../storage/interface';
+import { asPartialObjectMetadata } from './partial-object-metadata';
+import { fooStrategy } from './foo-strategy';
+import { NAME_COLUMN, tableColumnsFor } from './table-columns';
+import type { TableColumn } from './table-columns';
 
 export interface KubeObjectLike {
   apiVersion?: string;
@@ -46,70 +50,6 @@ export function parseIncludeObject(value: string | undefined): IncludeObject {
   );
 }
 
-// Descriptions as the apiserver gives them: ObjectMeta's API docs for Name and for Age (the
-// default CRD column), the CRD's generated text for columns without a description.
-const NAME_DESCRIPTION =
-  'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
-const CREATION_TIMESTAMP_DESCRIPTION =
-  'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
-const jsonPathColumn = (path: string): string =>
-  `Custom resource definition column (in JSONPath format): ${path}`;
-
-interface ColumnDefinition {
-  name: string;
-  type: string;
-  format: string;
-  description: string;
-  priority: number;
-}
-
-const COLUMNS: readonly ColumnDefinition[] = [
-  { name: 'Name', type: 'string', format: 'name', description: NAME_DESCRIPTION, priority: 0 },
-  {
-    name: 'Replicas',
-    type: 'integer',
-    format: '',
-    description: jsonPathColumn('.spec.replicas'),
-    priority: 0,
-  },
-  {
-    name: 'Location',
-    type: 'string',
-    format: '',
-    description: jsonPathColumn('.spec.location'),
-    priority: 0,
-  },
-  { name: 'Age', type: 'date', format: '', description: CREATION_TIMESTAMP_DESCRIPTION, priority: 0 },
-];
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
-function specField(obj: KubeObjectLike, field: string): unknown {
-  const spec = obj['spec'];
-  if (typeof spec !== 'object' || spec === null) return undefined;
-  return (spec as Record<string, unknown>)[field];
-}
-
-/** An integer column: JSON numbers truncate to int64 as Go's cellForJSONValue does; else empty. */
-function integerCell(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : null;
-}
-
-/** A string column prints whatever the JSONPath found; a missing field is an empty cell (kubectl: <none>). */
-function stringCell(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-/** A date column: the age as kubectl shows it; `<unknown>` if unset, `<invalid>` if unparseable. */
-function ageCell(value: unknown, now: Date): string | null {
-  if (value === undefined || value === null || value === '') return '<unknown>';
-  if (typeof value !== 'string') return null;
-  const created = RFC3339.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(created)) return '<invalid>';
-  return humanDuration(now.getTime() - created);
-}
-
 function rowObject(
   obj: KubeObjectLike,
   include: IncludeObject,
@@ -125,38 +65,53 @@ function rowObject(
   }
 }
 
-function toRow(obj: KubeObjectLike, options: TableOptions): Record<string, unknown> {
-  const name = obj.metadata['name'];
-  const cells = [
-    typeof name === 'string' ? name : '',
-    integerCell(specField(obj, 'replicas')),
-    stringCell(specField(obj, 'location')),
-    ageCell(obj.metadata['creationTimestamp'], options.now),
-  ];
-  const object = rowObject(obj, options.includeObject, options.tableVersion ?? 'v1');
-  return object === undefined ? { cells } : { cells, object };
-}
-
-/**
- * Foos as a Table: one row per object (a single GET or watch event passes one), list metadata
- * carried over, column definitions unless noHeaders.
- */
-export function fooTable(
+/** Turns objects into a Table (one row each; a single GET or watch event passes one). */
+export type TableConverter = (
   objects: KubeObjectLike[],
   listMeta: TableListMeta,
   options: TableOptions,
-): Record<string, unknown> {
-  const metaVersion = `meta.k8s.io/${options.tableVersion ?? 'v1'}`;
-  // ListMeta's fields are omitempty in Go; remainingItemCount is a pointer, so 0 is kept.
-  const metadata: TableListMeta = {};
-  if (listMeta.resourceVersion) metadata.resourceVersion = listMeta.resourceVersion;
-  if (listMeta.continue) metadata.continue = listMeta.continue;
-  if (listMeta.remainingItemCount !== undefined) metadata.remainingItemCount = listMeta.remainingItemCount;
-  return {
-    kind: 'Table',
-    apiVersion: metaVersion,
-    metadata,
-    ...(options.noHeaders ? {} : { columnDefinitions: COLUMNS.map((c) => ({ ...c })) }),
-    rows: objects.map((obj) => toRow(obj, options)),
+) => Record<string, unknown>;
+
+const converters = new WeakMap<Pick<KindVersion, 'printerColumns'>, TableConverter>();
+
+/**
+ * The Table converter of a kind version (tableconvertor.New over its printer columns), made once
+ * per version: rows of NAME and the columns' cells, list metadata carried over, column
+ * definitions unless noHeaders.
+ */
+export function tableConverterFor(version: Pick<KindVersion, 'printerColumns'>): TableConverter {
+  let converter = converters.get(version);
+  if (!converter) {
+    converter = newTableConverter(tableColumnsFor(version.printerColumns));
+    converters.set(version, converter);
+  }
+  return converter;
+}
+
+function newTableConverter(columns: readonly TableColumn[]): TableConverter {
+  const definitions = [NAME_COLUMN, ...columns.map((c) => c.definition)];
+  const toRow = (obj: KubeObjectLike, options: TableOptions): Record<string, unknown> => {
+    const name = obj.metadata['name'];
+    const cells = [typeof name === 'string' ? name : '', ...columns.map((c) => c.cell(obj, options.now))];
+    const object = rowObject(obj, options.includeObject, options.tableVersion ?? 'v1');
+    return object === undefined ? { cells } : { cells, object };
+  };
+  return (objects, listMeta, options) => {
+    const metaVersion = `meta.k8s.io/${options.tableVersion ?? 'v1'}`;
+    // ListMeta's fields are omitempty in Go; remainingItemCount is a pointer, so 0 is kept.
+    const metadata: TableListMeta = {};
+    if (listMeta.resourceVersion) metadata.resourceVersion = listMeta.resourceVersion;
+    if (listMeta.continue) metadata.continue = listMeta.continue;
+    if (listMeta.remainingItemCount !== undefined) metadata.remainingItemCount = listMeta.remainingItemCount;
+    return {
+      kind: 'Table',
+      apiVersion: metaVersion,
+      metadata,
+      ...(options.noHeaders ? {} : { columnDefinitions: definitions.map((c) => ({ ...c })) }),
+      rows: objects.map((obj) => toRow(obj, options)),
+    };
   };
 }
+
+/** Transitional, until the http layer asks tableConverterFor(its strategy or version). */
+export const fooTable: TableConverter = tableConverterFor(fooStrategy);

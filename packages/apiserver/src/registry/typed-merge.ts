@@ -4,30 +4,34 @@
  * order, everything else is replaced; pruning removes what the applier no longer applies and
  * nobody else owns.
  */
+import type { SchemaSemantics } from '@pwk/api';
 import type { KubeObject } from '../storage/interface';
 import { decodeElement, isPlainObject } from './field-path';
 import { FieldSet } from './field-set';
 import type { Managed } from './managed-fields';
-import { childTypePath, indexItems, itemTypePath, listTypeAt } from './type-paths';
+import { childTypePath, indexItems, itemTypePath } from './type-paths';
 
-/** Typed merge (ruleKeepRHS): maps and structs union, set/keyed lists merge by item, the rest is replaced. */
-export function mergeValues(lhs: unknown, rhs: unknown, typePath: string): unknown {
-  if (rhs === undefined) return structuredClone(lhs);
-  if (isPlainObject(lhs) && isPlainObject(rhs)) {
-    const out: Record<string, unknown> = structuredClone(lhs);
-    for (const [key, value] of Object.entries(rhs)) {
-      if (value !== undefined) out[key] = mergeValues(lhs[key], value, childTypePath(typePath, key));
+/** Typed merge (ruleKeepRHS) of `rhs` into `lhs`, both whole objects of a kind with these semantics. */
+export function mergeValues(semantics: SchemaSemantics, lhs: unknown, rhs: unknown): unknown {
+  const merge = (l: unknown, r: unknown, typePath: string): unknown => {
+    if (r === undefined) return structuredClone(l);
+    if (isPlainObject(l) && isPlainObject(r)) {
+      const out: Record<string, unknown> = structuredClone(l);
+      for (const [key, value] of Object.entries(r)) {
+        if (value !== undefined) out[key] = merge(l[key], value, childTypePath(semantics, typePath, key));
+      }
+      return out;
     }
-    return out;
-  }
-  if (Array.isArray(lhs) && Array.isArray(rhs) && listTypeAt(typePath).kind !== 'atomic') {
-    const left = indexItems(typePath, lhs);
-    const right = indexItems(typePath, rhs);
-    return mergedOrder([...left.keys()], [...right.keys()]).map((pe) =>
-      mergeValues(left.get(pe), right.get(pe), itemTypePath(typePath)),
-    );
-  }
-  return structuredClone(rhs);
+    if (Array.isArray(l) && Array.isArray(r) && semantics.listTypeAt(typePath).kind !== 'atomic') {
+      const left = indexItems(semantics, typePath, l);
+      const right = indexItems(semantics, typePath, r);
+      return mergedOrder([...left.keys()], [...right.keys()]).map((pe) =>
+        merge(left.get(pe), right.get(pe), itemTypePath(typePath)),
+      );
+    }
+    return structuredClone(r);
+  };
+  return merge(lhs, rhs, '');
 }
 
 /** The item order of structured-merge-diff's list merge: the applied order, live-only items kept in place. */
@@ -76,38 +80,51 @@ function mergedOrder(lhs: string[], rhs: string[]): string[] {
 }
 
 /** Removes what the applier owned last time, no longer applies, and nobody else owns. */
-export function prune(merged: KubeObject, managed: Managed, last: FieldSet | undefined): KubeObject {
+export function prune(
+  merged: KubeObject,
+  opts: { managed: Managed; last: FieldSet | undefined; semantics: SchemaSemantics },
+): KubeObject {
+  const { managed, last, semantics } = opts;
   if (!last || last.isEmpty()) return merged;
   const owned = [...managed.values()]
     .reduce((acc, s) => acc.union(s.fields), FieldSet.empty())
-    .withNamedParents();
-  const remove = FieldSet.fromObject(merged)
-    .withNamedParents()
-    .intersection(last.withNamedParents())
+    .withNamedParents(semantics);
+  const remove = FieldSet.fromObject(merged, semantics)
+    .withNamedParents(semantics)
+    .intersection(last.withNamedParents(semantics))
     .difference(owned);
-  return (removeItems(merged, remove, '') ?? {}) as KubeObject;
+  return (removeItems(semantics, merged, { remove, typePath: '' }) ?? {}) as KubeObject;
 }
 
 /** RemoveItems: drops each member of `remove` (with what lies below); emptied containers vanish. */
-function removeItems(value: unknown, remove: FieldSet, typePath: string): unknown {
+function removeItems(
+  semantics: SchemaSemantics,
+  value: unknown,
+  at: { remove: FieldSet; typePath: string },
+): unknown {
+  const { remove, typePath } = at;
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
       const pe = { field: key };
       if (remove.has([pe])) continue;
       const below = remove.withPrefix(pe);
-      const kept = below.isEmpty() ? v : removeItems(v, below, childTypePath(typePath, key));
+      const kept = below.isEmpty()
+        ? v
+        : removeItems(semantics, v, { remove: below, typePath: childTypePath(semantics, typePath, key) });
       if (kept !== undefined) out[key] = kept;
     }
     return Object.keys(out).length > 0 ? out : undefined;
   }
   if (Array.isArray(value)) {
-    if (listTypeAt(typePath).kind === 'atomic') return undefined;
-    const out = [...indexItems(typePath, value)].flatMap(([pe, item]) => {
+    if (semantics.listTypeAt(typePath).kind === 'atomic') return undefined;
+    const out = [...indexItems(semantics, typePath, value)].flatMap(([pe, item]) => {
       const element = decodeElement(pe);
       if (remove.has([element])) return [];
       const below = remove.withPrefix(element);
-      const kept = below.isEmpty() ? item : removeItems(item, below, itemTypePath(typePath));
+      const kept = below.isEmpty()
+        ? item
+        : removeItems(semantics, item, { remove: below, typePath: itemTypePath(typePath) });
       return kept === undefined ? [] : [kept];
     });
     return out.length > 0 ? out : undefined;

@@ -4,7 +4,6 @@
  * a conflict with another manager is a 409 (unless forced), and at most ten Update entries are
  * kept. Pure: no I/O, time is injected.
  */
-import { API_VERSION } from '@pwk/api';
 import { StatusError } from '../errors/status-error';
 import type { KubeObject } from '../storage/interface';
 import { formatPath } from './field-path';
@@ -21,7 +20,7 @@ import {
   setManagedFields,
   withoutManagedFields,
 } from './managed-fields';
-import type { Managed, ManagedSet } from './managed-fields';
+import type { ManagedKind, Managed, ManagedSet } from './managed-fields';
 import { compareObjects } from './object-compare';
 import type { Comparison } from './object-compare';
 
@@ -103,12 +102,13 @@ export interface TrackUpdate {
   managed: Managed;
   who: Omit<ManagedSet, 'fields' | 'time' | 'operation'>;
   now: Date;
+  kind: ManagedKind;
 }
 
 /** The Update operation on the decoded entries (managedFieldsUpdater + stripMeta + capManagers). */
 export function trackUpdate(t: TrackUpdate): Managed {
-  const reset = resetFieldsFor(t.who.subresource);
-  const change = filterComparison(compareObjects(t.live, t.next), reset);
+  const reset = resetFieldsFor(t.who.subresource, t.kind.statusSubresource);
+  const change = filterComparison(compareObjects(t.live, t.next, t.kind.semantics), reset);
   const managed = transferOwnership({ managed: t.managed, change, workflow: CURRENT_OPERATION, force: true });
   const changed = change.modified.union(change.added).recursiveDifference(reset).difference(STRIPPED);
   if (!changed.isEmpty()) {
@@ -158,7 +158,8 @@ export interface RecordUpdateOptions {
   /** `fieldManager`, or defaultManagerName(User-Agent); empty is recorded as `unknown`. */
   manager: string;
   now: Date;
-  apiVersion?: string;
+  /** The kind and version the write is made in. */
+  kind: ManagedKind;
   subresource?: string;
 }
 
@@ -176,11 +177,11 @@ export function recordUpdate(opts: RecordUpdateOptions): KubeObject {
   try {
     const who = {
       manager: opts.manager || 'unknown',
-      apiVersion: opts.apiVersion ?? API_VERSION,
+      apiVersion: opts.kind.apiVersion,
       subresource: opts.subresource,
     };
     const live = opts.live ? withoutManagedFields(opts.live) : {};
-    managed = trackUpdate({ live, next, managed, who, now: opts.now });
+    managed = trackUpdate({ live, next, managed, who, now: opts.now, kind: opts.kind });
   } catch (err) {
     if (err instanceof FieldPathError) return next;
     throw err;

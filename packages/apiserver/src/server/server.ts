@@ -21,14 +21,15 @@ import { loadTracingConfig } from '../observability/tracing/tracing-config';
 import type { Tracer } from '@opentelemetry/api';
 import type { DiskObserver } from '../storage/file/durable-fs';
 import type { Logger } from '../logging/logger';
-import { fooStatusStrategy } from '../registry/foo-status-strategy';
-import { fooStrategy } from '../registry/foo-strategy';
-import { RegistryStore } from '../registry/store';
+import type { KindDefinition } from '@pwk/api';
+import { installKinds } from '../apis/installed-api';
+import { REGISTERED_KINDS } from '../apis/registered-kinds';
 import type { createEtcdStorage } from '../storage/etcd/etcd-storage';
 import { createFileStorage } from '../storage/file/file-storage';
 import type { Storage } from '../storage/interface';
 import { loadServingCertificate } from './certificates';
 import { loadedObjectCheck } from './loaded-object-check';
+import { servedResources } from './served-resources';
 import type { ServingCertificate } from './certificates';
 import { setUpClusterAdmission } from './cluster-admission';
 import { setUpAudit } from './audit';
@@ -57,6 +58,8 @@ export interface RunningServer {
 export interface StartOptions {
   config: ServerConfig;
   logger: Logger;
+  /** The kinds to serve (default: apis/registered-kinds.ts). */
+  kinds?: readonly KindDefinition[];
   /** How often watches that asked for bookmarks get one (default 60 s). */
   bookmarkIntervalMs?: number;
   /** Environment for in-cluster detection (default process.env). */
@@ -115,6 +118,8 @@ function loadEtcdStorage(): { createEtcdStorage: typeof createEtcdStorage } {
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
+  // Installed first: a bad list of kinds stops start-up before anything is opened.
+  const api = installKinds(options.kinds ?? REGISTERED_KINDS);
   const metrics = createApiserverMetrics({ storage: config.storage });
   // Read first: a bad tracing configuration stops start-up before anything is opened.
   const tracing = config.tracingConfigFile
@@ -193,12 +198,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const admitted =
     admission.chain &&
     instrumentAdmission(admission.chain, { steps: metrics.admissionSteps, tracer: tracing?.tracer });
-  const store = new RegistryStore(storage, fooStrategy, {
-    admission: admitted,
-    garbageCollection: config.enableGarbageCollector,
-  });
-  // The status subresource is admitted too (kube runs admission on foos/status), as foos/status.
-  const statusStore = new RegistryStore(storage, fooStatusStrategy, {
+  const resources = servedResources(api, storage, {
     admission: admitted,
     garbageCollection: config.enableGarbageCollector,
   });
@@ -207,8 +207,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const decoder = createBodyDecoder();
 
   const app = createApp({
-    store,
-    statusStore,
+    api,
+    resources,
     logger,
     accessLogLevel: config.accessLogLevel,
     accessLogDetailed: config.verbosity >= 2,

@@ -6,8 +6,13 @@ import {
   apiResourceList,
   emptyAggregatedDiscovery,
 } from '../../src/discovery/discovery-documents';
-import type { GroupVersionDescription } from '../../src/discovery/resources';
-import { FOO_RESOURCE, SERVED_API } from '../../src/discovery/resources';
+import type { GroupVersionDescription } from '../../src/apis/resource-description';
+import { installKinds } from '../../src/apis/installed-api';
+import { FOO_FIXTURE, TEST_KINDS, WIDGET_FIXTURE } from '../support/kinds/fixtures';
+import { INSTALLED, SERVED_GROUP_VERSION as SERVED_API, groupsOf } from '../support/installed-api';
+
+const FOO_RESOURCE = SERVED_API.resources[0]!;
+const GROUPS = INSTALLED.groups;
 
 const GROUP_VERSION = { groupVersion: 'bar.pwk.educative.io/v1beta1', version: 'v1beta1' };
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -15,7 +20,11 @@ const FOO_GVK = { group: 'bar.pwk.educative.io', version: 'v1beta1', kind: 'Foo'
 const SCALE_GVK = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
 
 function withFoo(overrides: Partial<typeof FOO_RESOURCE>): GroupVersionDescription {
-  return { ...SERVED_API, resources: [{ ...FOO_RESOURCE, ...overrides }] };
+  return {
+    group: SERVED_API.group,
+    version: SERVED_API.version,
+    resources: [{ ...FOO_RESOURCE, ...overrides }],
+  };
 }
 
 const scaleNotServed = withFoo({
@@ -26,7 +35,7 @@ const scaleNotServed = withFoo({
 
 describe('legacy discovery', () => {
   it('lists the group with its only version as the preferred one at /apis', () => {
-    expect(apiGroupList()).toEqual({
+    expect(apiGroupList(GROUPS)).toEqual({
       kind: 'APIGroupList',
       apiVersion: 'v1',
       groups: [{ name: 'bar.pwk.educative.io', versions: [GROUP_VERSION], preferredVersion: GROUP_VERSION }],
@@ -34,7 +43,7 @@ describe('legacy discovery', () => {
   });
 
   it('describes the group at /apis/<group>', () => {
-    expect(apiGroup()).toEqual({
+    expect(apiGroup(GROUPS[0]!)).toEqual({
       kind: 'APIGroup',
       apiVersion: 'v1',
       name: 'bar.pwk.educative.io',
@@ -44,7 +53,7 @@ describe('legacy discovery', () => {
   });
 
   it('lists foos, foos/status and foos/scale (autoscaling/v1 Scale) at /apis/<group>/<version>', () => {
-    expect(apiResourceList()).toEqual({
+    expect(apiResourceList(SERVED_API)).toEqual({
       kind: 'APIResourceList',
       apiVersion: 'v1',
       groupVersion: 'bar.pwk.educative.io/v1beta1',
@@ -87,7 +96,7 @@ describe('aggregated discovery', () => {
   it.each(['v2', 'v2beta1'] as const)(
     'answers an APIGroupDiscoveryList in apidiscovery.k8s.io/%s',
     (version) => {
-      expect(aggregatedDiscovery(version)).toEqual({
+      expect(aggregatedDiscovery(version, GROUPS)).toEqual({
         kind: 'APIGroupDiscoveryList',
         apiVersion: `apidiscovery.k8s.io/${version}`,
         metadata: {},
@@ -120,7 +129,9 @@ describe('aggregated discovery', () => {
   );
 
   it('gives every resource and subresource a complete responseKind, or kubectl would drop it', () => {
-    const resources = aggregatedDiscovery('v2').items.flatMap((g) => g.versions.flatMap((v) => v.resources));
+    const resources = aggregatedDiscovery('v2', GROUPS).items.flatMap((g) =>
+      g.versions.flatMap((v) => v.resources),
+    );
     const kinds = resources.flatMap((r) => [
       r.responseKind,
       ...(r.subresources ?? []).map((s) => s.responseKind),
@@ -135,23 +146,23 @@ describe('aggregated discovery', () => {
 
   it('spells a cluster-scoped resource Cluster and a namespaced one exactly Namespaced', () => {
     const scope = (api: GroupVersionDescription): string | undefined =>
-      aggregatedDiscovery('v2', api).items[0]?.versions[0]?.resources[0]?.scope;
+      aggregatedDiscovery('v2', groupsOf(api)).items[0]?.versions[0]?.resources[0]?.scope;
     expect(scope(SERVED_API)).toBe('Namespaced');
     expect(scope(withFoo({ namespaced: false }))).toBe('Cluster');
   });
 
   it('carries shortNames and categories when present, so `kubectl get fo` and `get all` work', () => {
-    const [foo] = aggregatedDiscovery('v2', withFoo({ shortNames: ['fo'], categories: ['all'] })).items[0]!
-      .versions[0]!.resources;
+    const [foo] = aggregatedDiscovery('v2', groupsOf(withFoo({ shortNames: ['fo'], categories: ['all'] })))
+      .items[0]!.versions[0]!.resources;
     expect(foo).toMatchObject({ shortNames: ['fo'], categories: ['all'] });
-    const [plain] = aggregatedDiscovery('v2', withFoo({ shortNames: [], categories: [] })).items[0]!
+    const [plain] = aggregatedDiscovery('v2', groupsOf(withFoo({ shortNames: [], categories: [] }))).items[0]!
       .versions[0]!.resources;
     expect(plain).not.toHaveProperty('shortNames');
     expect(plain).not.toHaveProperty('categories');
   });
 
   it('leaves out a subresource that is not served', () => {
-    const [foo] = aggregatedDiscovery('v2', scaleNotServed).items[0]!.versions[0]!.resources;
+    const [foo] = aggregatedDiscovery('v2', groupsOf(scaleNotServed)).items[0]!.versions[0]!.resources;
     expect(foo?.subresources?.map((s) => s.subresource)).toEqual(['status']);
   });
 
@@ -170,17 +181,77 @@ describe('aggregated discovery', () => {
 
 describe('discovery documents as values', () => {
   it('survive a JSON round trip unchanged (no undefined fields)', () => {
-    for (const doc of [apiGroupList(), apiGroup(), apiResourceList(), aggregatedDiscovery('v2')]) {
+    for (const doc of [
+      apiGroupList(GROUPS),
+      apiGroup(GROUPS[0]!),
+      apiResourceList(SERVED_API),
+      aggregatedDiscovery('v2', GROUPS),
+    ]) {
       expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
     }
   });
 
   it('are fresh on every call, so a caller mutating one cannot corrupt the next', () => {
-    const first = apiResourceList();
+    const first = apiResourceList(SERVED_API);
     first.resources[0]!.verbs.push('proxy' as never);
-    aggregatedDiscovery('v2').items[0]!.versions[0]!.resources[0]!.subresources!.pop();
-    expect(apiResourceList().resources[0]!.verbs).toEqual(ALL_VERBS);
+    aggregatedDiscovery('v2', GROUPS).items[0]!.versions[0]!.resources[0]!.subresources!.pop();
+    expect(apiResourceList(SERVED_API).resources[0]!.verbs).toEqual(ALL_VERBS);
     expect(FOO_RESOURCE.verbs).toEqual(ALL_VERBS);
-    expect(aggregatedDiscovery('v2').items[0]!.versions[0]!.resources[0]!.subresources).toHaveLength(2);
+    expect(aggregatedDiscovery('v2', GROUPS).items[0]!.versions[0]!.resources[0]!.subresources).toHaveLength(
+      2,
+    );
+  });
+});
+
+describe('several kinds (the test tree’s cluster-scoped Widget beside Foo)', () => {
+  const api = installKinds(TEST_KINDS);
+
+  it('lists one group per kind group at /apis, each with its preferred version', () => {
+    expect(apiGroupList(api.groups).groups.map((g) => [g.name, g.preferredVersion.groupVersion])).toEqual([
+      [FOO_FIXTURE.group, FOO_FIXTURE.apiVersion],
+      [WIDGET_FIXTURE.group, WIDGET_FIXTURE.apiVersion],
+    ]);
+  });
+
+  it('lists a cluster-scoped resource without subresources at its group version', () => {
+    const widgets = api.groupVersions.find((gv) => gv.group === WIDGET_FIXTURE.group)!;
+    expect(apiResourceList(widgets)).toEqual({
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: WIDGET_FIXTURE.apiVersion,
+      resources: [
+        {
+          name: 'widgets',
+          singularName: 'widget',
+          namespaced: false,
+          kind: 'Widget',
+          verbs: ALL_VERBS,
+          shortNames: ['wd'],
+          categories: ['pwk-test'],
+        },
+      ],
+    });
+  });
+
+  it('gives each group its own aggregated entry; the cluster-scoped one says Cluster and has no subresources', () => {
+    const doc = aggregatedDiscovery('v2', api.groups);
+    expect(doc.items.map((g) => g.metadata.name)).toEqual([FOO_FIXTURE.group, WIDGET_FIXTURE.group]);
+    expect(doc.items[1]!.versions).toEqual([
+      {
+        version: WIDGET_FIXTURE.version,
+        freshness: 'Current',
+        resources: [
+          {
+            resource: 'widgets',
+            responseKind: { group: WIDGET_FIXTURE.group, version: WIDGET_FIXTURE.version, kind: 'Widget' },
+            scope: 'Cluster',
+            singularResource: 'widget',
+            verbs: ALL_VERBS,
+            shortNames: ['wd'],
+            categories: ['pwk-test'],
+          },
+        ],
+      },
+    ]);
   });
 });

@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { GROUP, OPENAPI_NAMES, VERSION } from '@pwk/api';
 import type { OpenAPIDialect } from '@pwk/api';
-import { buildOpenAPIV2Document, buildOpenAPIV3Document } from '../../src/discovery/openapi-document';
+import { buildOpenAPIV2Document, buildOpenAPIV3Document } from '../support/openapi-documents';
 import { KUBE_PUBLISHED_SCHEMAS, kubeOpenAPISchemas } from '../../src/discovery/openapi-meta-schemas';
 import { deepEqualModuloGVKs, mergeSpecs } from '../support/kube-aggregator-merge';
 import type { SwaggerLike } from '../support/kube-aggregator-merge';
@@ -85,7 +85,7 @@ describe.each(DIALECTS)('the Kubernetes schemas in the $dialect document', ({ di
   it('list DeleteOptions and WatchEvent under the core group and ours, as kube does for each of its groups', () => {
     for (const name of PER_GROUP_KINDS) {
       const kind = name.split('.').pop();
-      expect(kubeOpenAPISchemas(dialect)[name]![GVK]).toEqual([
+      expect(kubeOpenAPISchemas(dialect, [{ group: GROUP, version: VERSION }])[name]![GVK]).toEqual([
         { group: '', kind, version: 'v1' },
         { group: GROUP, kind, version: VERSION },
       ]);

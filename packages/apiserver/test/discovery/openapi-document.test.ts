@@ -1,16 +1,20 @@
 /** Pins the OpenAPI v3/v2 documents: what kubectl reads from the paths, references, and caching. */
 import { createHash } from 'node:crypto';
+import { documentHash, openAPIDocuments } from '../../src/discovery/openapi-document';
+import { installKinds } from '../../src/apis/installed-api';
+import { FOO_FIXTURE, TEST_KINDS, WIDGET_FIXTURE } from '../support/kinds/fixtures';
+import type { InstalledGroupVersion } from '../../src/apis/installed-api';
+import { SERVED_GROUP_VERSION as SERVED_API } from '../support/installed-api';
 import {
   buildOpenAPIV2Document,
   buildOpenAPIV3Document,
-  documentHash,
   openAPIV2Document,
   openAPIV3Document,
   openAPIV3Hash,
   openAPIV3Index,
-} from '../../src/discovery/openapi-document';
-import type { GroupVersionDescription } from '../../src/discovery/resources';
-import { FOO_RESOURCE, SERVED_API } from '../../src/discovery/resources';
+} from '../support/openapi-documents';
+
+const FOO_RESOURCE = SERVED_API.resources[0]!;
 
 type Json = Record<string, unknown>;
 interface Operation {
@@ -340,7 +344,7 @@ describe('Swagger 2.0 operations', () => {
 });
 
 describe('what the documents derive from resources.ts', () => {
-  const without = (overrides: Partial<typeof FOO_RESOURCE>): GroupVersionDescription => ({
+  const without = (overrides: Partial<typeof FOO_RESOURCE>): InstalledGroupVersion => ({
     ...SERVED_API,
     resources: [{ ...FOO_RESOURCE, ...overrides }],
   });
@@ -354,7 +358,7 @@ describe('what the documents derive from resources.ts', () => {
   });
 
   it('publishes an operation only for a served verb', () => {
-    const doc = buildOpenAPIV2Document(without({ verbs: ['get', 'list', 'watch'] }));
+    const doc = buildOpenAPIV2Document([without({ verbs: ['get', 'list', 'watch'] })]);
     const ops = operations(doc).filter(({ path }) => !path.includes('/status') && !path.includes('/scale'));
     expect(ops.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(
       [`get ${NS}`, `get ${NS}/{name}`, `get ${BASE}/foos`].sort(),
@@ -427,5 +431,70 @@ describe('document caching', () => {
       },
     });
     expect(other.etag).not.toBe(openAPIV3Index().etag);
+  });
+});
+
+describe('several kinds (the test tree’s cluster-scoped Widget beside Foo)', () => {
+  const api = installKinds(TEST_KINDS);
+  const widgets = api.groupVersions.find((gv) => gv.group === WIDGET_FIXTURE.group)!;
+  const WB = `/apis/${WIDGET_FIXTURE.apiVersion}`;
+  const v3 = buildOpenAPIV3Document(widgets);
+  const v2 = buildOpenAPIV2Document(api.groupVersions);
+
+  it('gives a cluster-scoped kind collection and item paths without a namespace, and no subresource paths', () => {
+    expect(Object.keys(v3.paths as Json).sort()).toEqual([`${WB}/widgets`, `${WB}/widgets/{name}`]);
+    for (const { pathParameters, op } of operations(v3)) {
+      const names = [...pathParameters, ...((op.parameters as Json[] | undefined) ?? [])].map((p) => p.name);
+      expect(names).not.toContain('namespace');
+    }
+  });
+
+  it('names its operations as kube-apiserver names a cluster-scoped CRD’s', () => {
+    const byId = Object.fromEntries(
+      operations(v3).map(({ path, method, op }) => [op.operationId, [method, path]]),
+    );
+    expect(byId).toEqual({
+      listExampleComV1alpha1Widget: ['get', `${WB}/widgets`],
+      createExampleComV1alpha1Widget: ['post', `${WB}/widgets`],
+      deleteExampleComV1alpha1CollectionWidget: ['delete', `${WB}/widgets`],
+      readExampleComV1alpha1Widget: ['get', `${WB}/widgets/{name}`],
+      replaceExampleComV1alpha1Widget: ['put', `${WB}/widgets/{name}`],
+      patchExampleComV1alpha1Widget: ['patch', `${WB}/widgets/{name}`],
+      deleteExampleComV1alpha1Widget: ['delete', `${WB}/widgets/{name}`],
+    });
+  });
+
+  it('defines the kind and its list from its definition, and no Foo, in its group version’s v3 document', () => {
+    const schemas = (v3.components as { schemas: Json }).schemas as Json;
+    const names = WIDGET_FIXTURE.kind.storageVersion.openAPINames;
+    expect(schemas[names.kind]).toMatchObject({
+      'x-kubernetes-group-version-kind': [{ group: 'example.com', version: 'v1alpha1', kind: 'Widget' }],
+    });
+    expect(schemas[names.list]).toBeDefined();
+    expect(Object.keys(schemas).filter((n) => n.includes('Foo'))).toEqual([]);
+  });
+
+  it('puts both kinds’ paths and definitions in the v2 document, and both group versions on DeleteOptions', () => {
+    const paths = Object.keys(v2.paths as Json);
+    expect(paths).toEqual(expect.arrayContaining([`${NS}/{name}`, `${WB}/widgets/{name}`]));
+    const definitions = v2.definitions as Record<string, Json>;
+    expect(definitions[FOO_FIXTURE.kind.storageVersion.openAPINames.kind]).toBeDefined();
+    expect(definitions[WIDGET_FIXTURE.kind.storageVersion.openAPINames.kind]).toBeDefined();
+    expect(
+      definitions['io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions']!['x-kubernetes-group-version-kind'],
+    ).toEqual(
+      expect.arrayContaining([
+        { group: FOO_FIXTURE.group, kind: 'DeleteOptions', version: FOO_FIXTURE.version },
+        { group: WIDGET_FIXTURE.group, kind: 'DeleteOptions', version: WIDGET_FIXTURE.version },
+      ]),
+    );
+  });
+
+  it('indexes one v3 document per group version', () => {
+    const index = openAPIDocuments(api).v3Index().body as { paths: Json };
+    expect(Object.keys(index.paths)).toEqual([
+      `apis/${FOO_FIXTURE.apiVersion}`,
+      `apis/${WIDGET_FIXTURE.apiVersion}`,
+    ]);
   });
 });

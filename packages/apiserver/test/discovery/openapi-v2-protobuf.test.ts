@@ -3,11 +3,7 @@
  * --output=plaintext-openapiv2` and kubectl ≤ 1.26 read): nothing lost on the way, encoded once.
  */
 import { parse as parseYaml } from 'yaml';
-import {
-  buildOpenAPIV2Document,
-  openAPIV2Document,
-  openAPIV2Protobuf,
-} from '../../src/discovery/openapi-document';
+import { buildOpenAPIV2Document, openAPIV2Document, openAPIV2Protobuf } from '../support/openapi-documents';
 import { UnsupportedOpenAPIError } from '../../src/discovery/openapi-v2-gnostic';
 import { encodeOpenAPIV2, gnosticDocumentType } from '../../src/discovery/openapi-v2-protobuf';
 import { decodeOpenAPIV2 } from '../support/gnostic-v2';

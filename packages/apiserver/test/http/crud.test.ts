@@ -2,8 +2,11 @@
  * Create, get, update and delete over HTTP as kubectl and client libraries make them: the
  * server-set metadata, JSON and YAML in and out, content negotiation, deletion with finalizers
  * and preconditions, and every error as a Kubernetes Status — after which nothing was written.
+ * Run for each installed kind (test/support/kinds): namespaced Foo and cluster-scoped Widget;
+ * what only one of them has (Foo's fields, the status subresource, namespaces) only for it.
  */
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { FOO_FIXTURE, KIND_FIXTURES, TEST_KINDS } from '../support/kinds/fixtures';
 import { startTestServer } from '../support/server';
 import type { RequestOptions, TestResponse, TestServer } from '../support/server';
 
@@ -22,23 +25,32 @@ interface Foo {
   status?: Json;
 }
 
-const GROUP = 'bar.pwk.educative.io';
-const BASE = `/apis/${GROUP}/v1beta1`;
 const MAX_REQUEST_BYTES = 4096;
-const collection = (ns = 'default') => `${BASE}/namespaces/${ns}/foos`;
-const item = (name: string, ns = 'default') => `${collection(ns)}/${name}`;
 
 let counter = 0;
 const uniqueName = (prefix: string) => `${prefix}-${++counter}`;
 
-function fooBody(name: string, spec: Json = { replicas: 2, location: 'Berlin' }, metadata: Json = {}): Json {
-  return { apiVersion: `${GROUP}/v1beta1`, kind: 'Foo', metadata: { name, ...metadata }, spec };
-}
+describe.each(KIND_FIXTURES)('create, get, update and delete: $title', (k) => {
+  const GROUP = k.group;
+  const BASE = `/apis/${GROUP}/${k.version}`;
+  const collection = (ns = 'default') => k.collection(ns);
+  const item = (name: string, ns = 'default') => k.item(name, ns);
+  const fooBody = (name: string, spec: Json = k.spec(2), metadata: Json = {}): Json =>
+    k.body(name, spec, metadata);
+  /** Tests of what only some kinds have: registered for those, not for the others. */
+  const when = (applies: boolean) => (applies ? it : () => undefined);
+  const fooOnly = when(k === FOO_FIXTURE);
+  const namespacedOnly = when(k.namespaced);
+  const withStatusSubresource = when(k.subresources.includes('status'));
+  /** The namespace a stored object of this kind has (none when cluster-scoped). */
+  const namespaceOf = (ns = 'default') => (k.namespaced ? ns : undefined);
 
-describe('create, get, update and delete', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ flags: [`--max-request-bytes=${MAX_REQUEST_BYTES}`] });
+    server = await startTestServer({
+      flags: [`--max-request-bytes=${MAX_REQUEST_BYTES}`],
+      kinds: TEST_KINDS,
+    });
   });
   afterAll(() => server.stop());
 
@@ -74,26 +86,22 @@ describe('create, get, update and delete', () => {
       const name = uniqueName('create');
       const before = Date.now();
       const res = await send('POST', collection(), {
-        body: fooBody(
-          name,
-          { replicas: 3, location: 'Paris' },
-          {
-            uid: 'client-uid',
-            creationTimestamp: '2001-01-01T00:00:00Z',
-            generation: 42,
-          },
-        ),
+        body: fooBody(name, k.spec(3), {
+          uid: 'client-uid',
+          creationTimestamp: '2001-01-01T00:00:00Z',
+          generation: 42,
+        }),
       });
       expect(res.status).toBe(201);
       expect(res.headers['content-type']).toBe('application/json');
       const foo = res.json<Foo>();
       expect(foo).toMatchObject({
-        apiVersion: `${GROUP}/v1beta1`,
-        kind: 'Foo',
-        spec: { replicas: 3, location: 'Paris' },
+        apiVersion: k.apiVersion,
+        kind: k.kind.kind,
+        spec: k.spec(3),
       });
       expect(foo.metadata.name).toBe(name);
-      expect(foo.metadata.namespace).toBe('default');
+      expect(foo.metadata.namespace).toBe(namespaceOf());
       expect(foo.metadata.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       expect(foo.metadata.uid).not.toBe('client-uid');
       expect(foo.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -105,27 +113,38 @@ describe('create, get, update and delete', () => {
       expect((await send('GET', item(name))).json()).toEqual(foo);
     });
 
-    it('defaults spec.replicas to 1', async () => {
+    fooOnly('defaults spec.replicas to 1', async () => {
       const foo = await create(uniqueName('defaults'), { location: 'Oslo' });
       expect(foo.spec).toEqual({ replicas: 1, location: 'Oslo' });
     });
 
-    it('fills the namespace from the URL when the body has none, and accepts a matching one', async () => {
-      const name = uniqueName('ns');
-      const res = await send('POST', collection('team-a'), {
-        body: fooBody(name, undefined, { namespace: 'team-a' }),
-      });
-      expect(res.status).toBe(201);
-      expect(res.json<Foo>().metadata.namespace).toBe('team-a');
-    });
+    namespacedOnly(
+      'fills the namespace from the URL when the body has none, and accepts a matching one',
+      async () => {
+        const name = uniqueName('ns');
+        const res = await send('POST', collection('team-a'), {
+          body: fooBody(name, undefined, { namespace: 'team-a' }),
+        });
+        expect(res.status).toBe(201);
+        expect(res.json<Foo>().metadata.namespace).toBe('team-a');
+      },
+    );
+
+    when(!k.namespaced)(
+      'clears a namespace sent in the body, as kube does for a cluster-scoped kind',
+      async () => {
+        const name = uniqueName('nsclear');
+        const res = await send('POST', collection(), {
+          body: fooBody(name, undefined, { namespace: 'team-a' }),
+        });
+        expect(res.status).toBe(201);
+        expect(res.json<Foo>().metadata).not.toHaveProperty('namespace');
+        expect((await send('GET', item(name))).json<Foo>().metadata).not.toHaveProperty('namespace');
+      },
+    );
 
     it('names an object from generateName with a random five-character suffix', async () => {
-      const body = {
-        apiVersion: `${GROUP}/v1beta1`,
-        kind: 'Foo',
-        metadata: { generateName: 'gen-' },
-        spec: {},
-      };
+      const body = { ...fooBody(''), metadata: { generateName: 'gen-' } };
       const first = await send('POST', collection(), { body });
       const second = await send('POST', collection(), { body });
       expect(first.status).toBe(201);
@@ -140,7 +159,7 @@ describe('create, get, update and delete', () => {
     it('truncates a generateName longer than 58 characters before the suffix, as Kubernetes does', async () => {
       const generateName = `${'long'.repeat(17)}-`;
       const res = await send('POST', collection(), {
-        body: { apiVersion: `${GROUP}/v1beta1`, kind: 'Foo', metadata: { generateName }, spec: {} },
+        body: { ...fooBody(''), metadata: { generateName } },
       });
       expect(res.status).toBe(201);
       const meta = res.json<Foo>().metadata;
@@ -150,26 +169,29 @@ describe('create, get, update and delete', () => {
       expect(meta.generateName).toBe(generateName);
     });
 
-    it('ignores status on create (written only through the status subresource)', async () => {
-      const name = uniqueName('status');
-      const res = await send('POST', collection(), {
-        body: { ...fooBody(name), status: { observedGeneration: 7 } },
-      });
-      expect(res.status).toBe(201);
-      expect(res.json<Foo>().status).toBeUndefined();
-      expect((await send('GET', item(name))).json<Foo>().status).toBeUndefined();
-    });
+    withStatusSubresource(
+      'ignores status on create (written only through the status subresource)',
+      async () => {
+        const name = uniqueName('status');
+        const res = await send('POST', collection(), {
+          body: { ...fooBody(name), status: { observedGeneration: 7 } },
+        });
+        expect(res.status).toBe(201);
+        expect(res.json<Foo>().status).toBeUndefined();
+        expect((await send('GET', item(name))).json<Foo>().status).toBeUndefined();
+      },
+    );
 
     it('takes a YAML body and answers YAML when asked', async () => {
       const name = uniqueName('yaml');
       const res = await send('POST', collection(), {
         headers: { 'content-type': 'application/yaml', accept: 'application/yaml' },
-        body: toYaml(fooBody(name, { replicas: 4, location: 'Rome' })),
+        body: toYaml(fooBody(name, k.spec(4))),
       });
       expect(res.status).toBe(201);
       expect(res.headers['content-type']).toBe('application/yaml');
       const foo = parseYaml(res.text) as Foo;
-      expect(foo).toMatchObject({ kind: 'Foo', metadata: { name }, spec: { replicas: 4, location: 'Rome' } });
+      expect(foo).toMatchObject({ kind: k.kind.kind, metadata: { name }, spec: k.spec(4) });
       const got = await send('GET', item(name), { headers: { accept: 'application/yaml' } });
       expect(got.headers['content-type']).toBe('application/yaml');
       expect((parseYaml(got.text) as Foo).metadata.uid).toBe(foo.metadata.uid);
@@ -178,19 +200,19 @@ describe('create, get, update and delete', () => {
     it('answers 409 AlreadyExists for a taken name', async () => {
       const name = uniqueName('exists');
       await create(name);
-      const res = await expectNothingWritten('POST', collection(), { body: fooBody(name, { replicas: 9 }) });
+      const res = await expectNothingWritten('POST', collection(), { body: fooBody(name, k.spec(9)) });
       expect(res.status).toBe(409);
       expect(res.json()).toMatchObject({
         kind: 'Status',
         status: 'Failure',
         reason: 'AlreadyExists',
-        message: `foos.${GROUP} "${name}" already exists`,
-        details: { name, group: GROUP, kind: 'foos' },
+        message: `${k.plural}.${GROUP} "${name}" already exists`,
+        details: { name, group: GROUP, kind: k.plural },
       });
-      expect((await send('GET', item(name))).json<Foo>().spec?.replicas).toBe(2);
+      expect(k.countOf((await send('GET', item(name))).json<Foo>())).toBe(2);
     });
 
-    it('answers 400 when the body’s namespace differs from the URL’s', async () => {
+    namespacedOnly('answers 400 when the body’s namespace differs from the URL’s', async () => {
       const name = uniqueName('nsmismatch');
       const res = await expectNothingWritten('POST', collection(), {
         body: fooBody(name, undefined, { namespace: 'other' }),
@@ -206,7 +228,7 @@ describe('create, get, update and delete', () => {
 
     it.each([
       ['another kind', { kind: 'Bar' }],
-      ['another apiVersion', { apiVersion: 'bar.pwk.educative.io/v1' }],
+      ['another apiVersion', { apiVersion: `${GROUP}/v1000` }],
       ['another group', { apiVersion: 'apps/v1' }],
       ['no kind', { kind: undefined }],
       ['no apiVersion', { apiVersion: undefined }],
@@ -240,7 +262,7 @@ describe('create, get, update and delete', () => {
       expect(res.json()).toMatchObject({ kind: 'Status', reason: 'BadRequest', code: 400 });
     });
 
-    it('answers 422 Invalid with details.causes for a negative replicas', async () => {
+    fooOnly('answers 422 Invalid with details.causes for a negative replicas', async () => {
       const name = uniqueName('invalid');
       const res = await expectNothingWritten('POST', collection(), { body: fooBody(name, { replicas: -3 }) });
       expect(res.status).toBe(422);
@@ -268,7 +290,7 @@ describe('create, get, update and delete', () => {
       await expectAbsent(name);
     });
 
-    it('answers 422 Invalid naming spec.location when it is too long', async () => {
+    fooOnly('answers 422 Invalid naming spec.location when it is too long', async () => {
       const name = uniqueName('location');
       const res = await expectNothingWritten('POST', collection(), {
         body: fooBody(name, { location: 'x'.repeat(257) }),
@@ -281,7 +303,7 @@ describe('create, get, update and delete', () => {
       await expectAbsent(name);
     });
 
-    it('answers 422 Invalid naming spec.replicas when it is not an integer', async () => {
+    fooOnly('answers 422 Invalid naming spec.replicas when it is not an integer', async () => {
       const name = uniqueName('replicastype');
       const res = await expectNothingWritten('POST', collection(), {
         body: fooBody(name, { replicas: 'three' }),
@@ -297,9 +319,11 @@ describe('create, get, update and delete', () => {
       const res = await expectNothingWritten('POST', collection(), { body: fooBody('Bad_Name') });
       expect(res.status).toBe(422);
       const status = res.json<{ message: string; details: { causes: Json[] } }>();
-      expect(status.message).toMatch(
-        /^Foo\.bar\.pwk\.educative\.io "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": /,
-      );
+      expect(
+        status.message.startsWith(
+          `${k.kind.kind}.${GROUP} "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": `,
+        ),
+      ).toBe(true);
       expect(status.details.causes).toEqual([
         expect.objectContaining({ reason: 'FieldValueInvalid', field: 'metadata.name' }),
       ]);
@@ -308,7 +332,7 @@ describe('create, get, update and delete', () => {
 
     it('answers 422 Invalid when neither name nor generateName is given', async () => {
       const res = await expectNothingWritten('POST', collection(), {
-        body: { apiVersion: `${GROUP}/v1beta1`, kind: 'Foo', metadata: {}, spec: {} },
+        body: { ...fooBody(''), metadata: {} },
       });
       expect(res.status).toBe(422);
       expect(res.json()).toMatchObject({
@@ -375,7 +399,7 @@ describe('create, get, update and delete', () => {
       });
     });
 
-    it('answers a one-row Table for a single object', async () => {
+    fooOnly('answers a one-row Table for a single object', async () => {
       const name = uniqueName('table');
       await create(name, { replicas: 5, location: 'Lima' });
       const res = await send('GET', item(name), {
@@ -392,7 +416,7 @@ describe('create, get, update and delete', () => {
     it('answers 413 RequestEntityTooLarge for a body over --max-request-bytes', async () => {
       const name = uniqueName('large');
       const res = await expectNothingWritten('POST', collection(), {
-        body: fooBody(name, { replicas: 1 }, { annotations: { big: 'x'.repeat(MAX_REQUEST_BYTES) } }),
+        body: fooBody(name, k.spec(1), { annotations: { big: 'x'.repeat(MAX_REQUEST_BYTES) } }),
       });
       expect(res.status).toBe(413);
       expect(res.json()).toMatchObject({ kind: 'Status', reason: 'RequestEntityTooLarge', code: 413 });
@@ -409,14 +433,14 @@ describe('create, get, update and delete', () => {
         apiVersion: 'v1',
         metadata: {},
         status: 'Failure',
-        message: `foos.${GROUP} "does-not-exist" not found`,
+        message: `${k.plural}.${GROUP} "does-not-exist" not found`,
         reason: 'NotFound',
-        details: { name: 'does-not-exist', group: GROUP, kind: 'foos' },
+        details: { name: 'does-not-exist', group: GROUP, kind: k.plural },
         code: 404,
       });
     });
 
-    it('does not find an object in another namespace', async () => {
+    namespacedOnly('does not find an object in another namespace', async () => {
       const name = uniqueName('elsewhere');
       await create(name);
       expect((await send('GET', item(name, 'other'))).status).toBe(404);
@@ -431,12 +455,12 @@ describe('create, get, update and delete', () => {
         body: {
           ...foo,
           metadata: { ...foo.metadata, creationTimestamp: '2001-01-01T00:00:00Z' },
-          spec: { replicas: 7, location: 'Kyiv' },
+          spec: k.spec(7),
         },
       });
       expect(res.status).toBe(200);
       const updated = res.json<Foo>();
-      expect(updated.spec).toEqual({ replicas: 7, location: 'Kyiv' });
+      expect(updated.spec).toEqual(k.spec(7));
       expect(Number(updated.metadata.resourceVersion)).toBeGreaterThan(Number(foo.metadata.resourceVersion));
       expect(updated.metadata.uid).toBe(foo.metadata.uid);
       expect(updated.metadata.creationTimestamp).toBe(foo.metadata.creationTimestamp);
@@ -454,7 +478,7 @@ describe('create, get, update and delete', () => {
       expect(relabelled.metadata.labels).toEqual({ tier: 'web' });
       expect(relabelled.metadata.generation).toBe(1);
       const respecced = (
-        await send('PUT', item(name), { body: { ...relabelled, spec: { replicas: 3, location: 'Berlin' } } })
+        await send('PUT', item(name), { body: { ...relabelled, spec: k.spec(3) } })
       ).json<Foo>();
       expect(respecced.metadata.generation).toBe(2);
       // A no-op update writes nothing: same resourceVersion, same generation (as etcd3's store).
@@ -465,7 +489,7 @@ describe('create, get, update and delete', () => {
       expect(await revision()).toBe(before);
     });
 
-    it('ignores status on a main-resource update', async () => {
+    withStatusSubresource('ignores status on a main-resource update', async () => {
       const name = uniqueName('updstatus');
       const foo = await create(name);
       const res = await send('PUT', item(name), { body: { ...foo, status: { observedGeneration: 3 } } });
@@ -477,18 +501,18 @@ describe('create, get, update and delete', () => {
     it('answers 409 Conflict with Kubernetes’ message for a stale resourceVersion', async () => {
       const name = uniqueName('stale');
       const foo = await create(name);
-      expect((await send('PUT', item(name), { body: { ...foo, spec: { replicas: 4 } } })).status).toBe(200);
-      const res = await expectNothingWritten('PUT', item(name), { body: { ...foo, spec: { replicas: 5 } } });
+      expect((await send('PUT', item(name), { body: { ...foo, spec: k.spec(4) } })).status).toBe(200);
+      const res = await expectNothingWritten('PUT', item(name), { body: { ...foo, spec: k.spec(5) } });
       expect(res.status).toBe(409);
       expect(res.json()).toMatchObject({
         kind: 'Status',
         status: 'Failure',
         reason: 'Conflict',
         code: 409,
-        message: `Operation cannot be fulfilled on foos.${GROUP} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-        details: { name, group: GROUP, kind: 'foos' },
+        message: `Operation cannot be fulfilled on ${k.plural}.${GROUP} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        details: { name, group: GROUP, kind: k.plural },
       });
-      expect((await send('GET', item(name))).json<Foo>().spec?.replicas).toBe(4);
+      expect(k.countOf((await send('GET', item(name))).json<Foo>())).toBe(4);
     });
 
     it('answers a PUT of a missing object without resourceVersion with 404 NotFound (no create on update)', async () => {
@@ -497,8 +521,8 @@ describe('create, get, update and delete', () => {
       expect(res.status).toBe(404);
       expect(res.json()).toMatchObject({
         reason: 'NotFound',
-        message: `foos.${GROUP} "${name}" not found`,
-        details: { name, group: GROUP, kind: 'foos' },
+        message: `${k.plural}.${GROUP} "${name}" not found`,
+        details: { name, group: GROUP, kind: k.plural },
       });
     });
 
@@ -507,12 +531,12 @@ describe('create, get, update and delete', () => {
       const foo = await create(name);
       const { resourceVersion: _rv, ...metadata } = foo.metadata;
       const res = await expectNothingWritten('PUT', item(name), {
-        body: { ...foo, metadata, spec: { replicas: 8 } },
+        body: { ...foo, metadata, spec: k.spec(8) },
       });
       expect(res.status).toBe(422);
       expect(res.json()).toMatchObject({
         reason: 'Invalid',
-        message: `Foo.${GROUP} "${name}" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`,
+        message: `${k.kind.kind}.${GROUP} "${name}" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`,
         details: { causes: [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion' }] },
       });
     });
@@ -528,7 +552,7 @@ describe('create, get, update and delete', () => {
       await expectAbsent(`${name}-x`);
     });
 
-    it('answers 400 when the body’s namespace differs from the URL’s', async () => {
+    namespacedOnly('answers 400 when the body’s namespace differs from the URL’s', async () => {
       const name = uniqueName('renamespace');
       const foo = await create(name);
       const res = await expectNothingWritten('PUT', item(name), {
@@ -547,9 +571,9 @@ describe('create, get, update and delete', () => {
     it('answers 422 for an invalid update and keeps the stored object', async () => {
       const name = uniqueName('updinvalid');
       const foo = await create(name);
-      const res = await expectNothingWritten('PUT', item(name), { body: { ...foo, spec: { replicas: -1 } } });
+      const res = await expectNothingWritten('PUT', item(name), { body: { ...foo, spec: k.invalid.spec } });
       expect(res.status).toBe(422);
-      expect(res.json()).toMatchObject({ details: { causes: [{ field: 'spec.replicas' }] } });
+      expect(res.json()).toMatchObject({ details: { causes: [{ field: k.invalid.field }] } });
       expect((await send('GET', item(name))).json()).toEqual(foo);
     });
 
@@ -566,10 +590,13 @@ describe('create, get, update and delete', () => {
     it('answers 404 for an object that does not exist (no create on update)', async () => {
       const name = uniqueName('updmissing');
       const res = await expectNothingWritten('PUT', item(name), {
-        body: fooBody(name, { replicas: 1 }, { resourceVersion: '1' }),
+        body: fooBody(name, k.spec(1), { resourceVersion: '1' }),
       });
       expect(res.status).toBe(404);
-      expect(res.json()).toMatchObject({ reason: 'NotFound', message: `foos.${GROUP} "${name}" not found` });
+      expect(res.json()).toMatchObject({
+        reason: 'NotFound',
+        message: `${k.plural}.${GROUP} "${name}" not found`,
+      });
     });
   });
 
@@ -585,7 +612,7 @@ describe('create, get, update and delete', () => {
         metadata: {},
         status: 'Success',
         code: 200,
-        details: { name, group: GROUP, kind: 'foos', uid: foo.metadata.uid },
+        details: { name, group: GROUP, kind: k.plural, uid: foo.metadata.uid },
       });
       await expectAbsent(name);
     });
@@ -665,7 +692,7 @@ describe('create, get, update and delete', () => {
       const res = await send('DELETE', `${collection(ns)}?labelSelector=fate%3Ddoomed`);
       expect(res.status).toBe(200);
       const list = res.json<{ kind: string; items: Foo[]; metadata: Json }>();
-      expect(list.kind).toBe('FooList');
+      expect(list.kind).toBe(k.kind.listKind);
       expect(list.items.map((f) => f.metadata.name).sort()).toEqual([...doomed].sort());
       expect(list.metadata.resourceVersion).toMatch(/^\d+$/);
       for (const name of doomed) await expectAbsent(name, ns);
@@ -680,7 +707,7 @@ describe('create, get, update and delete', () => {
       const res = await send('DELETE', item(name));
       expect(res.status).toBe(200);
       const marked = res.json<Foo>();
-      expect(marked.kind).toBe('Foo');
+      expect(marked.kind).toBe(k.kind.kind);
       expect(marked.metadata.deletionTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       expect(marked.metadata.deletionGracePeriodSeconds).toBe(0);
       const still = (await send('GET', item(name))).json<Foo>();
@@ -732,9 +759,14 @@ describe('create, get, update and delete', () => {
       ['POST', () => item('some-foo')],
       ['PUT', () => collection()],
       ['PATCH', () => collection()],
-      ['POST', () => `${BASE}/foos`],
-      ['DELETE', () => `${BASE}/foos`],
-    ])('answers %s on %s with 405 MethodNotAllowed', async (method, path) => {
+      // across all namespaces (a cluster-scoped kind's collection takes both)
+      ...(k.namespaced
+        ? [
+            ['POST', () => `${BASE}/${k.plural}`],
+            ['DELETE', () => `${BASE}/${k.plural}`],
+          ]
+        : []),
+    ] as [string, () => string][])('answers %s on %s with 405 MethodNotAllowed', async (method, path) => {
       const res = await expectNothingWritten(method, path(), { body: fooBody('some-foo') });
       expect(res.status).toBe(405);
       expect(res.json()).toMatchObject({ kind: 'Status', reason: 'MethodNotAllowed', code: 405 });

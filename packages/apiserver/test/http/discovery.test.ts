@@ -1,13 +1,21 @@
 /**
  * Discovery over HTTP: the legacy documents (/apis, the group, the group version), the
  * aggregated v2/v2beta1 document kubectl and the aggregator ask for, /api as an aggregated
- * server answers it, and ETag/304 polling.
+ * server answers it, and ETag/304 polling. Every installed kind is listed: each is checked as
+ * its definition says (test/support/kinds).
  */
+import { KIND_FIXTURES, TEST_KINDS } from '../support/kinds/fixtures';
+import type { KindFixture } from '../support/kinds/fixtures';
 import { startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 
-const GROUP = 'bar.pwk.educative.io';
-const GROUP_VERSION = `${GROUP}/v1beta1`;
+/** The groups of the installed kinds, each once. */
+const GROUPS = [...new Set(KIND_FIXTURES.map((k) => k.group))];
+const preferredOf = (k: KindFixture) => ({ groupVersion: k.apiVersion, version: k.version });
+const subresourceKind = (k: KindFixture, sub: string) =>
+  sub === 'scale'
+    ? { group: 'autoscaling', version: 'v1', kind: 'Scale' }
+    : { group: k.group, version: k.version, kind: k.kind.kind };
 /** Exactly what kubectl 1.32 sends to /api and /apis (api-contract.md). */
 const KUBECTL_DISCOVERY_ACCEPT =
   'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
@@ -36,62 +44,75 @@ const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch
 describe('discovery', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ kinds: TEST_KINDS });
   });
   afterAll(() => server.stop());
 
   describe('legacy documents', () => {
-    it('answers /apis with an APIGroupList naming the group and its preferred version', async () => {
+    it('answers /apis with an APIGroupList naming each group and its preferred version', async () => {
       const res = await server.request('GET', '/apis?timeout=32s', {
         headers: { accept: 'application/json' },
       });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('application/json');
-      const preferred = { groupVersion: GROUP_VERSION, version: 'v1beta1' };
-      expect(res.json()).toEqual({
-        kind: 'APIGroupList',
-        apiVersion: 'v1',
-        groups: [
-          expect.objectContaining({ name: GROUP, versions: [preferred], preferredVersion: preferred }),
-        ],
-      });
+      const body = res.json<{ groups: unknown[] }>();
+      expect(body).toMatchObject({ kind: 'APIGroupList', apiVersion: 'v1' });
+      expect(body.groups).toHaveLength(GROUPS.length);
+      for (const k of KIND_FIXTURES) {
+        const preferred = preferredOf(k);
+        expect(body.groups).toContainEqual(
+          expect.objectContaining({ name: k.group, versions: [preferred], preferredVersion: preferred }),
+        );
+      }
     });
 
-    it('answers /apis/<group> with the APIGroup', async () => {
-      const res = await server.request('GET', `/apis/${GROUP}`);
-      expect(res.status).toBe(200);
-      expect(res.json()).toMatchObject({
-        kind: 'APIGroup',
-        apiVersion: 'v1',
-        name: GROUP,
-        preferredVersion: { groupVersion: GROUP_VERSION, version: 'v1beta1' },
+    describe.each(KIND_FIXTURES)('for $title', (k) => {
+      it('answers /apis/<group> with the APIGroup', async () => {
+        const res = await server.request('GET', `/apis/${k.group}`);
+        expect(res.status).toBe(200);
+        expect(res.json()).toMatchObject({
+          kind: 'APIGroup',
+          apiVersion: 'v1',
+          name: k.group,
+          preferredVersion: preferredOf(k),
+        });
       });
-    });
 
-    it('answers /apis/<group>/<version> with foos and its status and scale subresources', async () => {
-      const res = await server.request('GET', `/apis/${GROUP_VERSION}`);
-      expect(res.status).toBe(200);
-      const body = res.json<{
-        kind: string;
-        apiVersion: string;
-        groupVersion: string;
-        resources: Array<Record<string, unknown>>;
-      }>();
-      expect(body).toMatchObject({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: GROUP_VERSION });
-      const byName = new Map(body.resources.map((r) => [r.name, r]));
-      expect(byName.get('foos')).toMatchObject({ singularName: 'foo', namespaced: true, kind: 'Foo' });
-      expect([...(byName.get('foos')?.verbs as string[])].sort()).toEqual(ALL_VERBS);
-      expect(byName.get('foos/status')).toMatchObject({
-        namespaced: true,
-        kind: 'Foo',
-        verbs: ['get', 'patch', 'update'],
-      });
-      expect(byName.get('foos/scale')).toMatchObject({
-        namespaced: true,
-        group: 'autoscaling',
-        version: 'v1',
-        kind: 'Scale',
-        verbs: ['get', 'patch', 'update'],
+      it('answers /apis/<group>/<version> with the resource and the subresources it has', async () => {
+        const res = await server.request('GET', `/apis/${k.apiVersion}`);
+        expect(res.status).toBe(200);
+        const body = res.json<{
+          kind: string;
+          apiVersion: string;
+          groupVersion: string;
+          resources: Array<Record<string, unknown>>;
+        }>();
+        expect(body).toMatchObject({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: k.apiVersion });
+        const byName = new Map(body.resources.map((r) => [r.name, r]));
+        expect(byName.get(k.plural)).toMatchObject({
+          singularName: k.kind.singular,
+          namespaced: k.namespaced,
+          kind: k.kind.kind,
+        });
+        expect([...(byName.get(k.plural)?.verbs as string[])].sort()).toEqual(ALL_VERBS);
+        const subresources = body.resources.filter((r) => String(r.name).startsWith(`${k.plural}/`));
+        expect(subresources.map((r) => r.name)).toEqual(k.subresources.map((sub) => `${k.plural}/${sub}`));
+        if (k.subresources.includes('status')) {
+          expect(byName.get(`${k.plural}/status`)).toMatchObject({
+            namespaced: k.namespaced,
+            kind: k.kind.kind,
+            verbs: ['get', 'patch', 'update'],
+          });
+        }
+        if (k.subresources.includes('scale')) {
+          expect(byName.get(`${k.plural}/scale`)).toMatchObject({
+            namespaced: k.namespaced,
+            group: 'autoscaling',
+            version: 'v1',
+            kind: 'Scale',
+            verbs: ['get', 'patch', 'update'],
+          });
+        }
       });
     });
 
@@ -101,7 +122,7 @@ describe('discovery', () => {
     });
 
     it('answers YAML when asked', async () => {
-      const res = await server.request('GET', `/apis/${GROUP_VERSION}`, {
+      const res = await server.request('GET', `/apis/${KIND_FIXTURES[0]!.apiVersion}`, {
         headers: { accept: 'application/yaml' },
       });
       expect(res.status).toBe(200);
@@ -128,31 +149,30 @@ describe('discovery', () => {
       const body = res.json<AggregatedList>();
       expect(body.kind).toBe('APIGroupDiscoveryList');
       expect(body.apiVersion).toBe('apidiscovery.k8s.io/v2');
-      expect(body.items).toHaveLength(1);
-      const [group] = body.items;
-      expect(group?.metadata.name).toBe(GROUP);
-      expect(group?.versions).toHaveLength(1);
-      const version = group!.versions[0]!;
-      expect(version.version).toBe('v1beta1');
-      expect(version.freshness).toBe('Current');
-      const foos = version.resources.find((r) => r.resource === 'foos');
-      expect(foos).toMatchObject({
-        resource: 'foos',
-        responseKind: { group: GROUP, version: 'v1beta1', kind: 'Foo' },
-        scope: 'Namespaced',
-        singularResource: 'foo',
-      });
-      expect([...foos!.verbs].sort()).toEqual(ALL_VERBS);
-      // client-go drops any (sub)resource without responseKind.
-      const subresources = new Map((foos!.subresources ?? []).map((s) => [s.subresource, s]));
-      expect(subresources.get('status')).toMatchObject({
-        responseKind: { group: GROUP, version: 'v1beta1', kind: 'Foo' },
-        verbs: ['get', 'patch', 'update'],
-      });
-      expect(subresources.get('scale')).toMatchObject({
-        responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
-        verbs: ['get', 'patch', 'update'],
-      });
+      expect(body.items.map((g) => g.metadata.name).sort()).toEqual([...GROUPS].sort());
+      for (const k of KIND_FIXTURES) {
+        const group = body.items.find((g) => g.metadata.name === k.group);
+        expect(group?.versions).toHaveLength(1);
+        const version = group!.versions[0]!;
+        expect(version.version).toBe(k.version);
+        expect(version.freshness).toBe('Current');
+        const resource = version.resources.find((r) => r.resource === k.plural);
+        expect(resource).toMatchObject({
+          resource: k.plural,
+          responseKind: { group: k.group, version: k.version, kind: k.kind.kind },
+          scope: k.namespaced ? 'Namespaced' : 'Cluster',
+          singularResource: k.kind.singular,
+        });
+        expect([...resource!.verbs].sort()).toEqual(ALL_VERBS);
+        // client-go drops any (sub)resource without responseKind.
+        expect((resource!.subresources ?? []).map((s) => s.subresource)).toEqual(k.subresources);
+        for (const sub of resource!.subresources ?? []) {
+          expect(sub).toMatchObject({
+            responseKind: subresourceKind(k, sub.subresource),
+            verbs: ['get', 'patch', 'update'],
+          });
+        }
+      }
     });
 
     it('answers v2beta1 to a client that only asks for v2beta1', async () => {
@@ -164,7 +184,7 @@ describe('discovery', () => {
       expect(res.json<AggregatedList>()).toMatchObject({
         kind: 'APIGroupDiscoveryList',
         apiVersion: 'apidiscovery.k8s.io/v2beta1',
-        items: [{ metadata: { name: GROUP } }],
+        items: GROUPS.map((name) => ({ metadata: { name } })),
       });
     });
 

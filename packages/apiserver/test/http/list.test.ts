@@ -2,7 +2,10 @@
  * Lists over HTTP: label and field selectors, paging with limit/continue (consistent pages,
  * an expired token's 410 with a fresh token), resourceVersion/resourceVersionMatch as Kubernetes
  * defines them, all-namespaces lists, and the Table and PartialObjectMetadataList forms.
+ * Run for each installed kind; a cluster-scoped kind has no namespaces to keep the blocks apart,
+ * so each block gets a server of its own.
  */
+import { FOO_FIXTURE, KIND_FIXTURES, TEST_KINDS } from '../support/kinds/fixtures';
 import { startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 
@@ -19,35 +22,43 @@ interface FooList {
   items: Foo[];
 }
 
-const GROUP = 'bar.pwk.educative.io';
-const BASE = `/apis/${GROUP}/v1beta1`;
 const EVENT_WINDOW = 100;
-const collection = (ns: string) => `${BASE}/namespaces/${ns}/foos`;
 const TABLE_ACCEPT =
   'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 const METADATA_LIST_ACCEPT =
   'application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 
-describe('list', () => {
+describe.each(KIND_FIXTURES)('list: $title', (k) => {
+  const GROUP = k.group;
+  const BASE = `/apis/${GROUP}/${k.version}`;
+  const collection = (ns: string) => k.collection(ns);
+  const when = (applies: boolean) => (applies ? describe : () => undefined);
+  const namespacedOnly = when(k.namespaced);
+  const fooOnly = when(k === FOO_FIXTURE);
+
   let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ flags: [`--event-window=${EVENT_WINDOW}`] });
-  });
+  const start = async () => {
+    server = await startTestServer({ flags: [`--event-window=${EVENT_WINDOW}`], kinds: TEST_KINDS });
+  };
+  beforeAll(start);
   afterAll(() => server.stop());
+  /** For a cluster-scoped kind: a server of the block's own (first in a block). */
+  const isolate = () => {
+    if (k.namespaced) return;
+    beforeAll(async () => {
+      await server.stop();
+      await start();
+    });
+  };
 
   async function create(
     ns: string,
     name: string,
     labels?: Record<string, string>,
-    spec: Json = { replicas: 2, location: 'Berlin' },
+    spec: Json = k.spec(2),
   ): Promise<Foo> {
     const res = await server.request('POST', collection(ns), {
-      body: {
-        apiVersion: `${GROUP}/v1beta1`,
-        kind: 'Foo',
-        metadata: { name, ...(labels ? { labels } : {}) },
-        spec,
-      },
+      body: k.body(name, spec, labels ? { labels } : {}),
     });
     expect(res.status).toBe(201);
     return res.json<Foo>();
@@ -67,14 +78,15 @@ describe('list', () => {
     expect(res.status).toBe(200);
     const body = res.json<FooList>();
     expect(body).toEqual({
-      apiVersion: `${GROUP}/v1beta1`,
-      kind: 'FooList',
+      apiVersion: k.apiVersion,
+      kind: k.kind.listKind,
       metadata: { resourceVersion: String(before) },
       items: [],
     });
   });
 
   describe('label selectors', () => {
+    isolate();
     const ns = 'labels';
     beforeAll(async () => {
       await create(ns, 'a', { app: 'web', tier: 'front' });
@@ -113,7 +125,7 @@ describe('list', () => {
     );
   });
 
-  describe('field selectors', () => {
+  namespacedOnly('field selectors', () => {
     const ns = 'fields';
     beforeAll(async () => {
       await create(ns, 'x');
@@ -135,7 +147,7 @@ describe('list', () => {
     });
 
     it('selects by name across all namespaces, in etcd key order', async () => {
-      const body = await list(`${BASE}/foos?fieldSelector=${encodeURIComponent('metadata.name=x')}`);
+      const body = await list(`${BASE}/${k.plural}?fieldSelector=${encodeURIComponent('metadata.name=x')}`);
       // Keys compare bytewise: '-' sorts before '/', so fields-other/x precedes fields/x.
       expect(body.items.map((i) => `${i.metadata.namespace}/${i.metadata.name}`)).toEqual([
         'fields-other/x',
@@ -162,13 +174,42 @@ describe('list', () => {
     });
   });
 
-  describe('all namespaces', () => {
+  when(!k.namespaced)('field selectors of a cluster-scoped kind', () => {
+    isolate();
+    beforeAll(async () => {
+      await create('', 'x');
+      await create('', 'y');
+    });
+
+    it.each([
+      ['metadata.name=x', ['x']],
+      ['metadata.name!=x', ['y']],
+    ])('selects %j', async (selector, expected) => {
+      expect(names(await list(`${collection('')}?fieldSelector=${encodeURIComponent(selector)}`))).toEqual(
+        expected,
+      );
+    });
+
+    it('answers 400 for metadata.namespace, which a cluster-scoped object does not have', async () => {
+      const res = await server.request(
+        'GET',
+        `${collection('')}?fieldSelector=${encodeURIComponent('metadata.namespace=x')}`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.json()).toMatchObject({
+        reason: 'BadRequest',
+        message: 'field label not supported: metadata.namespace',
+      });
+    });
+  });
+
+  namespacedOnly('all namespaces', () => {
     it('lists every namespace, sorted by namespace then name', async () => {
       await create('all-b', 'one', { suite: 'allns' });
       await create('all-a', 'two', { suite: 'allns' });
       await create('all-a', 'one', { suite: 'allns' });
-      const body = await list(`${BASE}/foos?labelSelector=suite%3Dallns`);
-      expect(body.kind).toBe('FooList');
+      const body = await list(`${BASE}/${k.plural}?labelSelector=suite%3Dallns`);
+      expect(body.kind).toBe(k.kind.listKind);
       expect(body.items.map((i) => `${i.metadata.namespace}/${i.metadata.name}`)).toEqual([
         'all-a/one',
         'all-a/two',
@@ -179,6 +220,7 @@ describe('list', () => {
   });
 
   describe('paging', () => {
+    isolate();
     const ns = 'pages';
     beforeAll(async () => {
       for (const name of ['p1', 'p2', 'p3', 'p4', 'p5']) await create(ns, name);
@@ -248,6 +290,7 @@ describe('list', () => {
   });
 
   describe('resourceVersion and resourceVersionMatch', () => {
+    isolate();
     const ns = 'versions';
     let early: Foo;
     let late: Foo;
@@ -350,7 +393,7 @@ describe('list', () => {
     });
   });
 
-  describe('Table', () => {
+  fooOnly('Table', () => {
     const ns = 'tables';
     beforeAll(async () => {
       await create(ns, 't1', undefined, { replicas: 3, location: 'Lisbon' });
@@ -447,6 +490,7 @@ describe('list', () => {
   });
 
   describe('PartialObjectMetadataList', () => {
+    isolate();
     it('answers the metadata client with metadata only', async () => {
       const ns = 'metadata-only';
       const foo = await create(ns, 'm1', { keep: 'me' });
@@ -466,6 +510,7 @@ describe('list', () => {
 
   // Last: it writes past the event window, which expires every older revision.
   describe('beyond the retained history', () => {
+    isolate();
     it('answers an expired continue token with 410 Expired carrying a fresh token, which continues the listing', async () => {
       const ns = 'expiry';
       for (const name of ['e1', 'e2', 'e3']) await create(ns, name);
@@ -475,7 +520,7 @@ describe('list', () => {
       for (let i = 0; i < EVENT_WINDOW * 1.25 + 5; i++) {
         const res = await server.request('PATCH', `${collection(ns)}/e3`, {
           headers: { 'content-type': 'application/merge-patch+json' },
-          body: { spec: { replicas: i } },
+          body: { spec: k.spec(i + 1) },
         });
         expect(res.status).toBe(200);
       }

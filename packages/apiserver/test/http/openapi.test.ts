@@ -1,17 +1,24 @@
 /**
  * OpenAPI over HTTP: /openapi/v2 in JSON and in gnostic protobuf (negotiated as kube-openapi's
  * handler does, one ETag for both forms), the /openapi/v3 index, and the group-version document
- * with its hash-keyed caching.
+ * with its hash-keyed caching. Every installed kind's schema and paths are in them, each checked
+ * as its definition says (test/support/kinds).
  */
 import { decodeOpenAPIV2 } from '../support/gnostic-v2';
+import { FOO_FIXTURE, KIND_FIXTURES, TEST_KINDS } from '../support/kinds/fixtures';
+import type { KindFixture } from '../support/kinds/fixtures';
 import { startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 
 type Json = Record<string, unknown>;
 
-const GV_PATH = 'apis/bar.pwk.educative.io/v1beta1';
-const FOO_SCHEMA = 'io.educative.pwk.bar.v1beta1.Foo';
-const NAMESPACED_FOO = '/apis/bar.pwk.educative.io/v1beta1/namespaces/{namespace}/foos/{name}';
+/** The caching tests use the first kind's group version document. */
+const GV_PATH = `apis/${FOO_FIXTURE.apiVersion}`;
+const schemaOf = (k: KindFixture) => k.kind.storageVersion.openAPINames.kind;
+/** The OpenAPI path of the kind's collection, as kube writes it (`{namespace}` when namespaced). */
+const collectionPath = (k: KindFixture) =>
+  `/apis/${k.apiVersion}${k.namespaced ? '/namespaces/{namespace}' : ''}/${k.plural}`;
+const gvPathOf = (k: KindFixture) => `apis/${k.apiVersion}`;
 /** What kubectl sends for /openapi/v2. */
 const PROTOBUF_V2 = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
 /** What kube-openapi answers with (and also accepts). */
@@ -26,12 +33,12 @@ function queryParameterNames(operation: Json): string[] {
 describe('OpenAPI', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ kinds: TEST_KINDS });
   });
   afterAll(() => server.stop());
 
   describe('/openapi/v2', () => {
-    it('serves Swagger 2.0 JSON with the Foo definition and an ETag', async () => {
+    it.each(KIND_FIXTURES)('serves Swagger 2.0 JSON with the definition of $title and an ETag', async (k) => {
       const res = await server.request('GET', '/openapi/v2?timeout=32s', {
         headers: { accept: 'application/json' },
       });
@@ -40,12 +47,10 @@ describe('OpenAPI', () => {
       expect(res.headers.etag).toMatch(/^"[0-9A-F]+"$/);
       const doc = res.json<{ swagger: string; definitions: Json; paths: Json }>();
       expect(doc.swagger).toBe('2.0');
-      expect(doc.definitions[FOO_SCHEMA]).toMatchObject({
-        'x-kubernetes-group-version-kind': [
-          { group: 'bar.pwk.educative.io', version: 'v1beta1', kind: 'Foo' },
-        ],
+      expect(doc.definitions[schemaOf(k)]).toMatchObject({
+        'x-kubernetes-group-version-kind': [{ group: k.group, version: k.version, kind: k.kind.kind }],
       });
-      expect(doc.paths[NAMESPACED_FOO]).toBeDefined();
+      expect(doc.paths[`${collectionPath(k)}/{name}`]).toBeDefined();
     });
 
     it('answers kubectl’s protobuf Accept with gnostic protobuf that decodes to the JSON document', async () => {
@@ -128,69 +133,83 @@ describe('OpenAPI', () => {
   });
 
   describe('/openapi/v3', () => {
-    it('indexes the group version with a hash-keyed serverRelativeURL', async () => {
+    it('indexes each group version with a hash-keyed serverRelativeURL', async () => {
       const res = await server.request('GET', '/openapi/v3?timeout=32s');
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('application/json');
       const index = res.json<{ paths: Record<string, { serverRelativeURL: string }> }>();
-      expect(Object.keys(index.paths)).toEqual([GV_PATH]);
-      expect(index.paths[GV_PATH]?.serverRelativeURL).toMatch(
-        new RegExp(`^/openapi/v3/${GV_PATH}\\?hash=[0-9A-F]+$`),
-      );
-    });
-
-    it('serves the document at the hashed URL as immutable, with its hash as ETag', async () => {
-      const index = (await server.request('GET', '/openapi/v3')).json<{
-        paths: Record<string, { serverRelativeURL: string }>;
-      }>();
-      const url = index.paths[GV_PATH]!.serverRelativeURL;
-      const hash = url.split('hash=')[1];
-      const res = await server.request('GET', url);
-      expect(res.status).toBe(200);
-      expect(res.headers['content-type']).toBe('application/json');
-      expect(res.headers['cache-control']).toBe('public, immutable');
-      expect(res.headers.expires).toBeDefined();
-      expect(new Date(String(res.headers.expires)).getTime()).toBeGreaterThan(
-        Date.now() + 300 * 24 * 3600 * 1000,
-      );
-      expect(res.headers.etag).toBe(`"${hash}"`);
-      expect(res.headers.vary).toBe('Accept');
-      const doc = res.json<{ openapi: string; components: { schemas: Json }; paths: Record<string, Json> }>();
-      expect(doc.openapi).toMatch(/^3\.0/);
-      // kubectl explain foo.spec walks these.
-      const foo = doc.components.schemas[FOO_SCHEMA] as { properties: Json };
-      expect(Object.keys(foo.properties)).toEqual(
-        expect.arrayContaining(['apiVersion', 'kind', 'metadata', 'spec', 'status']),
-      );
-    });
-
-    it('advertises dryRun and fieldValidation on the GVK-tagged POST/PUT/PATCH, and strategic merge on PATCH', async () => {
-      const url = (await server.request('GET', '/openapi/v3')).json<{
-        paths: Record<string, { serverRelativeURL: string }>;
-      }>().paths[GV_PATH]!.serverRelativeURL;
-      const doc = (await server.request('GET', url)).json<{ paths: Record<string, Record<string, Json>> }>();
-      const item = doc.paths[NAMESPACED_FOO]!;
-      const collection = doc.paths['/apis/bar.pwk.educative.io/v1beta1/namespaces/{namespace}/foos']!;
-      for (const operation of [collection.post!, item.put!, item.patch!]) {
-        expect(operation['x-kubernetes-group-version-kind']).toEqual({
-          group: 'bar.pwk.educative.io',
-          version: 'v1beta1',
-          kind: 'Foo',
-        });
-        expect(queryParameterNames(operation)).toEqual(
-          expect.arrayContaining(['dryRun', 'fieldValidation', 'fieldManager']),
+      expect(Object.keys(index.paths).sort()).toEqual(KIND_FIXTURES.map(gvPathOf).sort());
+      for (const gvPath of Object.keys(index.paths)) {
+        expect(index.paths[gvPath]?.serverRelativeURL).toMatch(
+          new RegExp(`^/openapi/v3/${gvPath}\\?hash=[0-9A-F]+$`),
         );
-        expect(operation.responses).toBeDefined();
       }
-      const patchTypes = Object.keys((item.patch!.requestBody as { content: Json }).content);
-      expect(patchTypes).toEqual(
-        expect.arrayContaining([
-          'application/strategic-merge-patch+json',
-          'application/merge-patch+json',
-          'application/json-patch+json',
-        ]),
-      );
     });
+
+    it.each(KIND_FIXTURES)(
+      'serves the document of $title at the hashed URL as immutable, with its hash as ETag',
+      async (k) => {
+        const index = (await server.request('GET', '/openapi/v3')).json<{
+          paths: Record<string, { serverRelativeURL: string }>;
+        }>();
+        const url = index.paths[gvPathOf(k)]!.serverRelativeURL;
+        const hash = url.split('hash=')[1];
+        const res = await server.request('GET', url);
+        expect(res.status).toBe(200);
+        expect(res.headers['content-type']).toBe('application/json');
+        expect(res.headers['cache-control']).toBe('public, immutable');
+        expect(res.headers.expires).toBeDefined();
+        expect(new Date(String(res.headers.expires)).getTime()).toBeGreaterThan(
+          Date.now() + 300 * 24 * 3600 * 1000,
+        );
+        expect(res.headers.etag).toBe(`"${hash}"`);
+        expect(res.headers.vary).toBe('Accept');
+        const doc = res.json<{
+          openapi: string;
+          components: { schemas: Json };
+          paths: Record<string, Json>;
+        }>();
+        expect(doc.openapi).toMatch(/^3\.0/);
+        // kubectl explain <kind>.spec walks these.
+        const foo = doc.components.schemas[schemaOf(k)] as { properties: Json };
+        expect(Object.keys(foo.properties)).toEqual(
+          expect.arrayContaining(['apiVersion', 'kind', 'metadata', 'spec', 'status']),
+        );
+      },
+    );
+
+    it.each(KIND_FIXTURES)(
+      'advertises dryRun and fieldValidation on $title’s GVK-tagged POST/PUT/PATCH, and strategic merge on PATCH',
+      async (k) => {
+        const url = (await server.request('GET', '/openapi/v3')).json<{
+          paths: Record<string, { serverRelativeURL: string }>;
+        }>().paths[gvPathOf(k)]!.serverRelativeURL;
+        const doc = (await server.request('GET', url)).json<{
+          paths: Record<string, Record<string, Json>>;
+        }>();
+        const item = doc.paths[`${collectionPath(k)}/{name}`]!;
+        const collection = doc.paths[collectionPath(k)]!;
+        for (const operation of [collection.post!, item.put!, item.patch!]) {
+          expect(operation['x-kubernetes-group-version-kind']).toEqual({
+            group: k.group,
+            version: k.version,
+            kind: k.kind.kind,
+          });
+          expect(queryParameterNames(operation)).toEqual(
+            expect.arrayContaining(['dryRun', 'fieldValidation', 'fieldManager']),
+          );
+          expect(operation.responses).toBeDefined();
+        }
+        const patchTypes = Object.keys((item.patch!.requestBody as { content: Json }).content);
+        expect(patchTypes).toEqual(
+          expect.arrayContaining([
+            'application/strategic-merge-patch+json',
+            'application/merge-patch+json',
+            'application/json-patch+json',
+          ]),
+        );
+      },
+    );
 
     it('serves the document without a hash but without immutable caching', async () => {
       const res = await server.request('GET', `/openapi/v3/${GV_PATH}`);

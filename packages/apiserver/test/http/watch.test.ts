@@ -2,9 +2,12 @@
  * Watches over HTTP as kubectl, client-go informers and @kubernetes/client-node open them:
  * events from a resourceVersion, synthetic initial ADDED events, 410 ERROR events, bookmarks,
  * streaming lists, timeouts, Table events, selector transitions and a clean end on shutdown.
+ * Run for each installed kind; a cluster-scoped kind has no namespaces to keep the tests apart,
+ * so each of its tests gets a server of its own.
  */
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
+import { FOO_FIXTURE, KIND_FIXTURES, TEST_KINDS } from '../support/kinds/fixtures';
 import { ADMIN_TOKEN, eventually, openWatchStream, startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 
@@ -17,20 +20,31 @@ interface WatchEvent {
 }
 type Stream = Awaited<ReturnType<typeof openWatchStream>>;
 
-const GROUP = 'bar.pwk.educative.io';
-const BASE = `/apis/${GROUP}/v1beta1`;
 const EVENT_WINDOW = 100;
 const BOOKMARK_INTERVAL_MS = 150;
-const collection = (ns: string) => `${BASE}/namespaces/${ns}/foos`;
 
-describe('watch', () => {
+describe.each(KIND_FIXTURES)('watch: $title', (k) => {
+  const GROUP = k.group;
+  const BASE = `/apis/${GROUP}/${k.version}`;
+  const collection = (ns: string) => k.collection(ns);
+  const when = (applies: boolean) => (applies ? it : () => undefined);
+  const namespacedOnly = when(k.namespaced);
+  const fooOnly = when(k === FOO_FIXTURE);
+
   let server: TestServer;
   const open: Stream[] = [];
-  beforeAll(async () => {
+  const start = async () => {
     server = await startTestServer({
       flags: [`--event-window=${EVENT_WINDOW}`],
       bookmarkIntervalMs: BOOKMARK_INTERVAL_MS,
+      kinds: TEST_KINDS,
     });
+  };
+  beforeAll(start);
+  beforeEach(async () => {
+    if (k.namespaced) return;
+    await server.stop();
+    await start();
   });
   afterEach(() => {
     for (const stream of open.splice(0)) stream.close();
@@ -52,12 +66,7 @@ describe('watch', () => {
     labels?: Record<string, string>,
   ): Promise<Json & { metadata: { resourceVersion: string } }> {
     const res = await server.request('POST', collection(ns), {
-      body: {
-        apiVersion: `${GROUP}/v1beta1`,
-        kind: 'Foo',
-        metadata: { name, ...(labels ? { labels } : {}) },
-        spec: { replicas: 1 },
-      },
+      body: k.body(name, k.spec(1), labels ? { labels } : {}),
     });
     expect(res.status).toBe(201);
     return res.json();
@@ -97,7 +106,7 @@ describe('watch', () => {
       `${collection(ns)}?watch=true&resourceVersion=${before.metadata.resourceVersion}`,
     );
     const added = await create(ns, 'w1');
-    const modified = await mergePatch(ns, 'w1', { spec: { replicas: 5 } });
+    const modified = await mergePatch(ns, 'w1', { spec: k.spec(5) });
     const deleted = await server.request('DELETE', `${collection(ns)}/w1`);
     expect(deleted.status).toBe(200);
     await eventually(() => events.length >= 3, 'three events');
@@ -105,7 +114,7 @@ describe('watch', () => {
     expect(events[0]!.object).toEqual(added);
     expect(events[1]!.object).toEqual(modified);
     // DELETED carries the last state with the deletion's own, newer resourceVersion.
-    expect(events[2]!.object.spec).toEqual({ replicas: 5 });
+    expect(events[2]!.object.spec).toEqual(k.spec(5));
     expect(Number(events[2]!.object.metadata!.resourceVersion)).toBeGreaterThan(
       Number(modified.metadata.resourceVersion),
     );
@@ -161,14 +170,16 @@ describe('watch', () => {
     const { events } = await watch(
       `${collection(ns)}?fieldSelector=metadata.name%3Dwanted&resourceVersion=0&watch=true`,
     );
-    await mergePatch(ns, 'other', { spec: { replicas: 2 } });
-    await mergePatch(ns, 'wanted', { spec: { replicas: 2 } });
+    await mergePatch(ns, 'other', { spec: k.spec(2) });
+    await mergePatch(ns, 'wanted', { spec: k.spec(2) });
     await eventually(() => events.length >= 2, 'events for wanted');
     expect(summary(events)).toEqual(['ADDED wanted', 'MODIFIED wanted']);
   });
 
-  it('watches across all namespaces', async () => {
-    const { events } = await watch(`${BASE}/foos?watch=true&resourceVersion=${await currentRevision()}`);
+  namespacedOnly('watches across all namespaces', async () => {
+    const { events } = await watch(
+      `${BASE}/${k.plural}?watch=true&resourceVersion=${await currentRevision()}`,
+    );
     await create('all-one', 'x');
     await create('all-two', 'x');
     await eventually(() => events.length >= 2, 'two events');
@@ -182,9 +193,9 @@ describe('watch', () => {
       `${collection(ns)}?watch=true&labelSelector=colour%3Dblue&resourceVersion=${await currentRevision()}`,
     );
     await mergePatch(ns, 'chameleon', { metadata: { labels: { colour: 'blue' } } });
-    await mergePatch(ns, 'chameleon', { spec: { replicas: 3 } });
+    await mergePatch(ns, 'chameleon', { spec: k.spec(3) });
     const greened = await mergePatch(ns, 'chameleon', { metadata: { labels: { colour: 'green' } } });
-    await mergePatch(ns, 'chameleon', { spec: { replicas: 4 } });
+    await mergePatch(ns, 'chameleon', { spec: k.spec(4) });
     // A last matching change: events come in revision order, so once it is here, any event the
     // unmatched update wrongly caused would be here before it.
     await create(ns, 'marker', { colour: 'blue' });
@@ -211,8 +222,8 @@ describe('watch', () => {
     await eventually(() => events.some((e) => e.type === 'BOOKMARK'), 'a bookmark');
     const bookmark = events.find((e) => e.type === 'BOOKMARK')!;
     expect(bookmark.object).toEqual({
-      kind: 'Foo',
-      apiVersion: `${GROUP}/v1beta1`,
+      kind: k.kind.kind,
+      apiVersion: k.apiVersion,
       metadata: { resourceVersion: expect.stringMatching(/^\d+$/) },
     });
     expect(Number(bookmark.object.metadata!.resourceVersion)).toBeGreaterThanOrEqual(Number(rv));
@@ -239,8 +250,8 @@ describe('watch', () => {
       await eventually(() => events.length >= 3, 'initial events and the bookmark');
       expect(summary(events.slice(0, 3))).toEqual(['ADDED s1', 'ADDED s2', 'BOOKMARK ']);
       expect(events[2]!.object).toEqual({
-        kind: 'Foo',
-        apiVersion: `${GROUP}/v1beta1`,
+        kind: k.kind.kind,
+        apiVersion: k.apiVersion,
         metadata: { resourceVersion: rv, annotations: { 'k8s.io/initial-events-end': 'true' } },
       });
     }
@@ -284,38 +295,41 @@ describe('watch', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
-  it('streams one-row Tables for kubectl get -w, with column definitions only in the first', async () => {
-    const ns = 'table-watch';
-    await create(ns, 'tw1');
-    const { stream, events } = await watch(`${collection(ns)}?watch=true&resourceVersion=0`, {
-      accept:
-        'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json',
-    });
-    expect(stream.headers['content-type']).toBe('application/json;as=Table;v=v1;g=meta.k8s.io');
-    await mergePatch(ns, 'tw1', { spec: { replicas: 6, location: 'Quito' } });
-    await eventually(() => events.length >= 2, 'two events');
-    const [first, second] = events as Array<{
-      type: string;
-      object: Json & { rows: Array<{ cells: unknown[]; object: Json }> };
-    }>;
-    expect(first!.type).toBe('ADDED');
-    expect(first!.object).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1' });
-    expect((first!.object.columnDefinitions as Json[]).map((c) => c.name)).toEqual([
-      'Name',
-      'Replicas',
-      'Location',
-      'Age',
-    ]);
-    expect(first!.object.rows).toHaveLength(1);
-    expect(first!.object.rows[0]!.cells.slice(0, 2)).toEqual(['tw1', 1]);
-    expect(second!.type).toBe('MODIFIED');
-    expect(second!.object.columnDefinitions).toBeUndefined();
-    expect(second!.object.rows[0]!.cells.slice(0, 3)).toEqual(['tw1', 6, 'Quito']);
-    expect(second!.object.rows[0]!.object).toMatchObject({
-      kind: 'PartialObjectMetadata',
-      metadata: { name: 'tw1', namespace: ns },
-    });
-  });
+  fooOnly(
+    'streams one-row Tables for kubectl get -w, with column definitions only in the first',
+    async () => {
+      const ns = 'table-watch';
+      await create(ns, 'tw1');
+      const { stream, events } = await watch(`${collection(ns)}?watch=true&resourceVersion=0`, {
+        accept:
+          'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json',
+      });
+      expect(stream.headers['content-type']).toBe('application/json;as=Table;v=v1;g=meta.k8s.io');
+      await mergePatch(ns, 'tw1', { spec: { replicas: 6, location: 'Quito' } });
+      await eventually(() => events.length >= 2, 'two events');
+      const [first, second] = events as Array<{
+        type: string;
+        object: Json & { rows: Array<{ cells: unknown[]; object: Json }> };
+      }>;
+      expect(first!.type).toBe('ADDED');
+      expect(first!.object).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1' });
+      expect((first!.object.columnDefinitions as Json[]).map((c) => c.name)).toEqual([
+        'Name',
+        'Replicas',
+        'Location',
+        'Age',
+      ]);
+      expect(first!.object.rows).toHaveLength(1);
+      expect(first!.object.rows[0]!.cells.slice(0, 2)).toEqual(['tw1', 1]);
+      expect(second!.type).toBe('MODIFIED');
+      expect(second!.object.columnDefinitions).toBeUndefined();
+      expect(second!.object.rows[0]!.cells.slice(0, 3)).toEqual(['tw1', 6, 'Quito']);
+      expect(second!.object.rows[0]!.object).toMatchObject({
+        kind: 'PartialObjectMetadata',
+        metadata: { name: 'tw1', namespace: ns },
+      });
+    },
+  );
 
   it('answers client-node’s Accept: */* with JSON events', async () => {
     const { stream } = await watch(
@@ -330,8 +344,7 @@ describe('watch', () => {
     const ns = 'expired';
     const first = await create(ns, 'churn');
     // The window trims in batches of a quarter of its size: write well past it.
-    for (let i = 0; i < EVENT_WINDOW * 1.25 + 5; i++)
-      await mergePatch(ns, 'churn', { spec: { replicas: i } });
+    for (let i = 0; i < EVENT_WINDOW * 1.25 + 5; i++) await mergePatch(ns, 'churn', { spec: k.spec(i + 1) });
     const { stream, events } = await watch(
       `${collection(ns)}?watch=true&resourceVersion=${first.metadata.resourceVersion}`,
     );

@@ -4,12 +4,12 @@
  * stored and the stored one, the user and the options — mutating plugins first (their change is
  * kept), validating plugins on the final object, nothing written when one refuses.
  */
+import { fooKind } from '@pwk/api';
 import { admissionChain } from '../../src/admission/attributes';
 import type { AdmissionAttributes, AdmissionPlugin } from '../../src/admission/attributes';
 import { StatusError } from '../../src/errors/status-error';
 import { updateScale } from '../../src/handlers/scale';
-import { fooStatusStrategy } from '../../src/registry/foo-status-strategy';
-import { fooStrategy } from '../../src/registry/foo-strategy';
+import { statusStrategyFor, strategyFor } from '../../src/registry/kind-strategy';
 import { RegistryStore } from '../../src/registry/store';
 import type { WriteOptions } from '../../src/registry/store';
 import type { KubeObject } from '../../src/storage/interface';
@@ -53,8 +53,8 @@ describe('admission attributes from the registry', () => {
     const storage = await stores.open();
     const admission = admissionChain([...extra, recorder]);
     return {
-      main: new RegistryStore(storage, fooStrategy, { admission }),
-      status: new RegistryStore(storage, fooStatusStrategy, { admission }),
+      main: new RegistryStore(storage, strategyFor(fooKind, fooKind.storageVersion), { admission }),
+      status: new RegistryStore(storage, statusStrategyFor(fooKind, fooKind.storageVersion)!, { admission }),
     };
   }
 

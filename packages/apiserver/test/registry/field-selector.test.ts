@@ -130,3 +130,67 @@ describe('parseFieldSelector', () => {
     });
   });
 });
+
+describe('parseFieldSelector for a kind version (selectableFields, scope)', () => {
+  const widgets = {
+    namespaced: false,
+    selectableFields: [
+      { jsonPath: '.spec.colour' },
+      { jsonPath: '.spec.size' },
+      { jsonPath: '.status.ready' },
+    ],
+  };
+  const widget = (spec: Record<string, unknown>, status: Record<string, unknown> = {}) => ({
+    metadata: { name: 'w' },
+    spec,
+    status,
+  });
+
+  it('selects on a selectable field by its path without the leading dot', () => {
+    const s = parseFieldSelector('spec.colour=red', widgets);
+    expect(s.matches(widget({ colour: 'red' }))).toBe(true);
+    expect(s.matches(widget({ colour: 'blue' }))).toBe(false);
+  });
+
+  it('compares numbers and booleans as Go prints them', () => {
+    expect(parseFieldSelector('spec.size=3', widgets).matches(widget({ size: 3 }))).toBe(true);
+    expect(parseFieldSelector('status.ready=true', widgets).matches(widget({}, { ready: true }))).toBe(true);
+    expect(parseFieldSelector('status.ready!=true', widgets).matches(widget({}, { ready: false }))).toBe(
+      true,
+    );
+  });
+
+  it('reads a missing field as empty: `!=` selects it, `=` with a value does not', () => {
+    expect(parseFieldSelector('spec.colour!=red', widgets).matches(widget({}))).toBe(true);
+    expect(parseFieldSelector('spec.colour=red', widgets).matches(widget({}))).toBe(false);
+    expect(parseFieldSelector('spec.colour=', widgets).matches(widget({}))).toBe(true);
+  });
+
+  it('ANDs selectable fields with metadata.name', () => {
+    const s = parseFieldSelector('metadata.name=w,spec.colour=red', widgets);
+    expect(s.exactName).toBe('w');
+    expect(s.matches(widget({ colour: 'red' }))).toBe(true);
+    expect(s.matches({ ...widget({ colour: 'red' }), metadata: { name: 'v' } })).toBe(false);
+  });
+
+  it('refuses metadata.namespace on a cluster-scoped kind, as crConverter does', () => {
+    let caught: unknown;
+    try {
+      parseFieldSelector('metadata.namespace=default', widgets);
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as StatusError).toStatus()).toMatchObject({
+      code: 400,
+      reason: 'BadRequest',
+      message: 'field label not supported: metadata.namespace',
+    });
+  });
+
+  it('refuses a field the version does not declare selectable', () => {
+    expect(() => parseFieldSelector('spec.shape=round', widgets)).toThrow(
+      'field label not supported: spec.shape',
+    );
+    expect(() => parseFieldSelector('spec.colour=red')).toThrow('field label not supported: spec.colour');
+  });
+});

@@ -2,6 +2,7 @@ import { FieldPathError, formatPath } from '../../src/registry/field-path';
 import { FieldSet } from '../../src/registry/field-set';
 import { compareObjects } from '../../src/registry/object-compare';
 import { listItemElement } from '../../src/registry/type-paths';
+import { fooSemantics as semantics } from './test-kinds';
 
 const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', uid: 'u1' };
 const applied = {
@@ -16,7 +17,7 @@ const json = (set: FieldSet): string => JSON.stringify(set.toFieldsV1());
 
 describe('FieldSet.fromObject (what an applier owns)', () => {
   it('owns every leaf, map key, set-list value and keyed-list item, in Kubernetes order', () => {
-    expect(json(FieldSet.fromObject(applied))).toBe(
+    expect(json(FieldSet.fromObject(applied, semantics))).toBe(
       JSON.stringify({
         'f:apiVersion': {},
         'f:kind': {},
@@ -34,23 +35,29 @@ describe('FieldSet.fromObject (what an applier owns)', () => {
   });
 
   it('keys status.conditions by type', () => {
-    const set = FieldSet.fromObject({ status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+    const set = FieldSet.fromObject(
+      { status: { conditions: [{ type: 'Ready', status: 'True' }] } },
+      semantics,
+    );
     expect(set.toFieldsV1()).toEqual({
       'f:status': { 'f:conditions': { 'k:{"type":"Ready"}': { '.': {}, 'f:status': {}, 'f:type': {} } } },
     });
   });
 
   it('owns any other list as a whole (atomic)', () => {
-    expect(FieldSet.fromObject({ spec: { items: [1, 2] } }).toFieldsV1()).toEqual({
+    expect(FieldSet.fromObject({ spec: { items: [1, 2] } }, semantics).toFieldsV1()).toEqual({
       'f:spec': { 'f:items': {} },
     });
   });
 
   it('owns empty maps and nulls themselves, but not empty set lists', () => {
-    const set = FieldSet.fromObject({
-      metadata: { annotations: {}, finalizers: [] },
-      spec: { replicas: null },
-    });
+    const set = FieldSet.fromObject(
+      {
+        metadata: { annotations: {}, finalizers: [] },
+        spec: { replicas: null },
+      },
+      semantics,
+    );
     expect(set.toFieldsV1()).toEqual({
       'f:metadata': { 'f:annotations': {} },
       'f:spec': { 'f:replicas': {} },
@@ -58,18 +65,20 @@ describe('FieldSet.fromObject (what an applier owns)', () => {
   });
 
   it('counts a duplicated list item once', () => {
-    const set = FieldSet.fromObject({ metadata: { finalizers: ['a', 'a'] } });
+    const set = FieldSet.fromObject({ metadata: { finalizers: ['a', 'a'] } }, semantics);
     expect(set.paths()).toEqual([[{ field: 'metadata' }, { field: 'finalizers' }, { value: 'a' }]]);
   });
 
   it('rejects a keyed-list item without its key', () => {
-    expect(() => FieldSet.fromObject({ metadata: { ownerReferences: [{ name: 'x' }] } })).toThrow(
+    expect(() => FieldSet.fromObject({ metadata: { ownerReferences: [{ name: 'x' }] } }, semantics)).toThrow(
       new FieldPathError(
         '.metadata.ownerReferences: associative list with keys has an element that omits key field "uid"',
       ),
     );
-    expect(() => listItemElement('metadata.finalizers', { not: 'scalar' })).toThrow(FieldPathError);
-    expect(() => listItemElement('metadata.ownerReferences', 'scalar')).toThrow(FieldPathError);
+    expect(() => listItemElement(semantics, 'metadata.finalizers', { not: 'scalar' })).toThrow(
+      FieldPathError,
+    );
+    expect(() => listItemElement(semantics, 'metadata.ownerReferences', 'scalar')).toThrow(FieldPathError);
   });
 });
 
@@ -135,7 +144,7 @@ describe('set algebra', () => {
         { field: 'name' },
       ]),
     );
-    expect(set.withNamedParents().toFieldsV1()).toEqual({
+    expect(set.withNamedParents(semantics).toFieldsV1()).toEqual({
       'f:metadata': {
         '.': {},
         'f:labels': { '.': {}, 'f:app': {} },
@@ -168,6 +177,7 @@ describe('compareObjects (what an update changed)', () => {
     const c = compareObjects(
       { metadata: { name: 'a' } },
       { metadata: { name: 'a', labels: { app: 'x' } }, spec: { replicas: 1 } },
+      semantics,
     );
     expect(c.added.toFieldsV1()).toEqual({
       'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
@@ -184,6 +194,7 @@ describe('compareObjects (what an update changed)', () => {
         spec: { replicas: 2 },
         metadata: { finalizers: ['b'], ownerReferences: [{ ...owner, name: 'cm2' }] },
       },
+      semantics,
     );
     expect(c.modified.toFieldsV1()).toEqual({
       'f:metadata': { 'f:ownerReferences': { 'k:{"uid":"u1"}': { 'f:name': {} } } },
@@ -197,14 +208,20 @@ describe('compareObjects (what an update changed)', () => {
   });
 
   it('treats atomic lists and empty containers as single values', () => {
-    const c = compareObjects({ spec: { items: [1], extra: {} } }, { spec: { items: [1, 2], extra: {} } });
+    const c = compareObjects(
+      { spec: { items: [1], extra: {} } },
+      { spec: { items: [1, 2], extra: {} } },
+      semantics,
+    );
     expect(c.modified.toFieldsV1()).toEqual({ 'f:spec': { 'f:items': {} } });
     expect(c.added.isEmpty()).toBe(true);
-    expect(compareObjects({}, { spec: {} }).added.toFieldsV1()).toEqual({ 'f:spec': {} });
+    expect(compareObjects({}, { spec: {} }, semantics).added.toFieldsV1()).toEqual({ 'f:spec': {} });
   });
 
   it('reports a change of shape as a modification', () => {
-    expect(compareObjects({ spec: { x: 'a' } }, { spec: { x: { y: 1 } } }).modified.toFieldsV1()).toEqual({
+    expect(
+      compareObjects({ spec: { x: 'a' } }, { spec: { x: { y: 1 } } }, semantics).modified.toFieldsV1(),
+    ).toEqual({
       'f:spec': { 'f:x': {} },
     });
   });

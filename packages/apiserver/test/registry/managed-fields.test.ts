@@ -5,6 +5,8 @@ import type { ApplyOptions } from '../../src/registry/apply-configuration';
 import { defaultManagerName, resetFieldsFor } from '../../src/registry/managed-fields';
 import type { ManagedFieldsEntry } from '../../src/registry/managed-fields';
 import { recordUpdate } from '../../src/registry/update-tracking';
+import type { RecordUpdateOptions } from '../../src/registry/update-tracking';
+import { fooManagedKind } from './test-kinds';
 import type { KubeObject } from '../../src/storage/interface';
 
 const T0 = new Date('2026-01-02T03:04:05.678Z');
@@ -29,7 +31,8 @@ const config = (
 });
 
 const apply = (opts: Partial<ApplyOptions> & Pick<ApplyOptions, 'applied' | 'manager'>) =>
-  applyConfiguration({ live: undefined, force: false, now: T0, ...opts });
+  applyConfiguration({ live: undefined, force: false, now: T0, kind: fooManagedKind, ...opts });
+const record = (opts: Omit<RecordUpdateOptions, 'kind'>) => recordUpdate({ kind: fooManagedKind, ...opts });
 
 const entries = (obj: KubeObject): ManagedFieldsEntry[] =>
   (obj.metadata.managedFields ?? []) as ManagedFieldsEntry[];
@@ -63,7 +66,7 @@ describe('defaultManagerName', () => {
 
 describe('recordUpdate (non-apply writes)', () => {
   const created = () =>
-    recordUpdate({
+    record({
       live: undefined,
       next: foo(
         { spec: { replicas: 1 }, status: { observedGeneration: 1 } },
@@ -91,7 +94,7 @@ describe('recordUpdate (non-apply writes)', () => {
 
   it('moves the fields an update changed to its manager, leaving the rest with their owner', () => {
     const live = created();
-    const edited = recordUpdate({
+    const edited = record({
       live,
       next: { ...live, spec: { replicas: 3 } },
       manager: 'kubectl-edit',
@@ -110,8 +113,8 @@ describe('recordUpdate (non-apply writes)', () => {
 
   it('merges repeated updates by one manager into one entry and drops emptied entries', () => {
     const live = created();
-    const first = recordUpdate({ live, next: { ...live, spec: { replicas: 3 } }, manager: 'ctl', now: T1 });
-    const second = recordUpdate({
+    const first = record({ live, next: { ...live, spec: { replicas: 3 } }, manager: 'ctl', now: T1 });
+    const second = record({
       live: first,
       next: {
         ...first,
@@ -121,7 +124,7 @@ describe('recordUpdate (non-apply writes)', () => {
       manager: 'ctl',
       now: T2,
     });
-    const removed = recordUpdate({
+    const removed = record({
       live: second,
       next: { ...second, spec: { location: 'LA' } },
       manager: 'ctl',
@@ -141,13 +144,13 @@ describe('recordUpdate (non-apply writes)', () => {
   it('adds no entry and keeps times when a write changes no tracked field', () => {
     const live = created();
     const next = { ...live, metadata: { ...live.metadata, resourceVersion: '8', generation: 2 } };
-    const same = recordUpdate({ live, next, manager: 'someone-else', now: T1 });
+    const same = record({ live, next, manager: 'someone-else', now: T1 });
     expect(entries(same)).toEqual(entries(live));
   });
 
   it('records an empty manager as "unknown" and an update through a subresource with its name', () => {
     const live = created();
-    const viaStatus = recordUpdate({
+    const viaStatus = record({
       live,
       next: { ...live, spec: { replicas: 9 }, status: { observedGeneration: 2 } },
       manager: '',
@@ -168,7 +171,7 @@ describe('recordUpdate (non-apply writes)', () => {
   it('never attributes status through the main resource (it is reset there)', () => {
     const live = created();
     const next = { ...live, status: { observedGeneration: 5 } };
-    expect(entries(recordUpdate({ live, next, manager: 'x', now: T1 }))).toEqual(entries(live));
+    expect(entries(record({ live, next, manager: 'x', now: T1 }))).toEqual(entries(live));
     expect(resetFieldsFor(undefined).toFieldsV1()).toEqual({ 'f:status': {} });
     expect(resetFieldsFor('status').toFieldsV1()).toEqual({ 'f:spec': {} });
     expect(resetFieldsFor('scale').isEmpty()).toBe(true);
@@ -185,7 +188,7 @@ describe('recordUpdate (non-apply writes)', () => {
         fieldsV1: { 'f:spec': { 'f:replicas': {} } },
       },
     ];
-    const rewritten = recordUpdate({
+    const rewritten = record({
       live,
       next: foo({ spec: { replicas: 1 } }, { labels: { app: 'demo' }, managedFields: custom }),
       manager: 'x',
@@ -193,7 +196,7 @@ describe('recordUpdate (non-apply writes)', () => {
     });
     expect(entries(rewritten)).toEqual(custom);
     for (const reset of [[], [{}]]) {
-      const cleared = recordUpdate({
+      const cleared = record({
         live,
         next: { ...live, metadata: { ...live.metadata, managedFields: reset } },
         manager: 'x',
@@ -209,7 +212,7 @@ describe('recordUpdate (non-apply writes)', () => {
       ...live,
       metadata: { ...live.metadata, managedFields: [{ manager: 'x', operation: 'Patch' }] },
     };
-    expect(entries(recordUpdate({ live, next: broken, manager: 'x', now: T1 }))).toEqual(entries(live));
+    expect(entries(record({ live, next: broken, manager: 'x', now: T1 }))).toEqual(entries(live));
     const unreadable = {
       ...live,
       metadata: {
@@ -218,30 +221,27 @@ describe('recordUpdate (non-apply writes)', () => {
       },
     };
     expect(
-      recordUpdate({ live: unreadable, next: unreadable, manager: 'x', now: T1 }).metadata.managedFields,
+      record({ live: unreadable, next: unreadable, manager: 'x', now: T1 }).metadata.managedFields,
     ).toBeUndefined();
   });
 
   it('leaves an object nobody tracks untracked', () => {
     const live = foo({ spec: { replicas: 1 } });
     expect(
-      recordUpdate({ live, next: foo({ spec: { replicas: 2 } }), manager: 'x', now: T1 }).metadata
-        .managedFields,
+      record({ live, next: foo({ spec: { replicas: 2 } }), manager: 'x', now: T1 }).metadata.managedFields,
     ).toBeUndefined();
   });
 
   it('drops managedFields rather than failing when the object cannot be walked', () => {
     const next = foo({}, { ownerReferences: [{ name: 'no-uid' }] });
-    expect(
-      recordUpdate({ live: undefined, next, manager: 'x', now: T0 }).metadata.managedFields,
-    ).toBeUndefined();
+    expect(record({ live: undefined, next, manager: 'x', now: T0 }).metadata.managedFields).toBeUndefined();
   });
 
   it('keeps at most ten Update entries, folding the oldest into ancient-changes', () => {
     let obj = created();
     for (let i = 0; i < 11; i++) {
       const labels = { ...(obj.metadata.labels ?? {}), [`k${i}`]: 'v' };
-      obj = recordUpdate({
+      obj = record({
         live: obj,
         next: { ...obj, metadata: { ...obj.metadata, labels } },
         manager: `m${i}`,
@@ -311,7 +311,7 @@ describe('applyConfiguration (server-side apply)', () => {
 
   it('names an Update owner with its apiVersion, and a subresource owner with the subresource', () => {
     const live = createdByA();
-    const edited = recordUpdate({
+    const edited = record({
       live,
       next: { ...live, spec: { replicas: 3, location: 'LA' } },
       manager: 'mgr',
@@ -320,7 +320,7 @@ describe('applyConfiguration (server-side apply)', () => {
     expect(
       thrown(() => apply({ live: edited, applied: config({ spec: { replicas: 4 } }), manager: 'b' })).message,
     ).toBe(`Apply failed with 1 conflict: conflict with "mgr" using ${API_VERSION}: .spec.replicas`);
-    const status = recordUpdate({
+    const status = record({
       live,
       next: { ...live, status: { observedGeneration: 1 } },
       manager: 'ctrl',
@@ -367,7 +367,7 @@ describe('applyConfiguration (server-side apply)', () => {
       manager: 's',
       subresource: 'status',
     }).object;
-    const updater = recordUpdate({
+    const updater = record({
       live: sub,
       next: { ...sub, spec: { replicas: 2, location: 'SF' } },
       manager: 'u',
@@ -447,7 +447,7 @@ describe('applyConfiguration (server-side apply)', () => {
 
   it('keeps a dropped field an updater changed since', () => {
     const live = createdByA();
-    const edited = recordUpdate({
+    const edited = record({
       live,
       next: { ...live, spec: { replicas: 2, location: 'SF' } },
       manager: 'kubectl-edit',
@@ -463,7 +463,7 @@ describe('applyConfiguration (server-side apply)', () => {
   });
 
   it('merges label maps and keeps labels others set', () => {
-    const live = recordUpdate({
+    const live = record({
       live: undefined,
       next: foo({}, { labels: { team: 'x' } }),
       manager: 'kubectl-create',
@@ -479,7 +479,7 @@ describe('applyConfiguration (server-side apply)', () => {
   });
 
   it('merges finalizers as a set and removes the ones the applier dropped', () => {
-    const live = recordUpdate({
+    const live = record({
       live: undefined,
       next: foo({}, { finalizers: ['ctrl/a'] }),
       manager: 'ctrl',
@@ -506,7 +506,7 @@ describe('applyConfiguration (server-side apply)', () => {
 
   it('merges ownerReferences by uid', () => {
     const ref = (uid: string, name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', name, uid });
-    const live = recordUpdate({
+    const live = record({
       live: undefined,
       next: foo({}, { ownerReferences: [ref('u1', 'one')] }),
       manager: 'ctrl',

@@ -1,9 +1,13 @@
 /** The Table kubectl get receives: columns, cells, row objects per includeObject, list metadata. */
 import { StatusError } from '../../src/errors/status-error';
-import { fooTable, parseIncludeObject } from '../../src/registry/table';
+import { fooKind } from '@pwk/api';
+import type { PrinterColumn } from '@pwk/api';
+import { parseIncludeObject, tableConverterFor } from '../../src/registry/table';
+import type { ColumnDefinition } from '../../src/registry/table-columns';
 import type { KubeObjectLike, TableOptions } from '../../src/registry/table';
 
 const NOW = new Date('2026-01-10T12:00:00Z');
+const fooTable = tableConverterFor(fooKind.storageVersion);
 const options = (extra: Partial<TableOptions> = {}): TableOptions => ({
   includeObject: 'Metadata',
   now: NOW,
@@ -201,4 +205,97 @@ describe('parseIncludeObject', () => {
       });
     },
   );
+});
+
+describe('tableConverterFor (a kind version’s printer columns, as a CRD’s)', () => {
+  const widget = (extra: Record<string, unknown> = {}): KubeObjectLike => ({
+    apiVersion: 'example.com/v1',
+    kind: 'Widget',
+    metadata: { name: 'w', creationTimestamp: '2026-01-10T11:00:00Z' },
+    spec: { size: 2.5, count: 7.9, enabled: true, colour: 'red', tags: ['a'] },
+    status: { conditions: [{ type: 'Ready', status: 'True' }] },
+    ...extra,
+  });
+  const table = (printerColumns: PrinterColumn[], objects: KubeObjectLike[] = [widget()]) =>
+    tableConverterFor({ printerColumns })(objects, {}, options());
+
+  it('serves NAME and the default AGE column when the version lists none (serveDefaultColumnsIfEmpty)', () => {
+    const t = table([]);
+    expect(
+      (t['columnDefinitions'] as ColumnDefinition[]).map((c) => [c.name, c.type, c.description]),
+    ).toEqual([
+      ['Name', 'string', expect.stringMatching(/^Name must be unique/)],
+      ['Age', 'date', expect.stringMatching(/^CreationTimestamp is a timestamp/)],
+    ]);
+    expect(rowsOf(t)[0]?.cells).toEqual(['w', '60m']);
+  });
+
+  it('appends no AGE when columns are listed: a CRD lists it itself', () => {
+    const t = table([{ name: 'Colour', type: 'string', jsonPath: '.spec.colour' }]);
+    expect((t['columnDefinitions'] as ColumnDefinition[]).map((c) => c.name)).toEqual(['Name', 'Colour']);
+    expect(rowsOf(t)[0]?.cells).toEqual(['w', 'red']);
+  });
+
+  it('formats each cell by its column type, as cellForJSONValue', () => {
+    const t = table([
+      { name: 'Count', type: 'integer', jsonPath: '.spec.count' },
+      { name: 'Size', type: 'number', jsonPath: '.spec.size' },
+      { name: 'Enabled', type: 'boolean', jsonPath: '.spec.enabled' },
+      { name: 'Tags', type: 'string', jsonPath: '.spec.tags' },
+      { name: 'Ready', type: 'string', jsonPath: '.status.conditions[0].status' },
+      { name: 'Created', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ]);
+    expect(rowsOf(t)[0]?.cells).toEqual(['w', 7, 2.5, true, '["a"]', 'True', '60m']);
+  });
+
+  it('leaves a cell empty when the field is missing or has the wrong type', () => {
+    const t = table(
+      [
+        { name: 'Count', type: 'integer', jsonPath: '.spec.colour' },
+        { name: 'Size', type: 'number', jsonPath: '.spec.missing' },
+        { name: 'Enabled', type: 'boolean', jsonPath: '.spec.colour' },
+        { name: 'Label', type: 'string', jsonPath: ".metadata.labels['app.kubernetes.io/name']" },
+      ],
+      [widget()],
+    );
+    expect(rowsOf(t)[0]?.cells).toEqual(['w', null, null, null, null]);
+  });
+
+  it('keeps a column’s description, format and priority, and generates the description otherwise', () => {
+    const t = table([
+      {
+        name: 'Colour',
+        type: 'string',
+        jsonPath: '.spec.colour',
+        description: 'the colour',
+        format: 'byte',
+        priority: 1,
+      },
+      { name: 'Count', type: 'integer', jsonPath: '.spec.count' },
+    ]);
+    expect((t['columnDefinitions'] as ColumnDefinition[]).slice(1)).toEqual([
+      { name: 'Colour', type: 'string', format: 'byte', description: 'the colour', priority: 1 },
+      {
+        name: 'Count',
+        type: 'integer',
+        format: '',
+        description: 'Custom resource definition column (in JSONPath format): .spec.count',
+        priority: 0,
+      },
+    ]);
+  });
+
+  it('refuses a column whose jsonPath is not a simple path', () => {
+    expect(() => table([{ name: 'X', type: 'string', jsonPath: '.spec.items[*].name' }])).toThrow(
+      /not a simple JSONPath/,
+    );
+    expect(() => table([{ name: 'X', type: 'string', jsonPath: 'spec.colour' }])).toThrow(
+      /not a simple JSONPath/,
+    );
+  });
+
+  it('builds one converter per version', () => {
+    const version = { printerColumns: [] };
+    expect(tableConverterFor(version)).toBe(tableConverterFor(version));
+  });
 });

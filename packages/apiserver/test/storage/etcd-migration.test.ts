@@ -43,11 +43,15 @@ function richFoo(i: number): KubeObject {
 async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runStorageCommand(argv, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    progressEveryMs: 0,
-  });
+  const code = await runStorageCommand(
+    argv,
+    {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      progressEveryMs: 0,
+    },
+    [{ group: GROUP, plural: 'foos' }],
+  );
   return { code, out, err };
 }
 
@@ -170,6 +174,19 @@ describe('pwk-storage migrate and verify', () => {
       '  missing in target: team-1/foo-1',
       '  only in target: team-1/stowaway',
       '  different content: team-1/foo-8',
+    ]);
+  });
+
+  it('copies every installed kind by default, and asks for --resource when none is installed', async () => {
+    const err: string[] = [];
+    const code = await runStorageCommand(
+      ['migrate', '--from', 'file:x', '--to', 'file:y'],
+      { out: () => {}, err: (l) => err.push(l) },
+      [],
+    );
+    expect(code).toBe(2);
+    expect(err).toEqual([
+      'pwk-storage: no kinds installed: name what to copy with --resource <plural>.<group> (see --help)',
     ]);
   });
 

@@ -323,10 +323,11 @@ describe('file store with the write-ahead log', () => {
     const good = Buffer.concat([encodeRecord(record(5, 'a')), encodeRecord(record(6, 'b'))]);
     await leaveLog([encodeRecord(record(4, 'z')), Buffer.concat([good, Buffer.from([1, 2, 3])])]);
     const out: string[] = [];
-    const code = await runStorageCommand(['log', '--from', `file:${stores.dataDir}`], {
-      out: (l) => out.push(l),
-      err: () => {},
-    });
+    const code = await runStorageCommand(
+      ['log', '--from', `file:${stores.dataDir}`],
+      { out: (l) => out.push(l), err: () => {} },
+      [],
+    );
     expect(code).toBe(0);
     expect(out).toEqual([
       `write-ahead log of ${stores.dataDir}: 2 segments, ${good.length + 3 + encodeRecord(record(4, 'z')).length} bytes, 3 records, revisions 4-6; object files hold every record up to revision 0`,
@@ -337,10 +338,11 @@ describe('file store with the write-ahead log', () => {
     expect((await stat(segmentPath(stores.dataDir, 2))).size).toBe(good.length + 3);
     const usage: string[] = [];
     expect(
-      await runStorageCommand(['log', '--from', 'etcd://x:2379'], {
-        out: () => {},
-        err: (l) => usage.push(l),
-      }),
+      await runStorageCommand(
+        ['log', '--from', 'etcd://x:2379'],
+        { out: () => {}, err: (l) => usage.push(l) },
+        [],
+      ),
     ).toBe(2);
     expect(usage).toEqual(['pwk-storage: log takes --from file:<data-dir> only (see --help)']);
   });

@@ -9,6 +9,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import type { KindDefinition } from '@pwk/api';
 import { parseCommandLine } from '../../src/config/flags';
 import type { ServerConfig } from '../../src/config/flags';
 import { createLogger } from '../../src/logging/logger';
@@ -71,6 +72,8 @@ export interface TestServerOptions {
   bookmarkIntervalMs?: number;
   /** Reuse a data dir (restart tests). */
   dataDir?: string;
+  /** The kinds to serve (default: the server's registered kinds). */
+  kinds?: readonly KindDefinition[];
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -97,7 +100,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   });
   const logger = createLogger({ level: 'debug', format: 'json', stream: sink });
-  const server = await startServer({ config, logger, bookmarkIntervalMs: options.bookmarkIntervalMs });
+  const server = await startServer({
+    config,
+    logger,
+    bookmarkIntervalMs: options.bookmarkIntervalMs,
+    kinds: options.kinds,
+  });
   const kubeconfig = path.join(dir, 'kubeconfig');
   await writeFile(
     kubeconfig,

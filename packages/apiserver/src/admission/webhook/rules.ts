@@ -1,7 +1,7 @@
 /**
  * Whether a webhook's rule covers a request, as k8s.io/apiserver's predicates/rules Matcher
  * decides it: scope, operation (`*` for all), API group and version (exact or `*`), and resource
- * with subresource — `foos` is the main resource only, `foos/status` its status, `foos/*` the
+ * with subresource — `widgets` is the main resource only, `widgets/status` its status, `widgets/*` the
  * resource and all its subresources, `*` every main resource, `*\/*` everything.
  */
 import type { AdmissionOperation, GroupVersionResource } from '../attributes';

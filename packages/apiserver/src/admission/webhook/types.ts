@@ -15,7 +15,7 @@ export interface RuleWithOperations {
   operations: Operation[];
   apiGroups: string[];
   apiVersions: string[];
-  /** `foos`, `foos/status`, `*`, `*\/scale`, `foos/*`, `*\/*`. */
+  /** `widgets`, `widgets/status`, `*`, `*\/scale`, `widgets/*`, `*\/*`. */
   resources: string[];
   scope: Scope;
 }

@@ -4,7 +4,7 @@
  * k8s.io/apiserver/pkg/audit/policy/checker.go does: a rule matches when every list it gives
  * contains the request's user (users), one of its groups (userGroups), its verb, its namespace
  * (resource requests; "" is cluster scope), a resource entry (group plus `resources`:
- * `foos`, `foos/status`, `*`, `foos/*`, `*\/status`, optionally narrowed to `resourceNames`) or,
+ * `widgets`, `widgets/status`, `*`, `widgets/*`, `*\/status`, optionally narrowed to `resourceNames`) or,
  * for non-resource requests, a nonResourceURLs entry (`/metrics`, `/healthz*`). No rule: None.
  */
 import { readFile } from 'node:fs/promises';

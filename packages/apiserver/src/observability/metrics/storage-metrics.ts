@@ -113,7 +113,7 @@ export class StorageMetrics {
     this.stats = stats;
   }
 
-  /** The latency recorder of one operation on one type (`foos.bar.pwk.educative.io`). */
+  /** The latency recorder of one operation on one type (`widgets.example.com`). */
   operation(operation: StorageOperation, type: string): { observe(seconds: number): void } {
     const key = `${operation} ${type}`;
     let child = this.children.get(key);

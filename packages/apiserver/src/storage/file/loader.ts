@@ -5,14 +5,14 @@
  * Why a thread: scanning 100k objects makes ~0.8 GB of short-lived garbage (listings, parsed
  * objects) besides the texts it keeps. In the server's own heap, V8 answers that by growing its
  * young generation to the maximum (32 MB) and by leaving old-space garbage (~17 MB), which it
- * gives back only after the server has been idle for a while: measured with 100k Foos, RSS at
+ * gives back only after the server has been idle for a while: measured with 100k objects, RSS at
  * /readyz was ~200 MB that way against ~165 MB with the scan in a worker, whose whole heap is
  * freed when it exits. The server receives the texts in batch strings of a few hundred KB
  * (allocated outside the young generation) and one id string per object.
  *
  * The files are shared out between up to SCAN_THREADS workers scanning at once (load-scan.ts,
  * Shard): reading, parsing and checking objects against their schema is CPU work, and the cores
- * are otherwise idle at start-up (measured with 100k Foos on 2 cores: 4.6–4.9 s with one
+ * are otherwise idle at start-up (measured with 100k objects on 2 cores: 4.6–4.9 s with one
  * worker, 3.0–3.8 s with two; RSS at /readyz +2 MB).
  *
  * Run from TypeScript sources (ts-jest), a worker thread could not load the scan: it then runs

@@ -7,7 +7,7 @@
  * verification found differences, 2 bad command line.
  */
 import { parseArgs } from 'node:util';
-import { GROUP, RESOURCE } from '@pwk/api';
+import type { KindDefinition } from '@pwk/api';
 import { parseDuration } from '@pwk/process';
 import type { Storage } from '../interface';
 import { BackendSpecError, describeBackend, openBackend, parseBackendSpec } from './backend-spec';
@@ -22,6 +22,9 @@ export interface CommandIO {
   /** Least time between two progress lines (default 1 s); the last line is always printed. */
   progressEveryMs?: number;
 }
+
+/** A kind the API server installs: `--resource` defaults to every one of them. */
+export type InstalledKind = Pick<KindDefinition, 'group' | 'plural'>;
 
 export const STORAGE_USAGE = `Usage:
   pwk-storage migrate --from <backend> --to <backend> [--dry-run] [--skip-verify]
@@ -42,7 +45,7 @@ Backends:
 Flags:
   --dry-run                 read and check everything, write nothing
   --skip-verify             do not compare source and target after copying
-  --resource <plural.group> resource to copy, repeatable (default ${RESOURCE}.${GROUP})
+  --resource <plural.group> resource to copy, repeatable (default: every installed kind's)
   --etcd-prefix <prefix>    key prefix when the etcd URL has none (default /registry)
   --etcd-cafile, --etcd-certfile, --etcd-keyfile <file>   TLS to etcd
   --etcd-timeout <duration> how long to wait for etcd to answer (default 10s)
@@ -71,7 +74,7 @@ function parseResource(text: string): ResourceRef {
   return { resource: text.slice(0, dot), group: text.slice(dot + 1) };
 }
 
-function parse(argv: string[]): Parsed | 'help' {
+function parse(argv: string[], installed: readonly InstalledKind[]): Parsed | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -112,13 +115,18 @@ function parse(argv: string[]): Parsed | 'help' {
   const etcdTimeoutMs = parseDuration(values['etcd-timeout'] ?? '10s');
   if (etcdTimeoutMs === undefined)
     throw new UsageError('--etcd-timeout: invalid duration (examples: 10s, 1m)');
+  const resources = values.resource
+    ? values.resource.map(parseResource)
+    : installed.map((k) => ({ resource: k.plural, group: k.group }));
+  if (command !== 'log' && resources.length === 0)
+    throw new UsageError('no kinds installed: name what to copy with --resource <plural>.<group>');
   return {
     command,
     from: values.from,
     to: values.to ?? '',
     dryRun: values['dry-run'] === true,
     verify: values['skip-verify'] !== true,
-    resources: (values.resource ?? [`${RESOURCE}.${GROUP}`]).map(parseResource),
+    resources,
     etcdPrefix: values['etcd-prefix'] ?? '/registry',
     tls: {
       caFile: values['etcd-cafile'],
@@ -215,11 +223,18 @@ async function run(options: Parsed, io: CommandIO): Promise<number> {
   }
 }
 
-/** Runs `pwk-storage` with argv (without node and script); resolves with the exit code. */
-export async function runStorageCommand(argv: string[], io: CommandIO): Promise<number> {
+/**
+ * Runs `pwk-storage` with argv (without node and script) over the kinds the API server installs;
+ * resolves with the exit code.
+ */
+export async function runStorageCommand(
+  argv: string[],
+  io: CommandIO,
+  installed: readonly InstalledKind[],
+): Promise<number> {
   let options;
   try {
-    options = parse(argv);
+    options = parse(argv, installed);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.err(`pwk-storage: ${err.message} (see --help)`);

@@ -1,19 +1,9 @@
 /**
- * What this server serves, written down once: the group/version, its resources, their verbs and
- * subresources. Discovery (legacy and aggregated) and the OpenAPI paths are both derived from
- * this description, so `kubectl api-resources`, `kubectl explain` and the routes cannot disagree.
+ * What one installed group version serves, as data: its resources, their verbs and
+ * subresources. Discovery (legacy and aggregated), the OpenAPI paths and the routes are all
+ * derived from these descriptions (built by installed-api.ts from the kind definitions), so
+ * `kubectl api-resources`, `kubectl explain` and the routes cannot disagree.
  */
-import {
-  CATEGORIES,
-  GROUP,
-  KIND,
-  LIST_KIND,
-  NAMESPACED,
-  RESOURCE,
-  SHORT_NAMES,
-  SINGULAR,
-  VERSION,
-} from '@pwk/api';
 
 /** The Kubernetes API verbs, as discovery spells them. */
 export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
@@ -53,8 +43,8 @@ export interface GroupVersionDescription {
   resources: readonly ResourceDescription[];
 }
 
-/** The verbs a CRD's main resource serves; alphabetical, as the contract lists them. */
-const RESOURCE_VERBS: readonly Verb[] = [
+/** The verbs a CRD's main resource serves; alphabetical, as discovery lists them. */
+export const RESOURCE_VERBS: readonly Verb[] = [
   'create',
   'delete',
   'deletecollection',
@@ -64,39 +54,9 @@ const RESOURCE_VERBS: readonly Verb[] = [
   'update',
   'watch',
 ];
-const SUBRESOURCE_VERBS: readonly Verb[] = ['get', 'patch', 'update'];
 
-export const FOO_RESOURCE: ResourceDescription = {
-  resource: RESOURCE,
-  singular: SINGULAR,
-  namespaced: NAMESPACED,
-  kind: KIND,
-  listKind: LIST_KIND,
-  verbs: RESOURCE_VERBS,
-  shortNames: SHORT_NAMES,
-  categories: CATEGORIES,
-  subresources: [
-    {
-      name: 'status',
-      responseKind: { group: GROUP, version: VERSION, kind: KIND },
-      verbs: SUBRESOURCE_VERBS,
-      served: true,
-    },
-    {
-      name: 'scale',
-      responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
-      verbs: SUBRESOURCE_VERBS,
-      served: true,
-    },
-  ],
-};
-
-/** Everything this server serves: one group, one version, one resource. */
-export const SERVED_API: GroupVersionDescription = {
-  group: GROUP,
-  version: VERSION,
-  resources: [FOO_RESOURCE],
-};
+/** The verbs of a CRD's status and scale subresources. */
+export const SUBRESOURCE_VERBS: readonly Verb[] = ['get', 'patch', 'update'];
 
 /** The subresources a resource advertises (those marked `served`). */
 export function servedSubresources(resource: ResourceDescription): SubresourceDescription[] {
@@ -104,6 +64,12 @@ export function servedSubresources(resource: ResourceDescription): SubresourceDe
 }
 
 /** `group/version`, the form `apiVersion` and discovery's `groupVersion` use. */
-export function groupVersionOf(api: GroupVersionDescription): string {
+export function groupVersionOf(api: { group: string; version: string }): string {
   return `${api.group}/${api.version}`;
+}
+
+export interface GroupDescription {
+  name: string;
+  /** In kube's version priority; the first is the preferred version. */
+  versions: readonly GroupVersionDescription[];
 }

@@ -6,6 +6,7 @@
 import { StatusError } from '../errors/status-error';
 import type { StatusCause } from '../errors/status-error';
 import { parseFieldSelector } from '../registry/field-selector';
+import type { SelectableFields } from '../registry/field-selector';
 import { parseLabelSelector } from '../registry/label-selector';
 import type { ListParams } from '../handlers/params';
 import type { FieldValidation, WriteOptions } from '../registry/store';
@@ -48,7 +49,8 @@ export function parseResourceVersion(value: string | undefined): number | undefi
   return Number(value);
 }
 
-export function parseListParams(query: Query): ListParams {
+/** `kind`: what its field selectors may name (the resource's strategy; default: metadata only). */
+export function parseListParams(query: Query, kind?: SelectableFields): ListParams {
   const watch = boolParam(query, 'watch');
   const match = queryValue(query, 'resourceVersionMatch');
   const rvText = queryValue(query, 'resourceVersion');
@@ -57,7 +59,7 @@ export function parseListParams(query: Query): ListParams {
   const sendInitialEventsText = queryValue(query, 'sendInitialEvents');
   const params: ListParams = {
     labelSelector: parseLabelSelector(queryValue(query, 'labelSelector')),
-    fieldSelector: parseFieldSelector(queryValue(query, 'fieldSelector')),
+    fieldSelector: parseFieldSelector(queryValue(query, 'fieldSelector'), kind),
     limit: limit !== undefined && limit > 0 ? limit : undefined,
     continue: continueToken,
     resourceVersion: parseResourceVersion(rvText),

@@ -32,7 +32,8 @@ import { parseListParams, queryValue } from './query';
 import { sendBody, sendText, setWarnings, storedJson, transformList, transformObject } from './respond';
 import { streamWatch } from './watch-stream';
 import { basePath, collectionPath, warnOf } from './served-resource';
-import type { ServedResource, TableConverter } from './served-resource';
+import type { ServedResource } from './served-resource';
+import type { TableConverter } from '../registry/table';
 import type { WatchMetrics } from '../observability/metrics/request-metrics';
 
 export interface ResourceRoutesOptions {
@@ -116,7 +117,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
     (allNamespaces: boolean): Handler =>
     async (req, res) => {
       const namespace = allNamespaces ? undefined : routeParam(req, 'namespace');
-      const params = parseListParams(requestQuery(req));
+      const params = parseListParams(requestQuery(req), store.strategy);
       if (params.watch) {
         const form = negotiate(req, 'watch');
         const includeObject = parseIncludeObject(queryValue(requestQuery(req), 'includeObject'));
@@ -248,7 +249,7 @@ export function resourceRoutes(options: ResourceRoutesOptions): { router: Router
 
   const removeCollection: Handler = async (req, res) => {
     const form = negotiate(req, 'deleteCollection');
-    const params = parseListParams(requestQuery(req));
+    const params = parseListParams(requestQuery(req), store.strategy);
     const result = await deleteCollection(store, {
       namespace: routeParam(req, 'namespace'),
       params,

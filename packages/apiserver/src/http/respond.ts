@@ -10,7 +10,7 @@ import { asPartialObjectMetadata, asPartialObjectMetadataList } from '../registr
 import type { IncludeObject } from '../registry/table';
 import { sendBytes } from './exchange';
 import type { ResponseForm } from './negotiation';
-import type { TableConverter } from './served-resource';
+import type { TableConverter } from '../registry/table';
 
 export interface ListBody {
   apiVersion: string;

@@ -6,20 +6,14 @@ import type { InstalledResource } from '../apis/installed-api';
 import type { ApiHandler } from './exchange';
 import { setWarnings } from './respond';
 import type { RegistryStore } from '../registry/store';
-import type { KubeObjectLike, TableListMeta, TableOptions } from '../registry/table';
-
-/** Objects of one kind as a meta.k8s.io Table (kubectl get). */
-export type TableConverter = (
-  objects: KubeObjectLike[],
-  listMeta: TableListMeta,
-  options: TableOptions,
-) => Record<string, unknown>;
+import type { TableConverter } from '../registry/table';
 
 export interface ServedResource {
   installed: InstalledResource;
   store: RegistryStore;
   /** The same objects under the status strategy; present when the version has a status subresource. */
   statusStore?: RegistryStore;
+  /** Its objects as a meta.k8s.io Table (kubectl get): the version's printer columns. */
   table: TableConverter;
 }
 

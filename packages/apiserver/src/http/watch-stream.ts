@@ -13,7 +13,7 @@ import type { IncludeObject } from '../registry/table';
 import type { KubeObject } from '../storage/interface';
 import type { WatchMetrics } from '../observability/metrics/request-metrics';
 import type { ResponseForm } from './negotiation';
-import type { TableConverter } from './served-resource';
+import type { TableConverter } from '../registry/table';
 
 export interface WatchStreamOptions {
   store: RegistryStore;

@@ -1,38 +1,16 @@
 /**
- * The stores behind each installed resource: one RegistryStore under the kind's strategy, one
- * under its status strategy when the version has a status subresource (admitted too: kube runs
- * admission on <plural>/status), and the version's Table converter.
+ * The stores behind each installed resource, from the registry's strategies of its kind
+ * version: one RegistryStore under the main strategy, one under the status strategy when the
+ * version has a status subresource (admitted too: kube runs admission on <plural>/status), and
+ * the version's Table converter (its printer columns).
  */
-import type { InstalledAPI, InstalledResource } from '../apis/installed-api';
-import type { ServedResource, TableConverter } from '../http/served-resource';
+import type { InstalledAPI } from '../apis/installed-api';
+import type { ServedResource } from '../http/served-resource';
 import type { AdmissionChain } from '../admission/attributes';
-import { fooStatusStrategy } from '../registry/foo-status-strategy';
-import { fooStrategy } from '../registry/foo-strategy';
+import { statusStrategyFor, strategyFor } from '../registry/kind-strategy';
 import { RegistryStore } from '../registry/store';
-import type { ResourceStrategy } from '../registry/strategy';
-import { fooTable } from '../registry/table';
+import { tableConverterFor } from '../registry/table';
 import type { Storage } from '../storage/interface';
-
-interface Strategies {
-  main: ResourceStrategy;
-  status?: ResourceStrategy;
-  table: TableConverter;
-}
-
-/**
- * The registry's strategies that exist today, found by the group, version and resource they
- * serve (until the registry derives one from any kind definition).
- */
-const KNOWN: readonly Strategies[] = [{ main: fooStrategy, status: fooStatusStrategy, table: fooTable }];
-
-function strategiesOf(resource: InstalledResource): Strategies {
-  const { kind, version } = resource;
-  const found = KNOWN.find(
-    ({ main }) => main.group === kind.group && main.version === version.name && main.resource === kind.plural,
-  );
-  if (!found) throw new Error(`no strategy serves ${kind.plural}.${kind.group}/${version.name}`);
-  return found;
-}
 
 export interface ServedResourcesOptions {
   admission?: AdmissionChain;
@@ -46,13 +24,13 @@ export function servedResources(
 ): ServedResource[] {
   const storeOptions = { admission: options.admission, garbageCollection: options.garbageCollection };
   return api.resources.map((installed) => {
-    const strategies = strategiesOf(installed);
-    const statusStrategy = installed.version.subresources.status ? strategies.status : undefined;
+    const { kind, version } = installed;
+    const status = statusStrategyFor(kind, version);
     return {
       installed,
-      store: new RegistryStore(storage, strategies.main, storeOptions),
-      statusStore: statusStrategy && new RegistryStore(storage, statusStrategy, storeOptions),
-      table: strategies.table,
+      store: new RegistryStore(storage, strategyFor(kind, version), storeOptions),
+      statusStore: status && new RegistryStore(storage, status, storeOptions),
+      table: tableConverterFor(version),
     };
   });
 }

@@ -254,7 +254,7 @@ describe.each(KIND_FIXTURES)('server-side apply and managedFields: $title', (k) 
     it('names an Update owner with its apiVersion in the conflict', async () => {
       const name = uniqueName('ssa-vs-update');
       const created = await server.request('POST', `${collection}?fieldManager=editor`, {
-        body: { apiVersion: API_VERSION, kind: 'Foo', metadata: { name }, spec: { [C]: 2 } },
+        body: { apiVersion: API_VERSION, kind: k.kind.kind, metadata: { name }, spec: { [C]: 2 } },
       });
       expect(created.status).toBe(201);
       const res = await expectNothingWritten(() =>

@@ -393,6 +393,40 @@ describe.each(KIND_FIXTURES)('list: $title', (k) => {
     });
   });
 
+  when(!k.namespaced)('Table of a kind with its own printer columns (Widget)', () => {
+    isolate();
+    beforeAll(async () => {
+      await create('', 't1', undefined, { colour: 'blue', size: 3 });
+      await create('', 't2', undefined, {});
+    });
+
+    it('answers the columns the version lists, after Name, with their types and priorities, and no Age', async () => {
+      const res = await server.request('GET', collection(''), { headers: { accept: TABLE_ACCEPT } });
+      expect(res.status).toBe(200);
+      const table = res.json<{
+        columnDefinitions: Array<{ name: string; type: string; format: string; priority: number }>;
+        rows: Array<{ cells: unknown[]; object?: Json }>;
+      }>();
+      expect(table.columnDefinitions.map((c) => [c.name, c.type, c.format, c.priority])).toEqual([
+        ['Name', 'string', 'name', 0],
+        ['Colour', 'string', '', 0],
+        ['Size', 'integer', '', 0],
+        ['Phase', 'string', '', 1],
+        ['Created', 'date', '', 0],
+      ]);
+      expect(table.rows.map((r) => r.cells.slice(0, 4))).toEqual([
+        ['t1', 'blue', 3, null],
+        ['t2', null, 1, null],
+      ]);
+      expect(table.rows[0]!.cells[4]).toMatch(/^\d+s$/);
+      expect(table.rows[0]!.object).toEqual({
+        kind: 'PartialObjectMetadata',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: expect.not.objectContaining({ namespace: expect.anything() }),
+      });
+    });
+  });
+
   fooOnly('Table', () => {
     const ns = 'tables';
     beforeAll(async () => {

@@ -1,6 +1,8 @@
 /**
  * The storage contract, as behaviour every backend must show. A backend's test file calls
- * describeStorageContract with a factory; the suite runs unchanged against each backend.
+ * describeStorageContract with a factory; the suite runs unchanged against each backend, once
+ * for a namespaced resource (Foo's) and once for a cluster-scoped one (the test tree's Widget,
+ * test/support/kinds) — what is about namespaces only for the first.
  */
 import {
   AlreadyExistsError,
@@ -13,6 +15,8 @@ import {
   WatchTooSlowError,
 } from '../../src/storage/errors';
 import type { KubeObject, ObjectKey, Storage, Watch, WatchEvent } from '../../src/storage/interface';
+import { FOO_FIXTURE, WIDGET_FIXTURE } from '../support/kinds/fixtures';
+import type { KindFixture } from '../support/kinds/fixtures';
 
 export interface ContractStoreOptions {
   /** Changes the store must retain for watch replay and paged lists (it may retain more). */
@@ -65,8 +69,54 @@ export async function take(watch: Watch, n: number): Promise<WatchEvent[]> {
 const summary = (events: WatchEvent[]) =>
   events.map((e) => `${e.type} ${e.object.metadata.name} ${e.revision}`);
 
+/** The resources the contract runs for: keys and objects of each kind's scope. */
+interface ContractResource {
+  title: string;
+  namespaced: boolean;
+  keyOf(name: string, namespace?: string): ObjectKey;
+  object(name: string, namespace?: string, spec?: Record<string, unknown>): KubeObject;
+}
+
+function contractResource(k: KindFixture): ContractResource {
+  const namespaceOf = (namespace: string) => (k.namespaced ? namespace : '');
+  return {
+    title: k.title,
+    namespaced: k.namespaced,
+    keyOf: (name, namespace = 'default') => ({
+      group: k.group,
+      resource: k.plural,
+      namespace: namespaceOf(namespace),
+      name,
+    }),
+    object: (name, namespace = 'default', spec = {}) => {
+      const ns = namespaceOf(namespace);
+      return {
+        apiVersion: k.apiVersion,
+        kind: k.kind.kind,
+        metadata: {
+          name,
+          ...(ns ? { namespace: ns } : {}),
+          uid: `uid-${ns}-${name}`,
+          labels: { app: 'demo' },
+        },
+        spec: { replicas: 1, ...spec },
+      };
+    },
+  };
+}
+
+const CONTRACT_RESOURCES: readonly ContractResource[] = [FOO_FIXTURE, WIDGET_FIXTURE].map(contractResource);
+
 export function describeStorageContract(name: string, factory: BackendFactory): void {
-  describe(`storage contract: ${name}`, () => {
+  describe.each(CONTRACT_RESOURCES)(`storage contract: ${name}, $title`, (resource) => {
+    // The suite's keys and objects are the resource's (the exported keyOf/foo are Foo's).
+    const { keyOf, object: foo } = resource;
+    const GROUP = resource.keyOf('').group;
+    const RESOURCE = resource.keyOf('').resource;
+    const when = (applies: boolean) => (applies ? it : () => undefined);
+    const namespacedOnly = when(resource.namespaced);
+    const describeNamespaced = resource.namespaced ? describe : () => undefined;
+    const describeClusterScoped = resource.namespaced ? () => undefined : describe;
     let backend: ContractBackend;
     let store: Storage;
     const open = async (options?: ContractStoreOptions) => {
@@ -92,7 +142,7 @@ export function describeStorageContract(name: string, factory: BackendFactory): 
         expect(await store.get(keyOf('a'))).toEqual(first);
       });
 
-      it('keeps the same name apart in different namespaces', async () => {
+      namespacedOnly('keeps the same name apart in different namespaces', async () => {
         await store.create(keyOf('a', 'one'), foo('a', 'one', { location: 'one' }));
         await store.create(keyOf('a', 'two'), foo('a', 'two', { location: 'two' }));
         expect((await store.get(keyOf('a', 'one'))).spec).toMatchObject({ location: 'one' });
@@ -108,7 +158,11 @@ export function describeStorageContract(name: string, factory: BackendFactory): 
 
       it('refuses an object whose metadata does not match its key', async () => {
         await expect(store.create(keyOf('a'), foo('b'))).rejects.toBeInstanceOf(InvalidObjectError);
-        await expect(store.create(keyOf('a', 'other'), foo('a'))).rejects.toBeInstanceOf(InvalidObjectError);
+        // A cluster-scoped key has no namespace to differ in: an object carrying one does not match it.
+        const elsewhere = resource.namespaced
+          ? foo('a')
+          : { ...foo('a'), metadata: { ...foo('a').metadata, namespace: 'other' } };
+        await expect(store.create(keyOf('a', 'other'), elsewhere)).rejects.toBeInstanceOf(InvalidObjectError);
       });
 
       it('answers a missing object with NotFound naming the key', async () => {
@@ -141,12 +195,15 @@ export function describeStorageContract(name: string, factory: BackendFactory): 
         expect((await store.list({ group: GROUP, resource: RESOURCE })).items).toEqual([]);
       });
 
-      it.each(['../x', 'a/b', 'A'])('refuses namespace %j', async (namespace) => {
-        await expect(store.get(keyOf('a', namespace))).rejects.toBeInstanceOf(InvalidKeyError);
-        await expect(store.list({ group: GROUP, resource: RESOURCE, namespace })).rejects.toBeInstanceOf(
-          InvalidKeyError,
-        );
-      });
+      (resource.namespaced ? it.each(['../x', 'a/b', 'A']) : () => undefined)(
+        'refuses namespace %j',
+        async (namespace) => {
+          await expect(store.get(keyOf('a', namespace))).rejects.toBeInstanceOf(InvalidKeyError);
+          await expect(store.list({ group: GROUP, resource: RESOURCE, namespace })).rejects.toBeInstanceOf(
+            InvalidKeyError,
+          );
+        },
+      );
 
       it('accepts the longest valid name (253 characters)', async () => {
         const long = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
@@ -327,7 +384,42 @@ export function describeStorageContract(name: string, factory: BackendFactory): 
       });
     });
 
-    describe('list', () => {
+    describeClusterScoped('list of a cluster-scoped resource', () => {
+      const all = { group: GROUP, resource: RESOURCE };
+      const names = (objs: KubeObject[]) => objs.map((o) => o.metadata.name);
+      beforeEach(async () => {
+        for (const name of ['x', 'z', 'y', 'w', 'a']) await store.create(keyOf(name), foo(name));
+      });
+
+      it('returns every object in name order at the current revision, none with a namespace', async () => {
+        const list = await store.list(all);
+        expect(names(list.items)).toEqual(['a', 'w', 'x', 'y', 'z']);
+        expect(list.items.every((o) => o.metadata.namespace === undefined)).toBe(true);
+        expect(list.revision).toBe(await store.currentRevision());
+      });
+
+      it('pages with limit and continue, each item once, with remainingItemCount', async () => {
+        const first = await store.list({ ...all, limit: 2 });
+        expect(names(first.items)).toEqual(['a', 'w']);
+        expect(first.remainingItemCount).toBe(3);
+        const second = await store.list({ ...all, limit: 3, continue: first.continue });
+        expect(names(second.items)).toEqual(['x', 'y', 'z']);
+        expect(second.continue).toBeUndefined();
+        expect(second.revision).toBe(first.revision);
+      });
+
+      it('lists exactly at an older revision with resourceVersionMatch=Exact', async () => {
+        const before = await store.currentRevision();
+        await store.delete(keyOf('z'));
+        await store.create(keyOf('later'), foo('later'));
+        const old = await store.list({ ...all, resourceVersion: before, resourceVersionMatch: 'Exact' });
+        expect(names(old.items)).toEqual(['a', 'w', 'x', 'y', 'z']);
+        const now = await store.list(all);
+        expect(names(now.items)).toEqual(['a', 'later', 'w', 'x', 'y']);
+      });
+    });
+
+    describeNamespaced('list', () => {
       const names = (objs: KubeObject[]) => objs.map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
       const all = { group: GROUP, resource: RESOURCE };
 
@@ -500,7 +592,7 @@ export function describeStorageContract(name: string, factory: BackendFactory): 
         expect(summary(await take(w0, 1))).toEqual([`ADDED a ${rv(a)}`]);
       });
 
-      it('scopes a watch to one namespace', async () => {
+      namespacedOnly('scopes a watch to one namespace', async () => {
         const w = await watch({ ...all, namespace: 'two', fromRevision: await store.currentRevision() });
         await store.create(keyOf('a', 'one'), foo('a', 'one'));
         const b = await store.create(keyOf('b', 'two'), foo('b', 'two'));

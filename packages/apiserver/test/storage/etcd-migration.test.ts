@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fooKind } from '@pwk/api';
 import { createEtcdStorage } from '../../src/storage/etcd/etcd-storage';
 import { createFileStorage } from '../../src/storage/file/file-storage';
 import type { KubeObject, Storage } from '../../src/storage/interface';
@@ -50,7 +51,7 @@ async function run(argv: string[]): Promise<{ code: number; out: string[]; err: 
       err: (l) => err.push(l),
       progressEveryMs: 0,
     },
-    [{ group: GROUP, plural: 'foos' }],
+    [fooKind],
   );
   return { code, out, err };
 }
@@ -199,14 +200,17 @@ describe('pwk-storage migrate and verify', () => {
   });
 
   it.each([
-    [[], 'expected a command: migrate, verify or log'],
+    [[], 'expected a command: migrate, verify, log or migrate-version'],
     [['migrate', '--from', 'file:x'], '--from and --to are required'],
     [['migrate', '--from', 'file:x', '--to', 'mysql://db'], 'cannot read backend "mysql://db"'],
     [
       ['migrate', '--from', 'file:x', '--to', 'file:y', '--resource', 'foos'],
       '--resource foos: expected <plural>.<group>',
     ],
-    [['copy', '--from', 'file:x', '--to', 'file:y'], 'expected a command: migrate, verify or log'],
+    [
+      ['copy', '--from', 'file:x', '--to', 'file:y'],
+      'expected a command: migrate, verify, log or migrate-version',
+    ],
   ])('refuses the command line %j', async (argv, message) => {
     const result = await run(argv);
     expect(result.err.join('\n')).toContain(message);

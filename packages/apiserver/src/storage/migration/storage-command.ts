@@ -3,6 +3,7 @@
  *   pwk-storage migrate --from file:./data --to etcd://127.0.0.1:2379 [--dry-run] [--skip-verify]
  *   pwk-storage verify  --from file:./data --to etcd://127.0.0.1:2379
  *   pwk-storage log     --from file:./data      (the file store's write-ahead log, read only)
+ *   pwk-storage migrate-version --from file:./data [--dry-run]   (every object at its kind's storage version)
  * Progress goes to stderr, results to stdout. Exit codes: 0 done (and verified), 1 failed or
  * verification found differences, 2 bad command line.
  */
@@ -11,8 +12,9 @@ import type { KindDefinition } from '@pwk/api';
 import { parseDuration } from '@pwk/process';
 import type { Storage } from '../interface';
 import { BackendSpecError, describeBackend, openBackend, parseBackendSpec } from './backend-spec';
-import { copyObjects, MigrationError } from './copy-objects';
+import { copyObjects, MigrationError, resourceName } from './copy-objects';
 import type { CopyProgress, ResourceRef } from './copy-objects';
+import { rewriteAtStorageVersion, storedVersions } from './storage-version';
 import { verifyCopy } from './verify-copy';
 import { inspectLog } from '../file/wal/segments';
 
@@ -24,16 +26,22 @@ export interface CommandIO {
 }
 
 /** A kind the API server installs: `--resource` defaults to every one of them. */
-export type InstalledKind = Pick<KindDefinition, 'group' | 'plural'>;
+export type InstalledKind = KindDefinition;
 
 export const STORAGE_USAGE = `Usage:
   pwk-storage migrate --from <backend> --to <backend> [--dry-run] [--skip-verify]
   pwk-storage verify  --from <backend> --to <backend>
   pwk-storage log     --from file:<data-dir>
+  pwk-storage migrate-version --from <backend> [--dry-run]
 
 log shows the file store's write-ahead log (--file-store-sync=log): its segments, their records
 and revisions, and up to which revision the object files hold it. It only reads: it may run
 beside the apiserver.
+
+migrate-version rewrites every stored object that is not at its kind's storage version (read,
+converted, written back one by one: safe to interrupt and run again), and prints which versions
+are stored before and after. On etcd the apiservers may keep running; stop the one that
+holds a file store.
 
 Copies every object from one backend to an empty one (resourceVersions are re-issued by the
 target), then verifies counts and content. Stop the apiservers first.
@@ -54,8 +62,10 @@ Flags:
 
 class UsageError extends Error {}
 
+const kindResource = (kind: InstalledKind): string => `${kind.plural}.${kind.group}`;
+
 interface Parsed {
-  command: 'migrate' | 'verify' | 'log';
+  command: 'migrate' | 'verify' | 'log' | 'migrate-version';
   from: string;
   to: string;
   dryRun: boolean;
@@ -102,12 +112,14 @@ function parse(argv: string[], installed: readonly InstalledKind[]): Parsed | 'h
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   const [command, ...rest] = positionals;
-  if (command !== 'migrate' && command !== 'verify' && command !== 'log')
-    throw new UsageError('expected a command: migrate, verify or log');
+  if (command !== 'migrate' && command !== 'verify' && command !== 'log' && command !== 'migrate-version')
+    throw new UsageError('expected a command: migrate, verify, log or migrate-version');
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   if (command === 'log') {
     if (!values.from?.startsWith('file:') || values.to)
       throw new UsageError('log takes --from file:<data-dir> only');
+  } else if (command === 'migrate-version') {
+    if (!values.from || values.to) throw new UsageError('migrate-version takes --from <backend> only');
   } else if (!values.from || !values.to) throw new UsageError('--from and --to are required');
   const pageSize = Number(values['page-size'] ?? '500');
   if (!Number.isInteger(pageSize) || pageSize < 1)
@@ -120,6 +132,9 @@ function parse(argv: string[], installed: readonly InstalledKind[]): Parsed | 'h
     : installed.map((k) => ({ resource: k.plural, group: k.group }));
   if (command !== 'log' && resources.length === 0)
     throw new UsageError('no kinds installed: name what to copy with --resource <plural>.<group>');
+  const notInstalled = resources.map(resourceName).find((r) => !installed.some((k) => kindResource(k) === r));
+  if (command === 'migrate-version' && notInstalled)
+    throw new UsageError(`--resource ${notInstalled}: not an installed kind (its versions are unknown)`);
   return {
     command,
     from: values.from,
@@ -174,8 +189,53 @@ function showLog(options: Parsed, io: CommandIO): number {
   return 0;
 }
 
-async function run(options: Parsed, io: CommandIO): Promise<number> {
+/** `pwk-storage migrate-version`: the stored versions, the rewrite, the stored versions again. */
+async function migrateVersion(
+  options: Parsed,
+  io: CommandIO,
+  installed: readonly InstalledKind[],
+): Promise<number> {
+  const wanted = new Set(options.resources.map(resourceName));
+  const kinds = installed.filter((k) => wanted.has(kindResource(k)));
+  const spec = parseBackendSpec(options.from, options.etcdPrefix);
+  const storage = await openBackend(spec, { tls: options.tls, readyTimeoutMs: options.etcdTimeoutMs });
+  const progress = progressPrinter(io);
+  try {
+    const report = async (when: string) => {
+      for (const r of await storedVersions(storage, kinds, options.pageSize)) {
+        const versions = r.versions.map((v) => `${v.apiVersion}=${v.objects}`).join(', ') || 'no objects';
+        io.out(`${when} ${r.resource}: ${versions}`);
+      }
+    };
+    await report('stored');
+    io.err(
+      `${options.dryRun ? 'dry run: checking' : 'rewriting'} ${describeBackend(spec)} at each kind's storage version`,
+    );
+    const rewritten = await rewriteAtStorageVersion({
+      storage,
+      kinds,
+      dryRun: options.dryRun,
+      pageSize: options.pageSize,
+      onProgress: ({ resource, checked, total }) => progress({ resource, copied: checked, total }),
+    });
+    for (const r of rewritten) {
+      const at = kinds.find((k) => kindResource(k) === r.resource)!.storageVersion.apiVersion;
+      io.out(
+        options.dryRun
+          ? `dry run: would rewrite ${r.rewritten} ${r.resource} at ${at} (${r.current} already are); nothing was written`
+          : `rewrote ${r.rewritten} ${r.resource} at ${at} (${r.current} already were)`,
+      );
+    }
+    if (!options.dryRun) await report('now stored');
+    return 0;
+  } finally {
+    await storage.close();
+  }
+}
+
+async function run(options: Parsed, io: CommandIO, installed: readonly InstalledKind[]): Promise<number> {
   if (options.command === 'log') return showLog(options, io);
+  if (options.command === 'migrate-version') return migrateVersion(options, io, installed);
   const fromSpec = parseBackendSpec(options.from, options.etcdPrefix);
   const toSpec = parseBackendSpec(options.to, options.etcdPrefix);
   const stores: Storage[] = [];
@@ -245,7 +305,7 @@ export async function runStorageCommand(
     return 0;
   }
   try {
-    return await run(options, io);
+    return await run(options, io, installed);
   } catch (err) {
     const known = err instanceof MigrationError || err instanceof BackendSpecError;
     io.err(`pwk-storage: ${known ? err.message : String((err as Error)?.message ?? err)}`);

@@ -11,4 +11,3 @@ export * from './foo/v1beta1';
 export * from './foo/v1';
 export { PAUSED_ANNOTATION } from './foo/conversion';
 export * from './foo/foo-kind';
-export * from './foo/foo-wrappers';

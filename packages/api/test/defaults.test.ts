@@ -1,6 +1,9 @@
-import { defaultFoo, validateFoo } from '../src';
+import { v1beta1 } from './fixtures';
 
-describe('defaultFoo', () => {
+const defaultFoo = v1beta1.applyDefaults;
+const validateFoo = v1beta1.validate;
+
+describe('Foo v1beta1 defaulting', () => {
   it('defaults spec.replicas to 1 when absent', () => {
     const foo = defaultFoo({ metadata: { name: 'a' }, spec: { location: 'Paris' } });
     expect(foo.spec).toEqual({ replicas: 1, location: 'Paris' });

@@ -1,4 +1,8 @@
+import { fooKind } from '../src';
 import type { Foo } from '../src';
+
+/** Foo v1beta1 as the API server installs it: the version the tests below exercise. */
+export const v1beta1 = fooKind.version('v1beta1')!;
 
 /** A valid, defaulted Foo as the apiserver would store it; tests change one thing at a time. */
 export function validFoo(

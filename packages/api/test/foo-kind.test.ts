@@ -1,17 +1,4 @@
-import {
-  API_VERSION,
-  CATEGORIES,
-  fooKind,
-  GROUP,
-  KIND,
-  LIST_KIND,
-  NAMESPACED,
-  OPENAPI_NAMES,
-  RESOURCE,
-  SHORT_NAMES,
-  SINGULAR,
-  VERSION,
-} from '../src';
+import { API_VERSION, fooKind, GROUP, KIND, OPENAPI_NAMES, RESOURCE, VERSION } from '../src';
 
 describe('fooKind', () => {
   it('is Foo v1beta1, namespaced, served and stored', () => {
@@ -41,17 +28,13 @@ describe('fooKind', () => {
   });
 
   it('is what the module constants the API server imports say', () => {
-    expect({ GROUP, VERSION, API_VERSION, KIND, LIST_KIND, RESOURCE, SINGULAR, NAMESPACED }).toEqual({
+    expect({ GROUP, VERSION, API_VERSION, KIND, RESOURCE }).toEqual({
       GROUP: 'bar.pwk.educative.io',
       VERSION: 'v1beta1',
       API_VERSION: 'bar.pwk.educative.io/v1beta1',
       KIND: 'Foo',
-      LIST_KIND: 'FooList',
       RESOURCE: 'foos',
-      SINGULAR: 'foo',
-      NAMESPACED: true,
     });
-    expect([SHORT_NAMES, CATEGORIES]).toEqual([[], []]);
     expect(OPENAPI_NAMES).toMatchObject({
       foo: 'io.educative.pwk.bar.v1beta1.Foo',
       fooList: 'io.educative.pwk.bar.v1beta1.FooList',

@@ -1,4 +1,7 @@
-import { fooOpenAPISchemas, KUBERNETES_OPENAPI_NAMES, OPENAPI_NAMES } from '../src';
+import { KUBERNETES_OPENAPI_NAMES, OPENAPI_NAMES } from '../src';
+import { v1beta1 } from './fixtures';
+
+const fooOpenAPISchemas = v1beta1.openAPISchemas;
 
 type Schema = Record<string, unknown>;
 

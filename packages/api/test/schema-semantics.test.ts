@@ -75,6 +75,14 @@ describe("Foo's list and map semantics, read from its schema", () => {
     expect(found).toEqual({ ...MERGE_LISTS, 'status.conditions': 'type' });
   });
 
+  it('say OwnerReference is an atomic struct, as apimachinery tags it, and everything else granular', () => {
+    expect(visited.filter((p) => semantics.mapTypeAt?.(p) === 'atomic')).toEqual([
+      'metadata.ownerReferences[]',
+    ]);
+    expect(semantics.mapTypeAt?.('metadata.labels')).toBe('granular');
+    expect(semantics.mapTypeAt?.('spec.colour')).toBe('granular');
+  });
+
   it('say atomic and not a map for positions the schema does not have', () => {
     for (const p of ['spec.colour', 'spec.colour[]', 'nope.*', 'metadata.labels.x', '']) {
       expect([p, semantics.listTypeAt(p)]).toEqual([p, { kind: 'atomic' }]);

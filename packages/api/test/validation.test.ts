@@ -1,5 +1,11 @@
-import { findUnknownFields, pruneUnknownFields, validateFoo, validateFooUpdate } from '../src';
-import { validFoo } from './fixtures';
+import { v1beta1, validFoo } from './fixtures';
+
+const {
+  validate: validateFoo,
+  validateUpdate: validateFooUpdate,
+  unknownFields: findUnknownFields,
+} = v1beta1;
+const pruneUnknownFields = v1beta1.pruneUnknownFields;
 
 /** The errors as the apiserver will print them: `field: message`. */
 const problems = (obj: unknown): string[] => validateFoo(obj).errors.map((e) => `${e.field}: ${e.message}`);

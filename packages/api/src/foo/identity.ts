@@ -1,6 +1,6 @@
 /**
- * Foo's identity as module constants, the form the API server and the controller imported before
- * defineKind: thin wrappers over fooKind, kept while they still import them.
+ * Foo's identity as module constants, the form used before defineKind: thin wrappers over
+ * fooKind, kept while the controller, deploy-tests and two apiserver tests import them.
  */
 import { fooKind } from './foo-kind';
 import type { Foo } from './v1beta1';
@@ -14,12 +14,7 @@ export const VERSION = storage.name;
 // Typed as the schema's literals, which defineKind has checked these equal.
 export const API_VERSION = storage.apiVersion as Foo['apiVersion'];
 export const KIND = fooKind.kind as Foo['kind'];
-export const LIST_KIND = fooKind.listKind;
 export const RESOURCE = fooKind.plural;
-export const SINGULAR = fooKind.singular;
-export const NAMESPACED = fooKind.namespaced;
-export const SHORT_NAMES: readonly string[] = fooKind.shortNames;
-export const CATEGORIES: readonly string[] = fooKind.categories;
 
 /** OpenAPI component names, in the reverse-DNS form Kubernetes uses. */
 export const OPENAPI_NAMES = {

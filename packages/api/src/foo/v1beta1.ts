@@ -4,7 +4,6 @@
  * validation and the OpenAPI document.
  */
 import { z } from 'zod';
-import type { conditionSchema } from '../metav1';
 import { conditionsSchema, objectMetaSchema } from '../metav1';
 import { FOO_GROUP, FOO_KIND } from './names';
 
@@ -63,5 +62,3 @@ export const fooSchema = z
 export type Foo = z.input<typeof fooSchema>;
 export type FooSpec = z.input<typeof fooSpecSchema>;
 export type FooStatus = z.infer<typeof fooStatusSchema>;
-export type ObjectMeta = z.infer<typeof objectMetaSchema>;
-export type Condition = z.infer<typeof conditionSchema>;

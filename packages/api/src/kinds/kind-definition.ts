@@ -61,6 +61,12 @@ export interface SchemaSemantics {
   listTypeAt(typePath: string): ListType;
   /** Whether `typePath` is a map (an object whose keys are data, e.g. labels), not a struct. */
   isMap(typePath: string): boolean;
+  /**
+   * How the map or struct at `typePath` merges (`x-kubernetes-map-type`): `atomic` is owned and
+   * replaced whole (kube's OwnerReference); `granular`, the default, field by field. Optional so
+   * that hand-written semantics (tests, the Scale view) need not state it: absent means granular.
+   */
+  mapTypeAt?(typePath: string): 'granular' | 'atomic';
 }
 
 export interface ValidationResult {

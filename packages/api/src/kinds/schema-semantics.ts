@@ -1,6 +1,7 @@
 /**
  * List and map semantics read from a schema's `.meta()` — `x-kubernetes-list-type` (`atomic`,
- * `set`, `map`) with `x-kubernetes-list-map-keys`, as a CRD's structural schema states them — so
+ * `set`, `map`) with `x-kubernetes-list-map-keys`, and `x-kubernetes-map-type` (`granular`,
+ * `atomic`), as a CRD's structural schema states them — so
  * that strategic merge, server-side apply and validation read them from the one place the
  * OpenAPI document also shows them. Positions are type paths: field names joined by '.', `[]`
  * for list items, `*` for map values (`status.conditions[].type`, `metadata.labels.*`).
@@ -82,5 +83,7 @@ export function schemaSemantics(schema: z.ZodType): SchemaSemantics {
   return {
     listTypeAt: (typePath) => listTypeOf(at(typePath)),
     isMap: (typePath) => at(typePath)?.def.type === 'record',
+    mapTypeAt: (typePath) =>
+      at(typePath)?.meta['x-kubernetes-map-type'] === 'atomic' ? 'atomic' : 'granular',
   };
 }

@@ -50,3 +50,5 @@ export const conditionSchema = z
 export const conditionsSchema = z
   .array(conditionSchema)
   .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] });
+
+export type Condition = z.infer<typeof conditionSchema>;

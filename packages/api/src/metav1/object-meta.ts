@@ -103,3 +103,5 @@ const scoped = {
 export function objectMetaSchemaFor(scope: 'Namespaced' | 'Cluster'): typeof objectMetaSchema {
   return scoped[scope];
 }
+
+export type ObjectMeta = z.infer<typeof objectMetaSchema>;

@@ -14,7 +14,7 @@ import type { RequestHeaderNames } from '../auth/request-header';
 import { StatusError } from '../errors/status-error';
 import type { Logger } from '../logging/logger';
 import type { InstalledAPI } from '../apis/installed-api';
-import { openAPIDocuments } from '../discovery/openapi-document';
+import { openAPIDocuments } from '../discovery/openapi-served-documents';
 import type { ApiserverMetrics } from '../observability/metrics/apiserver-metrics';
 import { accessLog } from './access-log';
 import { auditRequests } from './audit-requests';

@@ -14,7 +14,7 @@ import {
   emptyAggregatedDiscovery,
 } from '../discovery/discovery-documents';
 import type { AggregatedDiscoveryVersion } from '../discovery/discovery-documents';
-import type { OpenAPIDocuments, ServedDocument } from '../discovery/openapi-document';
+import type { OpenAPIDocuments, ServedDocument } from '../discovery/openapi-served-documents';
 import { OPENAPI_V2_PROTOBUF } from '../discovery/openapi-v2-protobuf';
 import type { InstalledAPI } from '../apis/installed-api';
 import { groupVersionOf } from '../apis/resource-description';

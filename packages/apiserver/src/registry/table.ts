@@ -8,7 +8,6 @@ import type { KindVersion } from '@pwk/api';
 import { StatusError } from '../errors/status-error';
 import type { KubeObject } from '../storage/interface';
 import { asPartialObjectMetadata } from './partial-object-metadata';
-import { fooStrategy } from './foo-strategy';
 import { NAME_COLUMN, tableColumnsFor } from './table-columns';
 import type { TableColumn } from './table-columns';
 
@@ -112,6 +111,3 @@ function newTableConverter(columns: readonly TableColumn[]): TableConverter {
     };
   };
 }
-
-/** Transitional, until the http layer asks tableConverterFor(its strategy or version). */
-export const fooTable: TableConverter = tableConverterFor(fooStrategy);

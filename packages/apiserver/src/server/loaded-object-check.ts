@@ -32,11 +32,7 @@ export function objectCheckFor(kinds: readonly KindDefinition[]): StoredObjectCh
   };
 }
 
-/**
- * A StoredObjectCheck over the registered kinds, in 422 wording. (A server started with other
- * kinds — tests — has their collections loaded unchecked: the worker can only load this module's
- * list.)
- */
+/** A StoredObjectCheck over the installed kinds, in 422 wording. */
 export const checkLoadedObject: StoredObjectCheck = objectCheckFor(REGISTERED_KINDS);
 
 export const loadedObjectCheck: StoredObjectCheckRef = {

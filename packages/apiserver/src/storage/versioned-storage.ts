@@ -62,8 +62,13 @@ class VersionedStorage implements Storage {
   /** In the storage version, apiVersion and kind first (as kube encodes), so reads can pass the bytes on. */
   private toStored(obj: KubeObject): KubeObject {
     const storage = this.kind.storageVersion;
+    // Converted objects are defaulted at the storage version too: a field the request's version
+    // lacks is stored with its default, so a read at the storage version shows it (kube defaults
+    // what it decodes from etcd).
     const stored =
-      obj.apiVersion === storage.apiVersion ? obj : (this.kind.convert(obj, storage.name) as KubeObject);
+      obj.apiVersion === storage.apiVersion
+        ? obj
+        : storage.applyDefaults(this.kind.convert(obj, storage.name) as KubeObject);
     const { apiVersion, kind, ...rest } = stored;
     return { apiVersion, kind, ...rest };
   }

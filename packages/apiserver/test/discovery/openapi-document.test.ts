@@ -1,6 +1,6 @@
 /** Pins the OpenAPI v3/v2 documents: what kubectl reads from the paths, references, and caching. */
 import { createHash } from 'node:crypto';
-import { documentHash, openAPIDocuments } from '../../src/discovery/openapi-document';
+import { documentHash, openAPIDocuments } from '../../src/discovery/openapi-served-documents';
 import { installKinds } from '../../src/apis/installed-api';
 import { FOO_FIXTURE, TEST_KINDS, WIDGET_FIXTURE } from '../support/kinds/fixtures';
 import type { InstalledGroupVersion } from '../../src/apis/installed-api';

@@ -23,6 +23,7 @@ interface FooList {
 }
 
 const EVENT_WINDOW = 100;
+const START_TIMEOUT_MS = 30_000;
 const TABLE_ACCEPT =
   'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 const METADATA_LIST_ACCEPT =
@@ -40,7 +41,8 @@ describe.each(KIND_FIXTURES)('list: $title', (k) => {
   const start = async () => {
     server = await startTestServer({ flags: [`--event-window=${EVENT_WINDOW}`], kinds: TEST_KINDS });
   };
-  beforeAll(start);
+  // A server starts in well under a second, but a loaded machine may take longer: not timed here.
+  beforeAll(start, START_TIMEOUT_MS);
   afterAll(() => server.stop());
   /** For a cluster-scoped kind: a server of the block's own (first in a block). */
   const isolate = () => {
@@ -48,7 +50,7 @@ describe.each(KIND_FIXTURES)('list: $title', (k) => {
     beforeAll(async () => {
       await server.stop();
       await start();
-    });
+    }, START_TIMEOUT_MS);
   };
 
   async function create(

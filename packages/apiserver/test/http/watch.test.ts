@@ -21,6 +21,7 @@ interface WatchEvent {
 type Stream = Awaited<ReturnType<typeof openWatchStream>>;
 
 const EVENT_WINDOW = 100;
+const START_TIMEOUT_MS = 30_000;
 const BOOKMARK_INTERVAL_MS = 150;
 
 describe.each(KIND_FIXTURES)('watch: $title', (k) => {
@@ -40,12 +41,13 @@ describe.each(KIND_FIXTURES)('watch: $title', (k) => {
       kinds: TEST_KINDS,
     });
   };
-  beforeAll(start);
+  // A server starts in well under a second, but a loaded machine may take longer: not timed here.
+  beforeAll(start, START_TIMEOUT_MS);
   beforeEach(async () => {
     if (k.namespaced) return;
     await server.stop();
     await start();
-  });
+  }, START_TIMEOUT_MS);
   afterEach(() => {
     for (const stream of open.splice(0)) stream.close();
   });

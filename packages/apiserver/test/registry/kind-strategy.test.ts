@@ -12,7 +12,7 @@ import { widgets } from './test-kinds';
 
 const write: WriteOptions = { dryRun: false, fieldValidation: 'Strict', fieldManager: 'tests' };
 const widget = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({
-  apiVersion: 'example.com/v1',
+  apiVersion: 'example.com/v1alpha1',
   kind: 'Widget',
   metadata: { name },
   ...extra,
@@ -39,7 +39,7 @@ describe('strategyFor / statusStrategyFor', () => {
     const strategy = strategyFor(kind, version);
     expect(strategy).toMatchObject({
       group: 'example.com',
-      version: 'v1',
+      version: 'v1alpha1',
       kind: 'Widget',
       listKind: 'WidgetList',
       resource: 'widgets',
@@ -84,7 +84,11 @@ describe('strategyFor / statusStrategyFor', () => {
       );
       expect(applied.created).toBe(true);
       const entry = (applied.object.metadata.managedFields as Array<Record<string, unknown>>)[0]!;
-      expect(entry).toMatchObject({ manager: 'tests', operation: 'Apply', apiVersion: 'example.com/v1' });
+      expect(entry).toMatchObject({
+        manager: 'tests',
+        operation: 'Apply',
+        apiVersion: 'example.com/v1alpha1',
+      });
       expect(entry.fieldsV1).toMatchObject({ 'f:status': { 'f:phase': {} }, 'f:spec': { 'f:size': {} } });
     });
   });
@@ -159,7 +163,7 @@ describe('strategyFor / statusStrategyFor', () => {
     const { kind, version } = widgets();
     const store = new RegistryStore(undefined as never, strategyFor(kind, version));
     expect(thrown(() => store.checkTypeMeta({ ...widget('w'), apiVersion: 'example.com/v2' })).message).toBe(
-      'the API version in the data (example.com/v2) does not match the expected API version (example.com/v1)',
+      'the API version in the data (example.com/v2) does not match the expected API version (example.com/v1alpha1)',
     );
   });
 });

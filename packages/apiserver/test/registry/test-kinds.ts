@@ -1,14 +1,14 @@
 /**
  * The kinds the registry's unit tests run on: the installed Foo (its semantics and field
- * management as the store sees them) and a cluster-scoped Widget defined here with defineKind,
- * with or without a status subresource, columns and selectable fields as a test needs.
+ * management as the store sees them) and the test tree's cluster-scoped Widget made with
+ * defineKind, with or without a status subresource, columns and selectable fields as a test needs.
  */
-import { z } from 'zod';
-import { defineKind, fooKind, objectMetaSchema } from '@pwk/api';
+import { defineKind, fooKind } from '@pwk/api';
 import type { KindDefinition, KindVersion, KindVersionSpec } from '@pwk/api';
 import { strategyFor } from '../../src/registry/kind-strategy';
 import type { ManagedKind } from '../../src/registry/managed-fields';
 import { managedKindOf } from '../../src/registry/strategy';
+import { WIDGET_GROUP, WIDGET_VERSION, widgetSchema } from '../support/kinds/widget-kind';
 
 /** Foo's list and map semantics, read from its schema. */
 export const fooSemantics = fooKind.storageVersion.semantics;
@@ -16,31 +16,20 @@ export const fooSemantics = fooKind.storageVersion.semantics;
 /** Foo at its served version, as field management sees it. */
 export const fooManagedKind: ManagedKind = managedKindOf(strategyFor(fooKind, fooKind.storageVersion));
 
-const widgetSchema = z.strictObject({
-  apiVersion: z.literal('example.com/v1'),
-  kind: z.literal('Widget'),
-  metadata: objectMetaSchema,
-  spec: z
-    .strictObject({
-      size: z.int32().min(0).default(1),
-      colour: z.string().optional(),
-      tags: z.array(z.string()).optional().meta({ 'x-kubernetes-list-type': 'set' }),
-    })
-    .prefault({}),
-  status: z.strictObject({ phase: z.string().optional(), ready: z.boolean().optional() }).optional(),
-});
-
-/** Widget (widgets.example.com/v1, cluster-scoped); `version` adds subresources, columns, selectable fields. */
+/**
+ * The test tree's Widget (cluster-scoped, test/support/kinds) as a version of its own: `version`
+ * adds subresources, columns and selectable fields.
+ */
 export function widgets(
   version: Pick<KindVersionSpec, 'subresources' | 'printerColumns' | 'selectableFields'> = {},
 ): { kind: KindDefinition; version: KindVersion } {
   const kind = defineKind({
-    group: 'example.com',
+    group: WIDGET_GROUP,
     kind: 'Widget',
     plural: 'widgets',
     singular: 'widget',
     scope: 'Cluster',
-    versions: [{ name: 'v1', served: true, storage: true, schema: widgetSchema, ...version }],
+    versions: [{ name: WIDGET_VERSION, served: true, storage: true, schema: widgetSchema, ...version }],
   });
   return { kind, version: kind.storageVersion };
 }

@@ -6,7 +6,7 @@ describe('objectCheckFor', () => {
   const { kind } = widgets();
   const check = objectCheckFor([kind]);
   const widget = (extra: Record<string, unknown> = {}) => ({
-    apiVersion: 'example.com/v1',
+    apiVersion: 'example.com/v1alpha1',
     kind: 'Widget',
     metadata: { name: 'w', resourceVersion: '3' },
     spec: { size: 2 },

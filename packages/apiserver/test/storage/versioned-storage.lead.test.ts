@@ -41,8 +41,12 @@ describe('a served version’s view of the storage', () => {
   it('stores a create made in v1beta1 in the storage version, and answers in v1beta1', async () => {
     const created = await asV1beta1.create(key('a'), foo(v1beta1.apiVersion, 'a', { replicas: 2 }));
     expect(created.apiVersion).toBe(v1beta1.apiVersion);
-    expect((await onDisk('a')).apiVersion).toBe(v1.apiVersion);
-    expect((await asV1.get(key('a'))).apiVersion).toBe(v1.apiVersion);
+    // Stored converted and defaulted at v1: a v1 read shows spec.paused's default.
+    expect(await onDisk('a')).toMatchObject({
+      apiVersion: v1.apiVersion,
+      spec: { replicas: 2, paused: false },
+    });
+    expect((await asV1.get(key('a'))).spec).toEqual({ replicas: 2, paused: false });
   });
 
   it('keeps a v1-only field through a read-modify-write in v1beta1', async () => {

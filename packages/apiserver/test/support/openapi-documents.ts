@@ -5,9 +5,10 @@
 import {
   buildOpenAPIV2Document as buildV2,
   buildOpenAPIV3Document as buildV3,
-  openAPIDocuments,
 } from '../../src/discovery/openapi-document';
-import type { JsonDocument, ServedBytes, ServedDocument } from '../../src/discovery/openapi-document';
+import type { JsonDocument } from '../../src/discovery/openapi-document';
+import { openAPIDocuments } from '../../src/discovery/openapi-served-documents';
+import type { ServedBytes, ServedDocument } from '../../src/discovery/openapi-served-documents';
 import type { InstalledGroupVersion } from '../../src/apis/installed-api';
 import { groupVersionOf } from '../../src/apis/resource-description';
 import { INSTALLED, SERVED_GROUP_VERSION } from './installed-api';

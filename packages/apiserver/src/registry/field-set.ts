@@ -19,7 +19,7 @@ import {
   union,
 } from './field-trie';
 import type { Node } from './field-trie';
-import { childTypePath, itemTypePath, listItemElement } from './type-paths';
+import { childTypePath, isAtomicStruct, itemTypePath, listItemElement } from './type-paths';
 
 /** An immutable set of field paths (fieldpath.Set). */
 export class FieldSet {
@@ -145,7 +145,7 @@ function collectFields(
     }
     return;
   }
-  if (isPlainObject(value)) {
+  if (isPlainObject(value) && !isAtomicStruct(semantics, typePath)) {
     for (const [key, v] of Object.entries(value)) {
       if (v === undefined) continue;
       const childPath = [...path, `f:${key}`];

@@ -7,7 +7,7 @@ import { isPlainObject } from './field-path';
 import { FieldSet } from './field-set';
 import { insertEncoded, newNode } from './field-trie';
 import type { Node } from './field-trie';
-import { childTypePath, indexItems, itemTypePath } from './type-paths';
+import { childTypePath, indexItems, isAtomicStruct, itemTypePath } from './type-paths';
 
 /** What changed between two versions of an object (typed.Comparison). */
 export interface Comparison {
@@ -42,7 +42,8 @@ function compareLeaf(lhs: unknown, rhs: unknown, at: CompareAt): void {
 
 function compareValues(lhs: unknown, rhs: unknown, at: CompareAt): void {
   const list = Array.isArray(lhs) || Array.isArray(rhs);
-  const object = isPlainObject(lhs) || isPlainObject(rhs);
+  // An atomic struct compares as one value, as a scalar does.
+  const object = (isPlainObject(lhs) || isPlainObject(rhs)) && !isAtomicStruct(at.semantics, at.typePath);
   const shapeOk = (v: unknown): boolean => v === undefined || (list ? Array.isArray(v) : isPlainObject(v));
   if ((!list && !object) || !shapeOk(lhs) || !shapeOk(rhs)) return compareLeaf(lhs, rhs, at);
   if (list) {

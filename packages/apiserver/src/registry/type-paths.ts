@@ -13,6 +13,10 @@ export const childTypePath = (semantics: SchemaSemantics, typePath: string, key:
   semantics.isMap(typePath) ? `${typePath}.*` : typePath ? `${typePath}.${key}` : key;
 export const itemTypePath = (typePath: string): string => `${typePath}[]`;
 
+/** Whether the struct or map at `typePath` is atomic (`x-kubernetes-map-type: atomic`): owned and replaced whole. */
+export const isAtomicStruct = (semantics: SchemaSemantics, typePath: string): boolean =>
+  semantics.mapTypeAt?.(typePath) === 'atomic';
+
 /** The path element naming `item` in a set-list or keyed list at `typePath`. */
 export function listItemElement(semantics: SchemaSemantics, typePath: string, item: unknown): PathElement {
   const type = semantics.listTypeAt(typePath);

@@ -9,13 +9,13 @@ import type { KubeObject } from '../storage/interface';
 import { decodeElement, isPlainObject } from './field-path';
 import { FieldSet } from './field-set';
 import type { Managed } from './managed-fields';
-import { childTypePath, indexItems, itemTypePath } from './type-paths';
+import { childTypePath, indexItems, isAtomicStruct, itemTypePath } from './type-paths';
 
 /** Typed merge (ruleKeepRHS) of `rhs` into `lhs`, both whole objects of a kind with these semantics. */
 export function mergeValues(semantics: SchemaSemantics, lhs: unknown, rhs: unknown): unknown {
   const merge = (l: unknown, r: unknown, typePath: string): unknown => {
     if (r === undefined) return structuredClone(l);
-    if (isPlainObject(l) && isPlainObject(r)) {
+    if (isPlainObject(l) && isPlainObject(r) && !isAtomicStruct(semantics, typePath)) {
       const out: Record<string, unknown> = structuredClone(l);
       for (const [key, value] of Object.entries(r)) {
         if (value !== undefined) out[key] = merge(l[key], value, childTypePath(semantics, typePath, key));
@@ -103,7 +103,7 @@ function removeItems(
   at: { remove: FieldSet; typePath: string },
 ): unknown {
   const { remove, typePath } = at;
-  if (isPlainObject(value)) {
+  if (isPlainObject(value) && !isAtomicStruct(semantics, typePath)) {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
       const pe = { field: key };

@@ -25,9 +25,8 @@ describe('FieldSet.fromObject (what an applier owns)', () => {
           'f:finalizers': { 'v:"pwk/cleanup"': {} },
           'f:labels': { 'f:app': {} },
           'f:name': {},
-          'f:ownerReferences': {
-            'k:{"uid":"u1"}': { '.': {}, 'f:apiVersion': {}, 'f:kind': {}, 'f:name': {}, 'f:uid': {} },
-          },
+          // An OwnerReference is an atomic struct (x-kubernetes-map-type: atomic): owned whole.
+          'f:ownerReferences': { 'k:{"uid":"u1"}': {} },
         },
         'f:spec': { 'f:replicas': {} },
       }),
@@ -197,7 +196,7 @@ describe('compareObjects (what an update changed)', () => {
       semantics,
     );
     expect(c.modified.toFieldsV1()).toEqual({
-      'f:metadata': { 'f:ownerReferences': { 'k:{"uid":"u1"}': { 'f:name': {} } } },
+      'f:metadata': { 'f:ownerReferences': { 'k:{"uid":"u1"}': {} } },
       'f:spec': { 'f:replicas': {} },
     });
     expect(c.removed.toFieldsV1()).toEqual({

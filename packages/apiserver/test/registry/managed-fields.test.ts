@@ -522,7 +522,7 @@ describe('applyConfiguration (server-side apply)', () => {
     expect(entryOf(object, 'a')?.fieldsV1).toEqual({
       'f:metadata': {
         'f:ownerReferences': {
-          'k:{"uid":"u2"}': { '.': {}, 'f:apiVersion': {}, 'f:kind': {}, 'f:name': {}, 'f:uid': {} },
+          'k:{"uid":"u2"}': {},
         },
       },
     });
@@ -530,8 +530,31 @@ describe('applyConfiguration (server-side apply)', () => {
       apply({ live: object, applied: config({}, { ownerReferences: [ref('u1', 'renamed')] }), manager: 'b' }),
     );
     expect(err.message).toBe(
-      `Apply failed with 1 conflict: conflict with "ctrl" using ${API_VERSION}: .metadata.ownerReferences[uid="u1"].name`,
+      `Apply failed with 1 conflict: conflict with "ctrl" using ${API_VERSION}: .metadata.ownerReferences[uid="u1"]`,
     );
+  });
+
+  it('owns and replaces an atomic struct whole (an OwnerReference), as kube does', () => {
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'one', uid: 'u1' };
+    const live = record({
+      live: undefined,
+      next: foo({}, { ownerReferences: [{ ...ref, controller: true }] }),
+      manager: 'ctrl',
+      now: T0,
+    });
+    expect(entryOf(live, 'ctrl')?.fieldsV1).toMatchObject({
+      'f:metadata': { 'f:ownerReferences': { 'k:{"uid":"u1"}': {} } },
+    });
+    const { object } = apply({
+      live,
+      applied: config({}, { ownerReferences: [ref] }),
+      manager: 'a',
+      force: true,
+    });
+    // Granular, controller: true would survive the merge; atomic, the applied item replaces it.
+    expect(object.metadata.ownerReferences).toEqual([ref]);
+    // The item went to the applier; the list itself stays its creator's.
+    expect(entryOf(object, 'ctrl')?.fieldsV1).toEqual({ 'f:metadata': { 'f:ownerReferences': {} } });
   });
 
   it('replaces atomic lists whole', () => {

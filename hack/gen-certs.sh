@@ -59,15 +59,21 @@ data:
   tls.key: $(b64 "$work/tls.key")
   ca.crt: $(b64 "$work/ca.crt")
 YAML
-cat >"$out/apiservice-ca-bundle.yaml" <<YAML
-# Written by hack/gen-certs.sh: the CA that signed pwk-apiserver's serving certificate.
+# One patch per served version's APIService (deploy/base/apiserver/apiservice.yaml).
+{
+  echo "# Written by hack/gen-certs.sh: the CA that signed pwk-apiserver's serving certificate."
+  for version in v1 v1beta1; do
+    cat <<YAML
+---
 apiVersion: apiregistration.k8s.io/v1
 kind: APIService
 metadata:
-  name: v1beta1.bar.pwk.educative.io
+  name: $version.bar.pwk.educative.io
 spec:
   caBundle: $(b64 "$work/ca.crt")
 YAML
+  done
+} >"$out/apiservice-ca-bundle.yaml"
 cp "$work/ca.crt" "$out/ca.crt"
 chmod 644 "$out/ca.crt" "$out/apiservice-ca-bundle.yaml"
 

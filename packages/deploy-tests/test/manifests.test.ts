@@ -4,7 +4,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { GROUP, VERSION } from '@pwk/api';
+import { byVersionPriority, fooKindV1 as fooKind } from '@pwk/api';
 import { flagName, flagsOf, flagValue } from '../src/binary-flags';
 import { deployCopyWithCerts, REPO_ROOT } from '../src/deploy-fixture';
 import type { DeployCopy } from '../src/deploy-fixture';
@@ -218,16 +218,30 @@ describe('the apiserver', () => {
   });
 });
 
-describe('the APIService', () => {
-  const apiService = (rendering: string) =>
-    findObject(renderings[rendering]!, 'APIService', `${VERSION}.${GROUP}`);
+describe('the APIServices', () => {
+  const GROUP = fooKind.group;
+  const served = fooKind.versions.filter((v) => v.served).map((v) => v.name);
+  const apiService = (rendering: string, version: string) =>
+    findObject(renderings[rendering]!, 'APIService', `${version}.${GROUP}`);
 
-  it('registers the group and version of @pwk/api and points at the Service and its port', () => {
-    const spec = field<Record<string, unknown>>(apiService('deploy/'), 'spec');
+  it('register every served version of @pwk/api, the preferred one with the highest versionPriority', () => {
+    const apiServices = renderings['deploy/']!.filter((o) => o.kind === 'APIService');
+    expect(apiServices.map((o) => o.metadata.name).sort()).toEqual(served.map((v) => `${v}.${GROUP}`).sort());
+    const byPriority = [...apiServices]
+      .sort(
+        (a, b) => field<number>(b, 'spec', 'versionPriority') - field<number>(a, 'spec', 'versionPriority'),
+      )
+      .map((o) => field<string>(o, 'spec', 'version'));
+    expect(byPriority).toEqual(byVersionPriority(served));
+  });
+
+  it.each(served)('%s points at the Service and its port', (version) => {
+    const spec = field<Record<string, unknown>>(apiService('deploy/', version), 'spec');
     const service = findObject(renderings['deploy/']!, 'Service', 'pwk-apiserver');
     expect(spec).toMatchObject({
       group: GROUP,
-      version: VERSION,
+      version,
+      groupPriorityMinimum: 1000,
       service: {
         name: service.metadata.name,
         namespace: service.metadata.namespace,
@@ -236,18 +250,19 @@ describe('the APIService', () => {
     });
   });
 
-  it('verifies the server with the generated CA in the default overlay', () => {
-    const spec = field<Record<string, unknown>>(apiService('deploy/'), 'spec');
+  it.each(served)('%s verifies the server with the generated CA in the default overlay', (version) => {
+    const spec = field<Record<string, unknown>>(apiService('deploy/', version), 'spec');
     const ca = readFileSync(path.join(certs.generated, 'ca.crt'));
     expect(Buffer.from(String(spec.caBundle), 'base64')).toEqual(ca);
     expect(spec.insecureSkipTLSVerify).toBeUndefined();
   });
 
-  it('skips verification only in the overlay named dev-insecure', () => {
-    expect(field(apiService('deploy/overlays/dev-insecure'), 'spec', 'insecureSkipTLSVerify')).toBe(true);
-    expect(field(apiService('deploy/overlays/dev-insecure'), 'spec', 'caBundle')).toBeUndefined();
+  it.each(served)('%s skips verification only in the overlay named dev-insecure', (version) => {
+    const insecure = apiService('deploy/overlays/dev-insecure', version);
+    expect(field(insecure, 'spec', 'insecureSkipTLSVerify')).toBe(true);
+    expect(field(insecure, 'spec', 'caBundle')).toBeUndefined();
     for (const name of ['deploy/base', 'deploy/overlays/default']) {
-      expect(field(apiService(name), 'spec', 'insecureSkipTLSVerify')).toBeUndefined();
+      expect(field(apiService(name, version), 'spec', 'insecureSkipTLSVerify')).toBeUndefined();
     }
   });
 });

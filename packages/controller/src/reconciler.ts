@@ -211,7 +211,7 @@ function withCondition(
 
 /** spec.paused (Foo v1): the user asked the controller to leave this Foo alone. */
 function isPaused(foo: Foo): boolean {
-  return (foo.spec as { paused?: unknown } | undefined)?.paused === true;
+  return foo.spec?.paused === true;
 }
 
 /** metav1.Time: RFC 3339 in whole seconds, UTC. */

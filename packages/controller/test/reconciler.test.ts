@@ -274,8 +274,8 @@ describe('reconcile', () => {
 });
 
 describe('reconcile of a paused Foo (spec.paused, Foo v1)', () => {
-  const paused = (name: string, spec: Record<string, unknown>) =>
-    newFoo(name, { replicas: 1, location: 'Paris', ...spec } as Foo['spec']);
+  const paused = (name: string, spec: NonNullable<Foo['spec']>) =>
+    newFoo(name, { replicas: 1, location: 'Paris', ...spec });
 
   it('leaves spec alone and records observedGeneration and Paused=True, without a Ready condition', async () => {
     const { client, reconcile } = setup();
@@ -315,7 +315,7 @@ describe('reconcile of a paused Foo (spec.paused, Foo v1)', () => {
     await reconcile('default/p');
     const ready = client.read('p')!.status!.conditions!.find((c) => c.type === 'Ready');
     await clock.advance(60_000);
-    client.put({ ...client.read('p')!, spec: { ...client.read('p')!.spec, paused: true } as Foo['spec'] });
+    client.put({ ...client.read('p')!, spec: { ...client.read('p')!.spec, paused: true } });
     await reconcile('default/p');
     const conditions = client.read('p')!.status!.conditions!;
     expect(conditions.find((c) => c.type === 'Ready')).toEqual(ready);
@@ -330,7 +330,7 @@ describe('reconcile of a paused Foo (spec.paused, Foo v1)', () => {
     client.put(paused('p', { paused: true }));
     await reconcile('default/p');
     await clock.advance(60_000);
-    client.put({ ...client.read('p')!, spec: { ...client.read('p')!.spec, paused: false } as Foo['spec'] });
+    client.put({ ...client.read('p')!, spec: { ...client.read('p')!.spec, paused: false } });
     expect(await reconcile('default/p')).toEqual({ result: 'changed', writes: ['spec', 'status'] });
     const stored = client.read('p')!;
     expect(stored.spec).toMatchObject({ location: 'Los Angeles', paused: false });

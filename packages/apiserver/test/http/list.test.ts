@@ -493,7 +493,7 @@ describe.each(KIND_FIXTURES)('list: $title', (k) => {
       ).json<Table>();
       expect(whole.rows[0]!.object).toMatchObject({
         kind: 'Foo',
-        apiVersion: `${GROUP}/v1beta1`,
+        apiVersion: k.apiVersion,
         spec: { replicas: 3, location: 'Lisbon' },
       });
     });

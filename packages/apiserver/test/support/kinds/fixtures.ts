@@ -39,6 +39,8 @@ export interface KindFixture {
   specDefaults: Json;
   /** The `Warning` header every request to this version gets (a deprecated version), or undefined. */
   warning: string | undefined;
+  /** The `Warning` header of an answer that adds `own` warnings (299 texts) to the version's. */
+  warningWith(...own: string[]): string | undefined;
   /** The number `spec(n)` put in an object's spec. */
   countOf(obj: unknown): number | undefined;
   /** A spec the schema refuses, and the field the refusal names. */
@@ -90,6 +92,7 @@ function fixture(kind: KindDefinition, versionName: string, samples: Samples): K
     spec,
     specDefaults,
     warning: samples.warning,
+    warningWith: (...own) => [...(samples.warning ? [samples.warning] : []), ...own].join(', ') || undefined,
     countOf: (obj) => (obj as { spec?: Record<string, number> }).spec?.[samples.countField],
     invalid: samples.invalid,
     fields: { count: samples.countField, text: samples.textField },
@@ -120,6 +123,9 @@ export const WIDGET_FIXTURE = fixture(widgetKind, widgetKind.storageVersion.name
   textField: 'colour',
   invalid: { spec: { size: 0 }, field: 'spec.size' },
 });
+
+/** Foo at each served version (for suites of what only Foo's schema has). */
+export const FOO_FIXTURES: readonly KindFixture[] = [FOO_FIXTURE, FOO_V1BETA1_FIXTURE];
 
 /** Every served (kind, version). */
 export const KIND_FIXTURES: readonly KindFixture[] = [FOO_FIXTURE, FOO_V1BETA1_FIXTURE, WIDGET_FIXTURE];

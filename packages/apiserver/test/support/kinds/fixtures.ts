@@ -39,6 +39,11 @@ export interface KindFixture {
   specDefaults: Json;
   /** The `Warning` header every request to this version gets (a deprecated version), or undefined. */
   warning: string | undefined;
+  /**
+   * The annotations a read at this version adds to an object written with `spec(n)` (Foo v1beta1
+   * carries v1's defaulted `spec.paused` in an annotation, so that conversion is lossless).
+   */
+  readAnnotations: Record<string, string>;
   /** The `Warning` header of an answer that adds `own` warnings (299 texts) to the version's. */
   warningWith(...own: string[]): string | undefined;
   /** The number `spec(n)` put in an object's spec. */
@@ -54,6 +59,7 @@ interface Samples {
   spec(n: number): Json;
   specDefaults?: Json;
   warning?: string;
+  readAnnotations?: Record<string, string>;
   countField: string;
   textField: string;
   invalid: { spec: Json; field: string };
@@ -92,6 +98,7 @@ function fixture(kind: KindDefinition, versionName: string, samples: Samples): K
     spec,
     specDefaults,
     warning: samples.warning,
+    readAnnotations: samples.readAnnotations ?? {},
     warningWith: (...own) => [...(samples.warning ? [samples.warning] : []), ...own].join(', ') || undefined,
     countOf: (obj) => (obj as { spec?: Record<string, number> }).spec?.[samples.countField],
     invalid: samples.invalid,
@@ -115,6 +122,7 @@ export const FOO_FIXTURE = fixture(fooKind!, 'v1', { ...FOO_SAMPLES, specDefault
 export const FOO_V1BETA1_FIXTURE = fixture(fooKind!, 'v1beta1', {
   ...FOO_SAMPLES,
   warning: '299 - "bar.pwk.educative.io/v1beta1 Foo is deprecated; use bar.pwk.educative.io/v1 Foo"',
+  readAnnotations: { 'bar.pwk.educative.io/v1-spec-paused': 'false' },
 });
 
 export const WIDGET_FIXTURE = fixture(widgetKind, widgetKind.storageVersion.name, {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { defineKind } from '@pwk/api';
 import type { KindDefinition } from '@pwk/api';
 import { installKinds } from '../../src/apis/installed-api';
-import { FOO_FIXTURE, TEST_KINDS, WIDGET_FIXTURE } from '../support/kinds/fixtures';
+import { FOO_FIXTURE, FOO_V1BETA1_FIXTURE, TEST_KINDS, WIDGET_FIXTURE } from '../support/kinds/fixtures';
 import { widgetSchema } from '../support/kinds/widget-kind';
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -33,13 +33,17 @@ function widgetsIn(versions: { name: string; served: boolean; storage: boolean }
 describe('installKinds', () => {
   const api = installKinds(TEST_KINDS);
 
-  it('groups the kinds by group, each with its served version', () => {
+  it('groups the kinds by group, each with its served versions (Foo: v1, then v1beta1)', () => {
     expect(api.groups.map((g) => [g.name, g.versions.map((v) => v.version)])).toEqual([
-      [FOO_FIXTURE.group, [FOO_FIXTURE.version]],
+      [FOO_FIXTURE.group, [FOO_FIXTURE.version, FOO_V1BETA1_FIXTURE.version]],
       [WIDGET_FIXTURE.group, [WIDGET_FIXTURE.version]],
     ]);
-    expect(api.groupVersions).toHaveLength(2);
-    expect(api.resources.map((r) => r.kind.plural)).toEqual(['foos', 'widgets']);
+    expect(api.groupVersions).toHaveLength(3);
+    expect(api.resources.map((r) => [r.kind.plural, r.version.name])).toEqual([
+      ['foos', 'v1'],
+      ['foos', 'v1beta1'],
+      ['widgets', 'v1alpha1'],
+    ]);
   });
 
   it('describes a namespaced resource with status and scale, and a cluster-scoped one without subresources', () => {
@@ -64,6 +68,17 @@ describe('installKinds', () => {
       subresources: [],
     });
     expect(widget.isStorageVersion).toBe(true);
+  });
+
+  it('marks Foo v1 as the storage version and v1beta1 as deprecated, with the Warning it sends', () => {
+    const v1 = api.resource(FOO_FIXTURE.group, 'v1', 'foos')!;
+    const v1beta1 = api.resource(FOO_FIXTURE.group, 'v1beta1', 'foos')!;
+    expect([v1.isStorageVersion, v1.deprecationWarning]).toEqual([true, undefined]);
+    expect([v1beta1.isStorageVersion, v1beta1.deprecationWarning]).toEqual([
+      false,
+      'bar.pwk.educative.io/v1beta1 Foo is deprecated; use bar.pwk.educative.io/v1 Foo',
+    ]);
+    expect(v1beta1.description.subresources.map((s) => s.name)).toEqual(['status', 'scale']);
   });
 
   it('finds a resource only at the group version that serves it', () => {

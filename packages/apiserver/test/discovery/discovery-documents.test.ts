@@ -1,4 +1,7 @@
-/** Pins the discovery documents kubectl and the aggregator read (legacy and aggregated). */
+/**
+ * Pins the discovery documents kubectl and the aggregator read (legacy and aggregated), for the
+ * default API: Foo at v1 (preferred by kube's version priority) and v1beta1.
+ */
 import {
   aggregatedDiscovery,
   apiGroup,
@@ -14,10 +17,15 @@ import { INSTALLED, SERVED_GROUP_VERSION as SERVED_API, groupsOf } from '../supp
 const FOO_RESOURCE = SERVED_API.resources[0]!;
 const GROUPS = INSTALLED.groups;
 
-const GROUP_VERSION = { groupVersion: 'bar.pwk.educative.io/v1beta1', version: 'v1beta1' };
+const FOO_VERSIONS = ['v1', 'v1beta1'] as const;
+const groupVersionOf = (version: string) => ({ groupVersion: `bar.pwk.educative.io/${version}`, version });
+const V1 = groupVersionOf('v1');
+const V1BETA1 = groupVersionOf('v1beta1');
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-const FOO_GVK = { group: 'bar.pwk.educative.io', version: 'v1beta1', kind: 'Foo' };
+const fooGVK = (version: string) => ({ group: 'bar.pwk.educative.io', version, kind: 'Foo' });
 const SCALE_GVK = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+/** The default API's group version of Foo at `version`. */
+const servedAt = (version: string) => INSTALLED.groupVersions.find((gv) => gv.version === version)!;
 
 function withFoo(overrides: Partial<typeof FOO_RESOURCE>): GroupVersionDescription {
   return {
@@ -34,11 +42,11 @@ const scaleNotServed = withFoo({
 });
 
 describe('legacy discovery', () => {
-  it('lists the group with its only version as the preferred one at /apis', () => {
+  it('lists the group with both served versions at /apis, v1 first and preferred', () => {
     expect(apiGroupList(GROUPS)).toEqual({
       kind: 'APIGroupList',
       apiVersion: 'v1',
-      groups: [{ name: 'bar.pwk.educative.io', versions: [GROUP_VERSION], preferredVersion: GROUP_VERSION }],
+      groups: [{ name: 'bar.pwk.educative.io', versions: [V1, V1BETA1], preferredVersion: V1 }],
     });
   });
 
@@ -47,37 +55,40 @@ describe('legacy discovery', () => {
       kind: 'APIGroup',
       apiVersion: 'v1',
       name: 'bar.pwk.educative.io',
-      versions: [GROUP_VERSION],
-      preferredVersion: GROUP_VERSION,
+      versions: [V1, V1BETA1],
+      preferredVersion: V1,
     });
   });
 
-  it('lists foos, foos/status and foos/scale (autoscaling/v1 Scale) at /apis/<group>/<version>', () => {
-    expect(apiResourceList(SERVED_API)).toEqual({
-      kind: 'APIResourceList',
-      apiVersion: 'v1',
-      groupVersion: 'bar.pwk.educative.io/v1beta1',
-      resources: [
-        { name: 'foos', singularName: 'foo', namespaced: true, kind: 'Foo', verbs: ALL_VERBS },
-        {
-          name: 'foos/status',
-          singularName: '',
-          namespaced: true,
-          kind: 'Foo',
-          verbs: ['get', 'patch', 'update'],
-        },
-        {
-          name: 'foos/scale',
-          singularName: '',
-          namespaced: true,
-          group: 'autoscaling',
-          version: 'v1',
-          kind: 'Scale',
-          verbs: ['get', 'patch', 'update'],
-        },
-      ],
-    });
-  });
+  it.each(FOO_VERSIONS)(
+    'lists foos, foos/status and foos/scale (autoscaling/v1 Scale) at /apis/<group>/%s',
+    (version) => {
+      expect(apiResourceList(servedAt(version))).toEqual({
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: `bar.pwk.educative.io/${version}`,
+        resources: [
+          { name: 'foos', singularName: 'foo', namespaced: true, kind: 'Foo', verbs: ALL_VERBS },
+          {
+            name: 'foos/status',
+            singularName: '',
+            namespaced: true,
+            kind: 'Foo',
+            verbs: ['get', 'patch', 'update'],
+          },
+          {
+            name: 'foos/scale',
+            singularName: '',
+            namespaced: true,
+            group: 'autoscaling',
+            version: 'v1',
+            kind: 'Scale',
+            verbs: ['get', 'patch', 'update'],
+          },
+        ],
+      });
+    },
+  );
 
   it('includes shortNames and categories only when the resource has some', () => {
     const [foo] = apiResourceList(withFoo({ shortNames: ['fo'], categories: ['all'] })).resources;
@@ -103,25 +114,24 @@ describe('aggregated discovery', () => {
         items: [
           {
             metadata: { name: 'bar.pwk.educative.io' },
-            versions: [
-              {
-                version: 'v1beta1',
-                freshness: 'Current',
-                resources: [
-                  {
-                    resource: 'foos',
-                    responseKind: FOO_GVK,
-                    scope: 'Namespaced',
-                    singularResource: 'foo',
-                    verbs: ALL_VERBS,
-                    subresources: [
-                      { subresource: 'status', responseKind: FOO_GVK, verbs: ['get', 'patch', 'update'] },
-                      { subresource: 'scale', responseKind: SCALE_GVK, verbs: ['get', 'patch', 'update'] },
-                    ],
-                  },
-                ],
-              },
-            ],
+            // Every served version, the preferred (v1) first.
+            versions: FOO_VERSIONS.map((v) => ({
+              version: v,
+              freshness: 'Current',
+              resources: [
+                {
+                  resource: 'foos',
+                  responseKind: fooGVK(v),
+                  scope: 'Namespaced',
+                  singularResource: 'foo',
+                  verbs: ALL_VERBS,
+                  subresources: [
+                    { subresource: 'status', responseKind: fooGVK(v), verbs: ['get', 'patch', 'update'] },
+                    { subresource: 'scale', responseKind: SCALE_GVK, verbs: ['get', 'patch', 'update'] },
+                  ],
+                },
+              ],
+            })),
           },
         ],
       });
@@ -136,7 +146,7 @@ describe('aggregated discovery', () => {
       r.responseKind,
       ...(r.subresources ?? []).map((s) => s.responseKind),
     ]);
-    expect(kinds).toHaveLength(3);
+    expect(kinds).toHaveLength(3 * FOO_VERSIONS.length);
     for (const kind of kinds) {
       expect(kind.version).not.toBe('');
       expect(kind.kind).not.toBe('');

@@ -145,18 +145,21 @@ describe('kube-aggregator merging our Swagger 2.0 document into kube-apiserver�
     const { merged, renames } = mergeSpecs(kubeApiserver(), ours());
     expect([...renames]).toEqual([]);
     expect(Object.keys(merged.definitions).filter((n) => /_v\d+$/.test(n))).toEqual([]);
-    const foo = merged.definitions[OPENAPI_NAMES.foo] as { properties: Record<string, Json> };
-    expect(foo.properties.metadata).toEqual({ $ref: `#/definitions/${OPENAPI_NAMES.objectMeta}` });
+    for (const name of ['io.educative.pwk.bar.v1.Foo', 'io.educative.pwk.bar.v1beta1.Foo']) {
+      const foo = merged.definitions[name] as { properties: Record<string, Json> };
+      expect(foo.properties.metadata).toEqual({ $ref: `#/definitions/${OPENAPI_NAMES.objectMeta}` });
+    }
     expect(merged.definitions[OPENAPI_NAMES.objectMeta]).toEqual(
       kubeApiserver().definitions[OPENAPI_NAMES.objectMeta],
     );
   });
 
-  it('adds our group version to kube’s DeleteOptions instead of renaming it', () => {
+  it('adds our group versions (Foo v1 and v1beta1) to kube’s DeleteOptions instead of renaming it', () => {
     const { merged } = mergeSpecs(kubeApiserver(), ours());
     expect(merged.definitions['io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions']![GVK]).toEqual([
       { group: '', kind: 'DeleteOptions', version: 'v1' },
-      { group: GROUP, kind: 'DeleteOptions', version: VERSION },
+      { group: GROUP, kind: 'DeleteOptions', version: 'v1' },
+      { group: GROUP, kind: 'DeleteOptions', version: 'v1beta1' },
     ]);
   });
 

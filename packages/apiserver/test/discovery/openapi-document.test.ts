@@ -1,10 +1,13 @@
-/** Pins the OpenAPI v3/v2 documents: what kubectl reads from the paths, references, and caching. */
+/**
+ * Pins the OpenAPI v3/v2 documents: what kubectl reads from the paths, references, and caching.
+ * Foo is served at v1 and v1beta1: each has its own v3 document; the v2 document has both.
+ */
 import { createHash } from 'node:crypto';
 import { documentHash, openAPIDocuments } from '../../src/discovery/openapi-served-documents';
 import { installKinds } from '../../src/apis/installed-api';
-import { FOO_FIXTURE, TEST_KINDS, WIDGET_FIXTURE } from '../support/kinds/fixtures';
+import { FOO_FIXTURE, FOO_V1BETA1_FIXTURE, TEST_KINDS, WIDGET_FIXTURE } from '../support/kinds/fixtures';
 import type { InstalledGroupVersion } from '../../src/apis/installed-api';
-import { SERVED_GROUP_VERSION as SERVED_API } from '../support/installed-api';
+import { INSTALLED, SERVED_GROUP_VERSION as SERVED_API } from '../support/installed-api';
 import {
   buildOpenAPIV2Document,
   buildOpenAPIV3Document,
@@ -24,10 +27,20 @@ interface Operation {
   pathParameters: Json[];
 }
 
-const FOO_GVK = { group: 'bar.pwk.educative.io', version: 'v1beta1', kind: 'Foo' };
+const FOO_VERSIONS = ['v1', 'v1beta1'] as const;
+type FooVersion = (typeof FOO_VERSIONS)[number];
+const fooGVK = (version: string) => ({ group: 'bar.pwk.educative.io', version, kind: 'Foo' });
 const SCALE_GVK = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
-const BASE = '/apis/bar.pwk.educative.io/v1beta1';
-const NS = `${BASE}/namespaces/{namespace}/foos`;
+const baseOf = (version: string) => `/apis/bar.pwk.educative.io/${version}`;
+const nsOf = (version: string) => `${baseOf(version)}/namespaces/{namespace}/foos`;
+/** The default API's first group version (SERVED_API): Foo v1, the preferred version. */
+const BASE = baseOf(SERVED_API.version);
+const NS = nsOf(SERVED_API.version);
+/** kube's operationId spelling of a version: v1beta1 → V1beta1. */
+const idVersion = (version: string) => `V${version.slice(1)}`;
+const SERVED_DOCUMENTS = openAPIDocuments(INSTALLED);
+/** The v3 document of Foo at `version`. */
+const v3DocumentOf = (version: string): Json => SERVED_DOCUMENTS.v3(`bar.pwk.educative.io/${version}`)!.body;
 const PATCH_TYPES = [
   'application/json-patch+json',
   'application/merge-patch+json',
@@ -36,13 +49,25 @@ const PATCH_TYPES = [
 ];
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
-const DIALECTS = [
-  {
-    name: 'v3',
-    doc: () => openAPIV3Document().body,
+/** Each document and the Foo versions it covers: a v3 document per version, one v2 document for all. */
+const DIALECTS: Array<{
+  name: string;
+  doc: () => Json;
+  schemasOf: (d: Json) => Json;
+  versions: FooVersion[];
+}> = [
+  ...FOO_VERSIONS.map((version) => ({
+    name: `v3 (${version})`,
+    doc: () => v3DocumentOf(version),
     schemasOf: (d: Json) => (d.components as Json).schemas as Json,
+    versions: [version],
+  })),
+  {
+    name: 'v2',
+    doc: () => openAPIV2Document().body,
+    schemasOf: (d: Json) => d.definitions as Json,
+    versions: [...FOO_VERSIONS],
   },
-  { name: 'v2', doc: () => openAPIV2Document().body, schemasOf: (d: Json) => d.definitions as Json },
 ];
 
 function operations(doc: Json): Operation[] {
@@ -71,15 +96,15 @@ function ownQueryParameters(op: Json): string[] {
   return ((op.parameters ?? []) as Json[]).filter((p) => p.in === 'query').map((p) => p.name as string);
 }
 
-function v3Op(path: string, method: string): Json {
-  return ((openAPIV3Document().body.paths as Json)[path] as Json)[method] as Json;
+function v3Op(path: string, method: string, version: string = SERVED_API.version): Json {
+  return ((v3DocumentOf(version).paths as Json)[path] as Json)[method] as Json;
 }
 
 function v2Op(path: string, method: string): Json {
   return ((openAPIV2Document().body.paths as Json)[path] as Json)[method] as Json;
 }
 
-describe.each(DIALECTS)('the OpenAPI $name document', ({ doc, schemasOf }) => {
+describe.each(DIALECTS)('the OpenAPI $name document', ({ doc, schemasOf, versions }) => {
   it('resolves every $ref to a schema it defines', () => {
     const body = doc();
     const refs = refsIn(body);
@@ -93,19 +118,22 @@ describe.each(DIALECTS)('the OpenAPI $name document', ({ doc, schemasOf }) => {
   });
 
   it('serves the paths of a namespaced CRD with status and scale', () => {
-    expect(Object.keys(doc().paths as Json).sort()).toEqual(
-      [NS, `${NS}/{name}`, `${NS}/{name}/status`, `${NS}/{name}/scale`, `${BASE}/foos`].sort(),
-    );
+    const pathsOf = (v: string) => {
+      const ns = nsOf(v);
+      return [ns, `${ns}/{name}`, `${ns}/{name}/status`, `${ns}/{name}/scale`, `${baseOf(v)}/foos`];
+    };
+    expect(Object.keys(doc().paths as Json).sort()).toEqual(versions.flatMap(pathsOf).sort());
   });
 
   it('gives every operation responses, a unique operationId, a tag and an x-kubernetes-action', () => {
     const ops = operations(doc());
-    expect(ops).toHaveLength(14);
+    expect(ops).toHaveLength(14 * versions.length);
     const ids = ops.map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const { op } of ops) {
+    for (const { op, path } of ops) {
       expect(Object.keys(op.responses as Json).length).toBeGreaterThan(0);
-      expect(op.tags).toEqual(['barPwkEducativeIo_v1beta1']);
+      const version = path.split('/')[3];
+      expect(op.tags).toEqual([`barPwkEducativeIo_${version}`]);
       expect(['get', 'list', 'post', 'put', 'patch', 'delete', 'deletecollection']).toContain(
         op['x-kubernetes-action'],
       );
@@ -114,11 +142,11 @@ describe.each(DIALECTS)('the OpenAPI $name document', ({ doc, schemasOf }) => {
 
   it('tags every write with a single-object x-kubernetes-group-version-kind and its own fieldValidation and dryRun', () => {
     const writes = operations(doc()).filter(({ method }) => ['post', 'put', 'patch'].includes(method));
-    expect(writes).toHaveLength(7);
-    for (const { op } of writes) {
+    expect(writes).toHaveLength(7 * versions.length);
+    for (const { op, path } of writes) {
       const gvk = op['x-kubernetes-group-version-kind'];
       expect(Array.isArray(gvk)).toBe(false);
-      expect([FOO_GVK, SCALE_GVK]).toContainEqual(gvk);
+      expect([fooGVK(path.split('/')[3]!), SCALE_GVK]).toContainEqual(gvk);
       expect(ownQueryParameters(op)).toEqual(
         expect.arrayContaining(['fieldValidation', 'dryRun', 'fieldManager']),
       );
@@ -127,14 +155,19 @@ describe.each(DIALECTS)('the OpenAPI $name document', ({ doc, schemasOf }) => {
 
   it('passes kubectl 1.32 check for server-side validation: every Foo PATCH lists fieldValidation and dryRun', () => {
     // kubectl stops at the first PATCH tagged with the kind (map order), so all of them must qualify.
-    const fooPatches = operations(doc()).filter(
-      ({ method, op }) =>
-        method === 'patch' &&
-        JSON.stringify(op['x-kubernetes-group-version-kind']) === JSON.stringify(FOO_GVK),
-    );
-    expect(fooPatches.map(({ path }) => path).sort()).toEqual([`${NS}/{name}`, `${NS}/{name}/status`]);
-    for (const { op } of fooPatches) {
-      expect(ownQueryParameters(op)).toEqual(expect.arrayContaining(['fieldValidation', 'dryRun', 'force']));
+    for (const version of versions) {
+      const fooPatches = operations(doc()).filter(
+        ({ method, op }) =>
+          method === 'patch' &&
+          JSON.stringify(op['x-kubernetes-group-version-kind']) === JSON.stringify(fooGVK(version)),
+      );
+      const ns = nsOf(version);
+      expect(fooPatches.map(({ path }) => path).sort()).toEqual([`${ns}/{name}`, `${ns}/{name}/status`]);
+      for (const { op } of fooPatches) {
+        expect(ownQueryParameters(op)).toEqual(
+          expect.arrayContaining(['fieldValidation', 'dryRun', 'force']),
+        );
+      }
     }
   });
 
@@ -148,44 +181,53 @@ describe.each(DIALECTS)('the OpenAPI $name document', ({ doc, schemasOf }) => {
     }
   });
 
-  it('answers list with list/watch parameters and deletes with delete options', () => {
-    const ops = operations(doc());
-    const list = ops.find(({ path, method }) => path === NS && method === 'get')!;
-    expect(ownQueryParameters(list.op)).toEqual(
-      expect.arrayContaining([
-        'watch',
-        'allowWatchBookmarks',
-        'sendInitialEvents',
-        'resourceVersion',
-        'limit',
-      ]),
-    );
-    const del = ops.find(({ path, method }) => path === `${NS}/{name}` && method === 'delete')!;
-    expect(ownQueryParameters(del.op)).toEqual(
-      expect.arrayContaining(['dryRun', 'gracePeriodSeconds', 'propagationPolicy']),
-    );
-  });
+  it.each(versions)(
+    'answers list with list/watch parameters and deletes with delete options (%s)',
+    (version) => {
+      const ops = operations(doc());
+      const NS = nsOf(version);
+      const list = ops.find(({ path, method }) => path === NS && method === 'get')!;
+      expect(ownQueryParameters(list.op)).toEqual(
+        expect.arrayContaining([
+          'watch',
+          'allowWatchBookmarks',
+          'sendInitialEvents',
+          'resourceVersion',
+          'limit',
+        ]),
+      );
+      const del = ops.find(({ path, method }) => path === `${NS}/{name}` && method === 'delete')!;
+      expect(ownQueryParameters(del.op)).toEqual(
+        expect.arrayContaining(['dryRun', 'gracePeriodSeconds', 'propagationPolicy']),
+      );
+    },
+  );
 
   it('names operations the way kube-apiserver names a CRD operation', () => {
     const byId = Object.fromEntries(
       operations(doc()).map(({ path, method, op }) => [op.operationId, [method, path]]),
     );
-    expect(byId).toEqual({
-      listBarPwkEducativeIoV1beta1NamespacedFoo: ['get', NS],
-      createBarPwkEducativeIoV1beta1NamespacedFoo: ['post', NS],
-      deleteBarPwkEducativeIoV1beta1CollectionNamespacedFoo: ['delete', NS],
-      readBarPwkEducativeIoV1beta1NamespacedFoo: ['get', `${NS}/{name}`],
-      replaceBarPwkEducativeIoV1beta1NamespacedFoo: ['put', `${NS}/{name}`],
-      patchBarPwkEducativeIoV1beta1NamespacedFoo: ['patch', `${NS}/{name}`],
-      deleteBarPwkEducativeIoV1beta1NamespacedFoo: ['delete', `${NS}/{name}`],
-      readBarPwkEducativeIoV1beta1NamespacedFooStatus: ['get', `${NS}/{name}/status`],
-      replaceBarPwkEducativeIoV1beta1NamespacedFooStatus: ['put', `${NS}/{name}/status`],
-      patchBarPwkEducativeIoV1beta1NamespacedFooStatus: ['patch', `${NS}/{name}/status`],
-      readBarPwkEducativeIoV1beta1NamespacedFooScale: ['get', `${NS}/{name}/scale`],
-      replaceBarPwkEducativeIoV1beta1NamespacedFooScale: ['put', `${NS}/{name}/scale`],
-      patchBarPwkEducativeIoV1beta1NamespacedFooScale: ['patch', `${NS}/{name}/scale`],
-      listBarPwkEducativeIoV1beta1FooForAllNamespaces: ['get', `${BASE}/foos`],
-    });
+    const idsOf = (version: string): Record<string, string[]> => {
+      const V = idVersion(version);
+      const NS = nsOf(version);
+      return {
+        [`listBarPwkEducativeIo${V}NamespacedFoo`]: ['get', NS],
+        [`createBarPwkEducativeIo${V}NamespacedFoo`]: ['post', NS],
+        [`deleteBarPwkEducativeIo${V}CollectionNamespacedFoo`]: ['delete', NS],
+        [`readBarPwkEducativeIo${V}NamespacedFoo`]: ['get', `${NS}/{name}`],
+        [`replaceBarPwkEducativeIo${V}NamespacedFoo`]: ['put', `${NS}/{name}`],
+        [`patchBarPwkEducativeIo${V}NamespacedFoo`]: ['patch', `${NS}/{name}`],
+        [`deleteBarPwkEducativeIo${V}NamespacedFoo`]: ['delete', `${NS}/{name}`],
+        [`readBarPwkEducativeIo${V}NamespacedFooStatus`]: ['get', `${NS}/{name}/status`],
+        [`replaceBarPwkEducativeIo${V}NamespacedFooStatus`]: ['put', `${NS}/{name}/status`],
+        [`patchBarPwkEducativeIo${V}NamespacedFooStatus`]: ['patch', `${NS}/{name}/status`],
+        [`readBarPwkEducativeIo${V}NamespacedFooScale`]: ['get', `${NS}/{name}/scale`],
+        [`replaceBarPwkEducativeIo${V}NamespacedFooScale`]: ['put', `${NS}/{name}/scale`],
+        [`patchBarPwkEducativeIo${V}NamespacedFooScale`]: ['patch', `${NS}/{name}/scale`],
+        [`listBarPwkEducativeIo${V}FooForAllNamespaces`]: ['get', `${baseOf(version)}/foos`],
+      };
+    };
+    expect(byId).toEqual(Object.assign({}, ...versions.map(idsOf)));
   });
 
   it('defines the Kubernetes schemas the operations reference, with their kinds', () => {
@@ -196,9 +238,11 @@ describe.each(DIALECTS)('the OpenAPI $name document', ({ doc, schemasOf }) => {
     expect(schemas['io.k8s.apimachinery.pkg.apis.meta.v1.Status']).toMatchObject({
       'x-kubernetes-group-version-kind': [{ group: '', kind: 'Status', version: 'v1' }],
     });
-    expect(schemas['io.educative.pwk.bar.v1beta1.Foo']).toMatchObject({
-      'x-kubernetes-group-version-kind': [FOO_GVK],
-    });
+    for (const version of versions) {
+      expect(schemas[`io.educative.pwk.bar.${version}.Foo`]).toMatchObject({
+        'x-kubernetes-group-version-kind': [fooGVK(version)],
+      });
+    }
     for (const name of ['DeleteOptions', 'Patch', 'StatusDetails', 'StatusCause', 'Preconditions']) {
       expect(schemas).toHaveProperty([`io.k8s.apimachinery.pkg.apis.meta.v1.${name}`, 'type'], 'object');
     }
@@ -207,25 +251,27 @@ describe.each(DIALECTS)('the OpenAPI $name document', ({ doc, schemasOf }) => {
   });
 });
 
-describe('OpenAPI v3 operations', () => {
+describe.each(FOO_VERSIONS)('OpenAPI v3 operations of Foo %s', (version) => {
+  const NS = nsOf(version);
+  const v3OpHere = (path: string, method: string) => v3Op(path, method, version);
   it('accept the four patch media types, strategic merge included, so kubectl apply sends strategic merge', () => {
     for (const path of [`${NS}/{name}`, `${NS}/{name}/status`, `${NS}/{name}/scale`]) {
-      const body = v3Op(path, 'patch').requestBody as Json;
+      const body = v3OpHere(path, 'patch').requestBody as Json;
       expect(Object.keys(body.content as Json).sort()).toEqual([...PATCH_TYPES].sort());
       expect(body.required).toBe(true);
     }
   });
 
   it('carry bodies as requestBody and parameters with a schema, never Swagger-style', () => {
-    for (const { op, pathParameters } of operations(openAPIV3Document().body)) {
+    for (const { op, pathParameters } of operations(v3DocumentOf(version))) {
       for (const p of [...pathParameters, ...((op.parameters ?? []) as Json[])]) {
         expect(p.in).not.toBe('body');
         expect(p).toHaveProperty('schema.type');
       }
       expect(op).not.toHaveProperty('consumes');
     }
-    expect(v3Op(NS, 'post').requestBody).toEqual({
-      content: { '*/*': { schema: { $ref: '#/components/schemas/io.educative.pwk.bar.v1beta1.Foo' } } },
+    expect(v3OpHere(NS, 'post').requestBody).toEqual({
+      content: { '*/*': { schema: { $ref: `#/components/schemas/io.educative.pwk.bar.${version}.Foo` } } },
       required: true,
     });
   });
@@ -234,30 +280,33 @@ describe('OpenAPI v3 operations', () => {
     const schemaOf = (op: Json, code: string): unknown =>
       (((op.responses as Json)[code] as Json).content as Record<string, Json>)['application/json']?.schema;
     const prefix = '#/components/schemas/';
-    expect(schemaOf(v3Op(NS, 'get'), '200')).toEqual({
-      $ref: `${prefix}io.educative.pwk.bar.v1beta1.FooList`,
+    expect(schemaOf(v3OpHere(NS, 'get'), '200')).toEqual({
+      $ref: `${prefix}io.educative.pwk.bar.${version}.FooList`,
     });
-    expect(schemaOf(v3Op(NS, 'post'), '201')).toEqual({ $ref: `${prefix}io.educative.pwk.bar.v1beta1.Foo` });
-    expect(schemaOf(v3Op(`${NS}/{name}/scale`, 'get'), '200')).toEqual({
+    expect(schemaOf(v3OpHere(NS, 'post'), '201')).toEqual({
+      $ref: `${prefix}io.educative.pwk.bar.${version}.Foo`,
+    });
+    expect(schemaOf(v3OpHere(`${NS}/{name}/scale`, 'get'), '200')).toEqual({
       $ref: `${prefix}io.k8s.api.autoscaling.v1.Scale`,
     });
-    expect(schemaOf(v3Op(`${NS}/{name}`, 'delete'), '200')).toEqual({
+    expect(schemaOf(v3OpHere(`${NS}/{name}`, 'delete'), '200')).toEqual({
       $ref: `${prefix}io.k8s.apimachinery.pkg.apis.meta.v1.Status`,
     });
     expect(
-      Object.keys((v3Op(NS, 'get').responses as Record<string, Json>)['200']!.content as Json),
+      Object.keys((v3OpHere(NS, 'get').responses as Record<string, Json>)['200']!.content as Json),
     ).toContain('application/json;stream=watch');
   });
 
   it('is an OpenAPI 3.0 document with info', () => {
-    const body = openAPIV3Document().body;
+    const body = v3DocumentOf(version);
     expect(body.openapi).toBe('3.0.0');
-    expect(body.info).toEqual({ title: 'pwk', version: 'v1beta1' });
+    expect(body.info).toEqual({ title: 'pwk', version });
     expect(body).not.toHaveProperty('definitions');
   });
 });
 
-describe('Swagger 2.0 operations', () => {
+describe.each(FOO_VERSIONS)('Swagger 2.0 operations of Foo %s', (version) => {
+  const NS = nsOf(version);
   it('list the patch media types in consumes and carry the body as an `in: body` parameter', () => {
     const patch = v2Op(`${NS}/{name}`, 'patch');
     expect(patch.consumes).toEqual(PATCH_TYPES);
@@ -313,10 +362,10 @@ describe('Swagger 2.0 operations', () => {
     walk(openAPIV2Document().body, '');
     expect(wrapped).toEqual([]);
     const foo = (openAPIV2Document().body.definitions as Record<string, Json>)[
-      'io.educative.pwk.bar.v1beta1.Foo'
+      `io.educative.pwk.bar.${version}.Foo`
     ];
     expect(foo).toHaveProperty(['properties', 'spec'], {
-      $ref: '#/definitions/io.educative.pwk.bar.v1beta1.FooSpec',
+      $ref: `#/definitions/io.educative.pwk.bar.${version}.FooSpec`,
     });
   });
 
@@ -367,7 +416,7 @@ describe('what the documents derive from resources.ts', () => {
 
   it('fails loudly for a kind it has no schema for', () => {
     expect(() => buildOpenAPIV3Document(without({ kind: 'Bar' }))).toThrow(
-      'no OpenAPI schema is known for bar.pwk.educative.io/v1beta1/Bar',
+      `no OpenAPI schema is known for bar.pwk.educative.io/${SERVED_API.version}/Bar`,
     );
   });
 });
@@ -410,23 +459,36 @@ describe('document caching', () => {
     const hash = openAPIV3Document().etag.replace(/"/g, '');
     expect(hash).toMatch(/^[0-9A-F]{32}$/);
     expect(openAPIV3Hash()).toBe(hash);
+    const v1beta1Hash = SERVED_DOCUMENTS.v3Hash('bar.pwk.educative.io/v1beta1');
+    expect(v1beta1Hash).toMatch(/^[0-9A-F]{32}$/);
+    expect(v1beta1Hash).not.toBe(hash);
     expect(index.body).toEqual({
       paths: {
+        'apis/bar.pwk.educative.io/v1': {
+          serverRelativeURL: `/openapi/v3/apis/bar.pwk.educative.io/v1?hash=${hash}`,
+        },
         'apis/bar.pwk.educative.io/v1beta1': {
-          serverRelativeURL: `/openapi/v3/apis/bar.pwk.educative.io/v1beta1?hash=${hash}`,
+          serverRelativeURL: `/openapi/v3/apis/bar.pwk.educative.io/v1beta1?hash=${v1beta1Hash}`,
         },
       },
     });
     expect(index.etag).toBe(`"${sha(index.body)}"`);
-    expect(openAPIV3Index(hash)).toBe(index);
+    const current = { 'bar.pwk.educative.io/v1': hash, 'bar.pwk.educative.io/v1beta1': v1beta1Hash! };
+    expect(SERVED_DOCUMENTS.v3Index(current)).toBe(SERVED_DOCUMENTS.v3Index());
   });
 
   it('builds an index for another hash with its own URL and ETag', () => {
-    const other = openAPIV3Index('ABC');
+    const other = SERVED_DOCUMENTS.v3Index({
+      'bar.pwk.educative.io/v1': 'ABC',
+      'bar.pwk.educative.io/v1beta1': 'DEF',
+    });
     expect(other.body).toEqual({
       paths: {
+        'apis/bar.pwk.educative.io/v1': {
+          serverRelativeURL: '/openapi/v3/apis/bar.pwk.educative.io/v1?hash=ABC',
+        },
         'apis/bar.pwk.educative.io/v1beta1': {
-          serverRelativeURL: '/openapi/v3/apis/bar.pwk.educative.io/v1beta1?hash=ABC',
+          serverRelativeURL: '/openapi/v3/apis/bar.pwk.educative.io/v1beta1?hash=DEF',
         },
       },
     });
@@ -478,13 +540,15 @@ describe('several kinds (the test tree’s cluster-scoped Widget beside Foo)', (
     const paths = Object.keys(v2.paths as Json);
     expect(paths).toEqual(expect.arrayContaining([`${NS}/{name}`, `${WB}/widgets/{name}`]));
     const definitions = v2.definitions as Record<string, Json>;
-    expect(definitions[FOO_FIXTURE.kind.storageVersion.openAPINames.kind]).toBeDefined();
+    expect(definitions['io.educative.pwk.bar.v1.Foo']).toBeDefined();
+    expect(definitions['io.educative.pwk.bar.v1beta1.Foo']).toBeDefined();
     expect(definitions[WIDGET_FIXTURE.kind.storageVersion.openAPINames.kind]).toBeDefined();
     expect(
       definitions['io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions']!['x-kubernetes-group-version-kind'],
     ).toEqual(
       expect.arrayContaining([
         { group: FOO_FIXTURE.group, kind: 'DeleteOptions', version: FOO_FIXTURE.version },
+        { group: FOO_FIXTURE.group, kind: 'DeleteOptions', version: FOO_V1BETA1_FIXTURE.version },
         { group: WIDGET_FIXTURE.group, kind: 'DeleteOptions', version: WIDGET_FIXTURE.version },
       ]),
     );
@@ -494,6 +558,7 @@ describe('several kinds (the test tree’s cluster-scoped Widget beside Foo)', (
     const index = openAPIDocuments(api).v3Index().body as { paths: Json };
     expect(Object.keys(index.paths)).toEqual([
       `apis/${FOO_FIXTURE.apiVersion}`,
+      `apis/${FOO_V1BETA1_FIXTURE.apiVersion}`,
       `apis/${WIDGET_FIXTURE.apiVersion}`,
     ]);
   });

@@ -6,7 +6,7 @@
  * what only one of them has (Foo's fields, the status subresource, namespaces) only for it.
  */
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { FOO_FIXTURE, KIND_FIXTURES, TEST_KINDS } from '../support/kinds/fixtures';
+import { isFoo, KIND_FIXTURES, TEST_KINDS } from '../support/kinds/fixtures';
 import { startTestServer } from '../support/server';
 import type { RequestOptions, TestResponse, TestServer } from '../support/server';
 
@@ -39,7 +39,7 @@ describe.each(KIND_FIXTURES)('create, get, update and delete: $title', (k) => {
     k.body(name, spec, metadata);
   /** Tests of what only some kinds have: registered for those, not for the others. */
   const when = (applies: boolean) => (applies ? it : () => undefined);
-  const fooOnly = when(k === FOO_FIXTURE);
+  const fooOnly = when(isFoo(k));
   const namespacedOnly = when(k.namespaced);
   const withStatusSubresource = when(k.subresources.includes('status'));
   /** The namespace a stored object of this kind has (none when cluster-scoped). */
@@ -94,6 +94,7 @@ describe.each(KIND_FIXTURES)('create, get, update and delete: $title', (k) => {
       });
       expect(res.status).toBe(201);
       expect(res.headers['content-type']).toBe('application/json');
+      expect(res.headers.warning).toBe(k.warning);
       const foo = res.json<Foo>();
       expect(foo).toMatchObject({
         apiVersion: k.apiVersion,
@@ -115,7 +116,7 @@ describe.each(KIND_FIXTURES)('create, get, update and delete: $title', (k) => {
 
     fooOnly('defaults spec.replicas to 1', async () => {
       const foo = await create(uniqueName('defaults'), { location: 'Oslo' });
-      expect(foo.spec).toEqual({ replicas: 1, location: 'Oslo' });
+      expect(foo.spec).toEqual({ replicas: 1, location: 'Oslo', ...k.specDefaults });
     });
 
     namespacedOnly(
@@ -194,6 +195,7 @@ describe.each(KIND_FIXTURES)('create, get, update and delete: $title', (k) => {
       expect(foo).toMatchObject({ kind: k.kind.kind, metadata: { name }, spec: k.spec(4) });
       const got = await send('GET', item(name), { headers: { accept: 'application/yaml' } });
       expect(got.headers['content-type']).toBe('application/yaml');
+      expect(got.headers.warning).toBe(k.warning);
       expect((parseYaml(got.text) as Foo).metadata.uid).toBe(foo.metadata.uid);
     });
 
@@ -376,6 +378,7 @@ describe.each(KIND_FIXTURES)('create, get, update and delete: $title', (k) => {
       });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('application/json');
+      expect(res.headers.warning).toBe(k.warning);
       expect(res.json<Foo>().metadata.name).toBe(name);
     });
 
@@ -392,6 +395,7 @@ describe.each(KIND_FIXTURES)('create, get, update and delete: $title', (k) => {
       expect(res.headers['content-type']).toBe(
         'application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io',
       );
+      expect(res.headers.warning).toBe(k.warning);
       expect(res.json()).toEqual({
         apiVersion: 'meta.k8s.io/v1',
         kind: 'PartialObjectMetadata',
@@ -428,6 +432,7 @@ describe.each(KIND_FIXTURES)('create, get, update and delete: $title', (k) => {
     it('answers 404 NotFound with the Kubernetes message and details', async () => {
       const res = await send('GET', item('does-not-exist'));
       expect(res.status).toBe(404);
+      expect(res.headers.warning).toBe(k.warning);
       expect(res.json()).toEqual({
         kind: 'Status',
         apiVersion: 'v1',

@@ -5,13 +5,12 @@
  * kube-controller-manager's (a metadata-only merge patch of the finalizers with the
  * resourceVersion it read). Preconditions, the legacy orphanDependents, dry runs and
  * deletecollection follow the same rules; malformed options are refused and change nothing.
+ * Run for Foo at each served version (v1 and v1beta1).
  */
+import { FOO_FIXTURES } from '../support/kinds/fixtures';
 import { startTestServer } from '../support/server';
 import type { TestResponse, TestServer } from '../support/server';
 
-const GROUP = 'bar.pwk.educative.io';
-const BASE = `/apis/${GROUP}/v1beta1`;
-const collection = (ns: string) => `${BASE}/namespaces/${ns}/foos`;
 const METADATA_ACCEPT =
   'application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 
@@ -28,7 +27,8 @@ interface Foo {
   spec: { replicas: number };
 }
 
-describe('deletion propagation', () => {
+describe.each(FOO_FIXTURES)('deletion propagation: $title', (k) => {
+  const collection = (ns: string) => k.collection(ns);
   let server: TestServer;
   let counter = 0;
   beforeAll(async () => {
@@ -43,7 +43,7 @@ describe('deletion propagation', () => {
     counter += 1;
     const res = await server.request('POST', collection(ns), {
       body: {
-        apiVersion: `${GROUP}/v1beta1`,
+        apiVersion: k.apiVersion,
         kind: 'Foo',
         metadata: { name: `owner-${counter}`, ...metadata },
         spec: { replicas: 1 },
@@ -273,40 +273,44 @@ describe('deletion propagation', () => {
   });
 });
 
-describe('deletion propagation without a garbage collector (--enable-garbage-collector=false)', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ flags: ['--enable-garbage-collector=false'] });
-  });
-  afterAll(() => server.stop());
+describe.each(FOO_FIXTURES)(
+  'deletion propagation without a garbage collector (--enable-garbage-collector=false): $title',
+  (k) => {
+    const collection = (ns: string) => k.collection(ns);
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer({ flags: ['--enable-garbage-collector=false'] });
+    });
+    afterAll(() => server.stop());
 
-  it('deletes at once on Orphan and Foreground, since no collector would remove their finalizers', async () => {
-    for (const policy of ['Orphan', 'Foreground']) {
-      const name = `no-gc-${policy.toLowerCase()}`;
-      const created = await server.request('POST', collection('no-gc'), {
-        body: { apiVersion: `${GROUP}/v1beta1`, kind: 'Foo', metadata: { name }, spec: { replicas: 1 } },
-      });
-      expect(created.status).toBe(201);
-      const res = await server.request('DELETE', `${collection('no-gc')}/${name}`, {
-        body: { propagationPolicy: policy },
-      });
-      expect(res.status).toBe(200);
-      expect(res.json()).toMatchObject({ kind: 'Status', status: 'Success' });
-      expect((await server.request('GET', `${collection('no-gc')}/${name}`)).status).toBe(404);
-    }
-  });
+    it('deletes at once on Orphan and Foreground, since no collector would remove their finalizers', async () => {
+      for (const policy of ['Orphan', 'Foreground']) {
+        const name = `no-gc-${policy.toLowerCase()}`;
+        const created = await server.request('POST', collection('no-gc'), {
+          body: { apiVersion: k.apiVersion, kind: 'Foo', metadata: { name }, spec: { replicas: 1 } },
+        });
+        expect(created.status).toBe(201);
+        const res = await server.request('DELETE', `${collection('no-gc')}/${name}`, {
+          body: { propagationPolicy: policy },
+        });
+        expect(res.status).toBe(200);
+        expect(res.json()).toMatchObject({ kind: 'Status', status: 'Success' });
+        expect((await server.request('GET', `${collection('no-gc')}/${name}`)).status).toBe(404);
+      }
+    });
 
-  it('says at start-up, standalone with the collector assumed, that Orphan and Foreground wait for their finalizers', async () => {
-    const standalone = await startTestServer();
-    try {
-      expect(
-        standalone.logs.some((l) => String(l.message).startsWith('no cluster, so no garbage collector')),
-      ).toBe(true);
-      expect(
-        server.logs.some((l) => String(l.message).startsWith('no cluster, so no garbage collector')),
-      ).toBe(false);
-    } finally {
-      await standalone.stop();
-    }
-  });
-});
+    it('says at start-up, standalone with the collector assumed, that Orphan and Foreground wait for their finalizers', async () => {
+      const standalone = await startTestServer();
+      try {
+        expect(
+          standalone.logs.some((l) => String(l.message).startsWith('no cluster, so no garbage collector')),
+        ).toBe(true);
+        expect(
+          server.logs.some((l) => String(l.message).startsWith('no cluster, so no garbage collector')),
+        ).toBe(false);
+      } finally {
+        await standalone.stop();
+      }
+    });
+  },
+);

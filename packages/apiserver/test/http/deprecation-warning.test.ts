@@ -80,9 +80,17 @@ describe('the Warning of a deprecated version', () => {
     stream.close();
   });
 
-  it('never comes with a version that is not deprecated', async () => {
-    const res = await server.request('GET', '/apis/bar.pwk.educative.io/v1beta1/namespaces/default/foos');
+  it('never comes with a version that is not deprecated (Foo v1)', async () => {
+    const res = await server.request('GET', '/apis/bar.pwk.educative.io/v1/namespaces/default/foos');
     expect(res.status).toBe(200);
     expect(res.headers.warning).toBeUndefined();
+  });
+
+  it('names the newer version when the kind serves one (Foo v1beta1 → v1)', async () => {
+    const res = await server.request('GET', '/apis/bar.pwk.educative.io/v1beta1/namespaces/default/foos');
+    expect(res.status).toBe(200);
+    expect(res.headers.warning).toBe(
+      '299 - "bar.pwk.educative.io/v1beta1 Foo is deprecated; use bar.pwk.educative.io/v1 Foo"',
+    );
   });
 });

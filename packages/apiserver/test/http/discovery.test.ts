@@ -1,8 +1,8 @@
 /**
  * Discovery over HTTP: the legacy documents (/apis, the group, the group version), the
  * aggregated v2/v2beta1 document kubectl and the aggregator ask for, /api as an aggregated
- * server answers it, and ETag/304 polling. Every installed kind is listed: each is checked as
- * its definition says (test/support/kinds).
+ * server answers it, and ETag/304 polling. Every installed kind is listed at every served version
+ * (Foo: v1 and v1beta1): each is checked as its definition says (test/support/kinds).
  */
 import { KIND_FIXTURES, TEST_KINDS } from '../support/kinds/fixtures';
 import type { KindFixture } from '../support/kinds/fixtures';
@@ -11,7 +11,11 @@ import type { TestServer } from '../support/server';
 
 /** The groups of the installed kinds, each once. */
 const GROUPS = [...new Set(KIND_FIXTURES.map((k) => k.group))];
-const preferredOf = (k: KindFixture) => ({ groupVersion: k.apiVersion, version: k.version });
+const versionOf = (k: KindFixture) => ({ groupVersion: k.apiVersion, version: k.version });
+/** A group's served versions in kube's priority order (the fixtures list them so: v1 before v1beta1). */
+const versionsOf = (group: string) => KIND_FIXTURES.filter((k) => k.group === group).map(versionOf);
+/** The version kube prefers: the first by priority. */
+const preferredOf = (k: KindFixture) => versionsOf(k.group)[0]!;
 const subresourceKind = (k: KindFixture, sub: string) =>
   sub === 'scale'
     ? { group: 'autoscaling', version: 'v1', kind: 'Scale' }
@@ -59,11 +63,28 @@ describe('discovery', () => {
       expect(body).toMatchObject({ kind: 'APIGroupList', apiVersion: 'v1' });
       expect(body.groups).toHaveLength(GROUPS.length);
       for (const k of KIND_FIXTURES) {
-        const preferred = preferredOf(k);
         expect(body.groups).toContainEqual(
-          expect.objectContaining({ name: k.group, versions: [preferred], preferredVersion: preferred }),
+          expect.objectContaining({
+            name: k.group,
+            versions: versionsOf(k.group),
+            preferredVersion: preferredOf(k),
+          }),
         );
       }
+    });
+
+    it('prefers Foo v1 over the deprecated v1beta1, listing both', async () => {
+      const res = await server.request('GET', '/apis/bar.pwk.educative.io');
+      expect(res.json()).toEqual({
+        kind: 'APIGroup',
+        apiVersion: 'v1',
+        name: 'bar.pwk.educative.io',
+        versions: [
+          { groupVersion: 'bar.pwk.educative.io/v1', version: 'v1' },
+          { groupVersion: 'bar.pwk.educative.io/v1beta1', version: 'v1beta1' },
+        ],
+        preferredVersion: { groupVersion: 'bar.pwk.educative.io/v1', version: 'v1' },
+      });
     });
 
     describe.each(KIND_FIXTURES)('for $title', (k) => {
@@ -74,6 +95,7 @@ describe('discovery', () => {
           kind: 'APIGroup',
           apiVersion: 'v1',
           name: k.group,
+          versions: versionsOf(k.group),
           preferredVersion: preferredOf(k),
         });
       });
@@ -152,9 +174,9 @@ describe('discovery', () => {
       expect(body.items.map((g) => g.metadata.name).sort()).toEqual([...GROUPS].sort());
       for (const k of KIND_FIXTURES) {
         const group = body.items.find((g) => g.metadata.name === k.group);
-        expect(group?.versions).toHaveLength(1);
-        const version = group!.versions[0]!;
-        expect(version.version).toBe(k.version);
+        // Every served version, in kube's priority order (the preferred one first).
+        expect(group?.versions.map((v) => v.version)).toEqual(versionsOf(k.group).map((v) => v.version));
+        const version = group!.versions.find((v) => v.version === k.version)!;
         expect(version.freshness).toBe('Current');
         const resource = version.resources.find((r) => r.resource === k.plural);
         expect(resource).toMatchObject({

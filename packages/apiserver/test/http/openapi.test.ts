@@ -1,8 +1,8 @@
 /**
  * OpenAPI over HTTP: /openapi/v2 in JSON and in gnostic protobuf (negotiated as kube-openapi's
  * handler does, one ETag for both forms), the /openapi/v3 index, and the group-version document
- * with its hash-keyed caching. Every installed kind's schema and paths are in them, each checked
- * as its definition says (test/support/kinds).
+ * with its hash-keyed caching. Every installed kind's schema and paths are in them at every served
+ * version (Foo: v1 and v1beta1), each checked as its definition says (test/support/kinds).
  */
 import { decodeOpenAPIV2 } from '../support/gnostic-v2';
 import { FOO_FIXTURE, KIND_FIXTURES, TEST_KINDS } from '../support/kinds/fixtures';
@@ -14,7 +14,8 @@ type Json = Record<string, unknown>;
 
 /** The caching tests use the first kind's group version document. */
 const GV_PATH = `apis/${FOO_FIXTURE.apiVersion}`;
-const schemaOf = (k: KindFixture) => k.kind.storageVersion.openAPINames.kind;
+/** The fixture's version's schema name (each served version has its own, e.g. `…bar.v1.Foo`). */
+const schemaOf = (k: KindFixture) => k.kind.version(k.version)!.openAPINames.kind;
 /** The OpenAPI path of the kind's collection, as kube writes it (`{namespace}` when namespaced). */
 const collectionPath = (k: KindFixture) =>
   `/apis/${k.apiVersion}${k.namespaced ? '/namespaces/{namespace}' : ''}/${k.plural}`;

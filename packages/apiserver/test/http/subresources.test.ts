@@ -3,7 +3,9 @@
  * change only status and never the generation, main-resource writes ignore status, /scale maps
  * spec.replicas to an autoscaling/v1 Scale; plus the deletion options kubectl and controllers
  * send (deletecollection with finalizers, propagationPolicy, preconditions) — nothing written on errors.
+ * Run for Foo at each served version (v1 and v1beta1).
  */
+import { FOO_FIXTURES } from '../support/kinds/fixtures';
 import { startTestServer } from '../support/server';
 import type { RequestOptions, TestResponse, TestServer } from '../support/server';
 
@@ -39,23 +41,18 @@ interface Scale {
   status: Json;
 }
 
-const GROUP = 'bar.pwk.educative.io';
-const API_VERSION = `${GROUP}/v1beta1`;
-const collection = (ns = 'default') => `/apis/${API_VERSION}/namespaces/${ns}/foos`;
-const item = (name: string, ns = 'default') => `${collection(ns)}/${name}`;
 const MERGE_PATCH = 'application/merge-patch+json';
 
 let counter = 0;
 const uniqueName = (prefix: string) => `${prefix}-${++counter}`;
 
-const fooBody = (name: string, spec: Json = { replicas: 2, location: 'Berlin' }, metadata: Json = {}) => ({
-  apiVersion: API_VERSION,
-  kind: 'Foo',
-  metadata: { name, ...metadata },
-  spec,
-});
+describe.each(FOO_FIXTURES)('status and scale subresources, and deletion options: $title', (k) => {
+  const GROUP = k.group;
+  const API_VERSION = k.apiVersion;
+  const collection = (ns = 'default') => k.collection(ns);
+  const item = (name: string, ns = 'default') => k.item(name, ns);
+  const fooBody = (name: string, spec: Json = k.spec(2), metadata: Json = {}) => k.body(name, spec, metadata);
 
-describe('status and scale subresources, and deletion options', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer();
@@ -104,6 +101,7 @@ describe('status and scale subresources, and deletion options', () => {
       const res = await send('GET', `${item(name)}/status`);
 
       expect(res.status).toBe(200);
+      expect(res.headers.warning).toBe(k.warning);
       expect(res.json()).toEqual(foo);
     });
 
@@ -300,6 +298,7 @@ describe('status and scale subresources, and deletion options', () => {
       const res = await send('GET', scalePath(name));
 
       expect(res.status).toBe(200);
+      expect(res.headers.warning).toBe(k.warning);
       expect(res.json()).toEqual({
         kind: 'Scale',
         apiVersion: 'autoscaling/v1',
@@ -325,7 +324,7 @@ describe('status and scale subresources, and deletion options', () => {
       expect(res.json<Scale>().spec.replicas).toBe(6);
       expect(res.json<Scale>().metadata.resourceVersion).not.toBe(scale.metadata.resourceVersion);
       const foo = await get(name);
-      expect(foo.spec).toEqual({ replicas: 6, location: 'Oslo' });
+      expect(foo.spec).toEqual({ replicas: 6, location: 'Oslo', ...k.specDefaults });
       expect(foo.metadata.generation).toBe(2);
     });
 
@@ -373,7 +372,7 @@ describe('status and scale subresources, and deletion options', () => {
 
       expect(res.status).toBe(200);
       expect(res.json()).toMatchObject({ kind: 'Scale', spec: { replicas: 9 } });
-      expect((await get(name)).spec).toEqual({ replicas: 9, location: 'Lima' });
+      expect((await get(name)).spec).toEqual({ replicas: 9, location: 'Lima', ...k.specDefaults });
     });
 
     it('applies a JSON patch to the Scale', async () => {

@@ -2,17 +2,16 @@
  * Metadata-only watches, as kube-controller-manager's garbage collector, quota and namespace
  * controllers open them through client-go's metadata client: every event — bookmarks and the
  * streaming list's initial events included — is a meta.k8s.io PartialObjectMetadata, in kube's
- * bytes, with the negotiated Content-Type; ERROR events keep their Status.
+ * bytes, with the negotiated Content-Type; ERROR events keep their Status. Run for Foo at each
+ * served version (v1 and v1beta1).
  */
+import { FOO_FIXTURES } from '../support/kinds/fixtures';
 import { eventually, openWatchStream, startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 
 type Json = Record<string, unknown>;
 type Stream = Awaited<ReturnType<typeof openWatchStream>>;
 
-const GROUP = 'bar.pwk.educative.io';
-const BASE = `/apis/${GROUP}/v1beta1`;
-const collection = (ns: string) => `${BASE}/namespaces/${ns}/foos`;
 /** What client-go's metadata client sends on a watch (protobuf first, JSON fallback). */
 const METADATA_ACCEPT =
   'application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
@@ -42,7 +41,8 @@ function kubeMetadataBytes(meta: Json): string {
   return JSON.stringify(ordered);
 }
 
-describe('metadata-only watch', () => {
+describe.each(FOO_FIXTURES)('metadata-only watch: $title', (k) => {
+  const collection = (ns: string) => k.collection(ns);
   let server: TestServer;
   const open: Stream[] = [];
   beforeAll(async () => {
@@ -62,7 +62,7 @@ describe('metadata-only watch', () => {
   async function create(ns: string, name: string): Promise<Json & { metadata: Json }> {
     const res = await server.request('POST', collection(ns), {
       body: {
-        apiVersion: `${GROUP}/v1beta1`,
+        apiVersion: k.apiVersion,
         kind: 'Foo',
         metadata: { name, labels: { app: 'gc' }, finalizers: ['example.com/hold'] },
         spec: { replicas: 2, location: 'Lima' },
@@ -104,7 +104,7 @@ describe('metadata-only watch', () => {
     const ns = 'meta-delete';
     const res = await server.request('POST', collection(ns), {
       body: {
-        apiVersion: `${GROUP}/v1beta1`,
+        apiVersion: k.apiVersion,
         kind: 'Foo',
         metadata: { name: 'gone' },
         spec: { replicas: 1 },

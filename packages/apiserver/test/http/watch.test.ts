@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
-import { FOO_FIXTURE, KIND_FIXTURES, TEST_KINDS } from '../support/kinds/fixtures';
+import { isFoo, KIND_FIXTURES, TEST_KINDS } from '../support/kinds/fixtures';
 import { ADMIN_TOKEN, eventually, openWatchStream, startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 
@@ -30,7 +30,7 @@ describe.each(KIND_FIXTURES)('watch: $title', (k) => {
   const collection = (ns: string) => k.collection(ns);
   const when = (applies: boolean) => (applies ? it : () => undefined);
   const namespacedOnly = when(k.namespaced);
-  const fooOnly = when(k === FOO_FIXTURE);
+  const fooOnly = when(isFoo(k));
 
   let server: TestServer;
   const open: Stream[] = [];

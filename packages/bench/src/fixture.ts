@@ -36,7 +36,8 @@ export function storedFoo(i: number): Record<string, unknown> {
         },
       ],
     },
-    spec: { replicas: 1, location: 'Los Angeles' },
+    // Stored at v1, defaulted there (paused: false) as the apiserver stores a create.
+    spec: { replicas: 1, location: 'Los Angeles', paused: false },
   };
 }
 

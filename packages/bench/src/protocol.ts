@@ -52,7 +52,8 @@ export interface Reply {
 }
 
 export const GROUP = 'bar.pwk.educative.io';
-export const VERSION = 'v1beta1';
+/** The storage version: the benchmark measures the paths that pass stored bytes on unconverted. */
+export const VERSION = 'v1';
 export const RESOURCE_PATH = `/apis/${GROUP}/${VERSION}`;
 /** Objects are spread over this many namespaces (as a real cluster's are). */
 export const NAMESPACES = 4;

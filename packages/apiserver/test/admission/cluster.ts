@@ -13,7 +13,10 @@ import type { SecureResponse, SecureServer } from '../security/secure-server';
 
 export const GROUP = 'bar.pwk.educative.io';
 export const ADMIN = 'cluster-admin-token';
+/** The admission suites write Foo at v1beta1, the version their webhook and policy rules name. */
 export const collection = (ns: string) => `/apis/${GROUP}/v1beta1/namespaces/${ns}/foos`;
+/** The Warning header every v1beta1 answer carries, before any other warning (a CRD's deprecationWarning). */
+export const DEPRECATION_WARNING = `299 - "${GROUP}/v1beta1 Foo is deprecated; use ${GROUP}/v1 Foo"`;
 
 export interface AdmittedServer {
   kube: FakeKubeApiserver;

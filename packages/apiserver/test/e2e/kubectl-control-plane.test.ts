@@ -9,8 +9,15 @@ import { startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 import { ADMIN, GROUP, startAdmittedServer } from '../admission/cluster';
 import type { AdmittedServer } from '../admission/cluster';
-import { FOO_REF, createKubectl, fooManifest, kubeconfigFor } from './kubectl-helpers';
-import type { Kubectl } from './kubectl-helpers';
+import {
+  FOO_REF,
+  FOO_VERSIONS,
+  createKubectl,
+  fooManifest,
+  kubeconfigFor,
+  kubectlWarnings,
+} from './kubectl-helpers';
+import type { FooVersion, Kubectl } from './kubectl-helpers';
 
 jest.setTimeout(30_000);
 
@@ -109,20 +116,25 @@ describe('kubectl against pwk behind a core API: namespaces and quota', () => {
   });
   afterAll(() => cluster.stop());
 
-  it('kubectl create -n no-such-ns fails with namespaces "no-such-ns" not found', async () => {
-    const file = await kubectl.writeManifest(
-      'foo.yaml',
-      fooManifest({ name: 'lost', spec: { replicas: 1 } }),
-    );
-    const run = await kubectl.run(['create', '-n', 'no-such-ns', '-f', file]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toBe(
-      `Error from server (NotFound): error when creating "${file}": namespaces "no-such-ns" not found\n`,
-    );
-  });
+  it.each(FOO_VERSIONS)(
+    'kubectl create -n no-such-ns at %s fails with namespaces "no-such-ns" not found',
+    async (version) => {
+      const file = await kubectl.writeManifest(
+        `foo-${version}.yaml`,
+        fooManifest({ name: 'lost', spec: { replicas: 1 }, version }),
+      );
+      const run = await kubectl.run(['create', '-n', 'no-such-ns', '-f', file]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        kubectlWarnings(version) +
+          `Error from server (NotFound): error when creating "${file}": namespaces "no-such-ns" not found\n`,
+      );
+    },
+  );
 
   it('kubectl create past a ResourceQuota fails with exceeded quota', async () => {
-    const manifest = (name: string) => fooManifest({ name, namespace: 'limited', spec: { replicas: 1 } });
+    const manifest = (name: string, version: FooVersion = 'v1') =>
+      fooManifest({ name, namespace: 'limited', spec: { replicas: 1 }, version });
     expect(await kubectl.ok(['create', '-f', '-'], { stdin: manifest('first') })).toBe(
       `${FOO_REF}/first created\n`,
     );
@@ -130,6 +142,13 @@ describe('kubectl against pwk behind a core API: namespaces and quota', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
       `Error from server (Forbidden): error when creating "STDIN": foos.${GROUP} "second" is forbidden: exceeded quota: foos, requested: count/foos.${GROUP}=1, used: count/foos.${GROUP}=1, limited: count/foos.${GROUP}=1\n`,
+    );
+    // One resource at two versions: the quota counts the v1 object against a v1beta1 create too.
+    const old = await kubectl.run(['create', '-f', '-'], { stdin: manifest('third', 'v1beta1') });
+    expect(old.code).toBe(1);
+    expect(old.stderr).toBe(
+      kubectlWarnings('v1beta1') +
+        `Error from server (Forbidden): error when creating "STDIN": foos.${GROUP} "third" is forbidden: exceeded quota: foos, requested: count/foos.${GROUP}=1, used: count/foos.${GROUP}=1, limited: count/foos.${GROUP}=1\n`,
     );
   });
 });

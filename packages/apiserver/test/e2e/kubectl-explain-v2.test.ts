@@ -23,14 +23,24 @@ describe('kubectl explain from the OpenAPI v2 document', () => {
   });
   afterAll(() => server.stop());
 
-  it('lists the fields of foo.spec with their types and descriptions', async () => {
+  it('lists the fields of foo.spec with their types and descriptions, at the preferred version v1', async () => {
     const out = await kubectl.ok(['explain', 'foo.spec', V2]);
     expect(out).toMatch(/^KIND:\s+Foo$/m);
+    expect(out).toMatch(/^VERSION:\s+bar\.pwk\.educative\.io\/v1$/m);
+    expect(out).toMatch(/^RESOURCE: spec <Object>$/m);
+    expect(out).toMatch(/^ {3}replicas\t<integer>$/m);
+    expect(out).toMatch(/^ {3}location\t<string>$/m);
+    expect(out).toMatch(/^ {3}paused\t<boolean>$/m);
+    expect(out).toContain('How many replicas of the workload should exist.');
+  });
+
+  it('lists the fields of foo.spec at v1beta1 from the same document (both versions are in it)', async () => {
+    const out = await kubectl.ok(['explain', 'foo.spec', V2, '--api-version=bar.pwk.educative.io/v1beta1']);
     expect(out).toMatch(/^VERSION:\s+bar\.pwk\.educative\.io\/v1beta1$/m);
     expect(out).toMatch(/^RESOURCE: spec <Object>$/m);
     expect(out).toMatch(/^ {3}replicas\t<integer>$/m);
     expect(out).toMatch(/^ {3}location\t<string>$/m);
-    expect(out).toContain('How many replicas of the workload should exist.');
+    expect(out).not.toMatch(/paused/);
   });
 
   it('explains foo.metadata as kube-apiserver’s ObjectMeta, description and fields', async () => {

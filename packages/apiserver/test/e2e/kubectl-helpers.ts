@@ -139,6 +139,22 @@ export interface FooManifestOptions {
   resourceVersion?: string;
   /** Any spec, valid or not, so tests can send what the server must refuse. */
   spec?: Record<string, unknown>;
+  /** The served version to write it in: v1 (preferred, stored) unless said. */
+  version?: FooVersion;
+}
+
+/** Foo's served versions: v1 (stored, preferred) and v1beta1 (deprecated). */
+export const FOO_VERSIONS = ['v1', 'v1beta1'] as const;
+export type FooVersion = (typeof FOO_VERSIONS)[number];
+
+/**
+ * What kubectl prints on stderr for every request to a version: nothing at v1, the
+ * deprecation Warning (a `Warning: 299` header the server sends) at v1beta1.
+ */
+export function kubectlWarnings(version: FooVersion): string {
+  return version === 'v1beta1'
+    ? 'Warning: bar.pwk.educative.io/v1beta1 Foo is deprecated; use bar.pwk.educative.io/v1 Foo\n'
+    : '';
 }
 
 /** A Foo as YAML, the way a user would write it for `kubectl create -f`. */
@@ -148,7 +164,11 @@ export function fooManifest(options: FooManifestOptions): string {
   if (options.labels !== undefined) metadata.labels = options.labels;
   if (options.finalizers !== undefined) metadata.finalizers = options.finalizers;
   if (options.resourceVersion !== undefined) metadata.resourceVersion = options.resourceVersion;
-  const foo: Record<string, unknown> = { apiVersion: 'bar.pwk.educative.io/v1beta1', kind: 'Foo', metadata };
+  const foo: Record<string, unknown> = {
+    apiVersion: `bar.pwk.educative.io/${options.version ?? 'v1'}`,
+    kind: 'Foo',
+    metadata,
+  };
   if (options.spec !== undefined) foo.spec = options.spec;
   return stringify(foo);
 }

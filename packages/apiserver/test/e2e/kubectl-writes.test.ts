@@ -6,7 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import { startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
-import { FOO_REF, createKubectl, fooManifest, parseTable } from './kubectl-helpers';
+import {
+  FOO_REF,
+  FOO_VERSIONS,
+  createKubectl,
+  fooManifest,
+  kubectlWarnings,
+  parseTable,
+} from './kubectl-helpers';
 import type { Kubectl } from './kubectl-helpers';
 
 jest.setTimeout(30_000);
@@ -20,11 +27,12 @@ interface FooObject {
     deletionTimestamp?: string;
     managedFields?: Array<{ manager: string; operation: string }>;
   };
-  spec?: { replicas?: number; location?: string };
+  spec?: { replicas?: number; location?: string; paused?: boolean };
   status?: { observedGeneration?: number };
 }
 
-const FOOS_PATH = '/apis/bar.pwk.educative.io/v1beta1/namespaces';
+/** Where serverGet reads: v1, the preferred version kubectl writes and reads too. */
+const FOOS_PATH = '/apis/bar.pwk.educative.io/v1/namespaces';
 
 describe('kubectl writes against the pwk apiserver', () => {
   let server: TestServer;
@@ -59,7 +67,7 @@ describe('kubectl writes against the pwk apiserver', () => {
       await kubectl.writeManifest('twice.yaml', manifest(5));
       expect(await kubectl.ok(['apply', '-f', file])).toBe(`${FOO_REF}/twice configured\n`);
       const { foo } = await serverGet('apply', 'twice');
-      expect(foo.spec).toEqual({ replicas: 5 });
+      expect(foo.spec).toEqual({ replicas: 5, paused: false });
       const lastApplied = JSON.parse(
         foo.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] ?? '{}',
       ) as FooObject;
@@ -78,7 +86,7 @@ describe('kubectl writes against the pwk apiserver', () => {
         fooManifest({ name: 'dropped', namespace: 'apply', spec: { replicas: 2 } }),
       );
       expect(await kubectl.ok(['apply', '-f', file])).toBe(`${FOO_REF}/dropped configured\n`);
-      expect((await serverGet('apply', 'dropped')).foo.spec).toEqual({ replicas: 2 });
+      expect((await serverGet('apply', 'dropped')).foo.spec).toEqual({ replicas: 2, paused: false });
     });
 
     it('keeps a field another writer set that the applied configuration never mentioned', async () => {
@@ -103,7 +111,11 @@ describe('kubectl writes against the pwk apiserver', () => {
         fooManifest({ name: 'shared', namespace: 'apply', spec: { replicas: 3 } }),
       );
       await kubectl.ok(['apply', '-f', file]);
-      expect((await serverGet('apply', 'shared')).foo.spec).toEqual({ replicas: 3, location: 'Oslo' });
+      expect((await serverGet('apply', 'shared')).foo.spec).toEqual({
+        replicas: 3,
+        location: 'Oslo',
+        paused: false,
+      });
     });
   });
 
@@ -122,7 +134,7 @@ describe('kubectl writes against the pwk apiserver', () => {
         '{"spec":{"replicas":2}}',
       ]);
       expect(out).toBe(`${FOO_REF}/patched patched\n`);
-      expect((await serverGet('patch', 'patched')).foo.spec).toEqual({ replicas: 2 });
+      expect((await serverGet('patch', 'patched')).foo.spec).toEqual({ replicas: 2, paused: false });
     });
 
     it('applies a JSON patch (--type json)', async () => {
@@ -131,7 +143,11 @@ describe('kubectl writes against the pwk apiserver', () => {
         '[{"op":"test","path":"/spec/replicas","value":2},{"op":"add","path":"/spec/location","value":"Lima"}]';
       const out = await kubectl.ok(['patch', 'foo', 'json', '-n', 'patch', '--type', 'json', '-p', ops]);
       expect(out).toBe(`${FOO_REF}/json patched\n`);
-      expect((await serverGet('patch', 'json')).foo.spec).toEqual({ replicas: 2, location: 'Lima' });
+      expect((await serverGet('patch', 'json')).foo.spec).toEqual({
+        replicas: 2,
+        location: 'Lima',
+        paused: false,
+      });
     });
 
     it('applies a strategic merge patch (kubectl patch default), deleting a field with null', async () => {
@@ -146,7 +162,7 @@ describe('kubectl writes against the pwk apiserver', () => {
         '{"spec":{"replicas":4,"location":null}}',
       ]);
       expect(out).toBe(`${FOO_REF}/strategic patched\n`);
-      expect((await serverGet('patch', 'strategic')).foo.spec).toEqual({ replicas: 4 });
+      expect((await serverGet('patch', 'strategic')).foo.spec).toEqual({ replicas: 4, paused: false });
     });
 
     it('merges metadata.finalizers in a strategic merge patch instead of replacing them', async () => {
@@ -235,7 +251,7 @@ describe('kubectl writes against the pwk apiserver', () => {
         env: { EDITOR: "sed -i -e 's/replicas: 8/replicas: 9/'" },
       });
       expect(result).toMatchObject({ code: 0, stdout: `${FOO_REF}/edited edited\n` });
-      expect((await serverGet('edit', 'edited')).foo.spec).toEqual({ replicas: 9 });
+      expect((await serverGet('edit', 'edited')).foo.spec).toEqual({ replicas: 9, paused: false });
     });
 
     it('reports an edit that made the object invalid and keeps the stored object', async () => {
@@ -251,7 +267,7 @@ describe('kubectl writes against the pwk apiserver', () => {
       expect(await readFile(copy, 'utf8')).toContain(
         '# * spec.replicas: Invalid value: -8: must be greater than or equal to 0',
       );
-      expect((await serverGet('edit', 'broken')).foo.spec).toEqual({ replicas: 8 });
+      expect((await serverGet('edit', 'broken')).foo.spec).toEqual({ replicas: 8, paused: false });
     });
   });
 
@@ -270,17 +286,18 @@ describe('kubectl writes against the pwk apiserver', () => {
       });
       const foo = JSON.parse(out) as FooObject & { metadata: { uid?: string } };
       expect(foo.metadata.name).toBe('dry-out');
-      expect(foo.spec).toEqual({ replicas: 1, location: 'Kyiv' });
+      expect(foo.spec).toEqual({ replicas: 1, location: 'Kyiv', paused: false });
       expect((await serverGet('dry', 'dry-out')).status).toBe(404);
     });
 
-    it('still validates in a dry run', async () => {
+    it.each(FOO_VERSIONS)('still validates in a dry run at %s', async (version) => {
       const result = await kubectl.run(['create', '-f', '-', '--dry-run=server'], {
-        stdin: fooManifest({ name: 'dry-bad', namespace: 'dry', spec: { replicas: -1 } }),
+        stdin: fooManifest({ name: 'dry-bad', namespace: 'dry', spec: { replicas: -1 }, version }),
       });
       expect(result.code).toBe(1);
       expect(result.stderr).toBe(
-        'The Foo "dry-bad" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n',
+        kubectlWarnings(version) +
+          'The Foo "dry-bad" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n',
       );
     });
 
@@ -316,18 +333,21 @@ describe('kubectl writes against the pwk apiserver', () => {
     });
   });
 
-  describe('field validation', () => {
+  describe.each(FOO_VERSIONS)('field validation at %s', (version) => {
+    const namespace = `fields-${version}`;
+    const warnings = kubectlWarnings(version);
     const withColour = (name: string) =>
-      `${fooManifest({ name, namespace: 'fields', spec: { replicas: 1 } }).trimEnd()}\n  colour: red\n`;
+      `${fooManifest({ name, namespace, spec: { replicas: 1 }, version }).trimEnd()}\n  colour: red\n`;
 
     it('rejects an unknown field in kubectl create (strict by default), naming the field', async () => {
       const file = await kubectl.writeManifest('colour.yaml', withColour('coloured'));
       const result = await kubectl.run(['create', '-f', file]);
       expect(result.code).toBe(1);
       expect(result.stderr).toBe(
-        `Error from server (BadRequest): error when creating "${file}": strict decoding error: unknown field "spec.colour"\n`,
+        warnings +
+          `Error from server (BadRequest): error when creating "${file}": strict decoding error: unknown field "spec.colour"\n`,
       );
-      expect((await serverGet('fields', 'coloured')).status).toBe(404);
+      expect((await serverGet(namespace, 'coloured')).status).toBe(404);
     });
 
     it('creates with a warning naming the field under --validate=warn, and does not store it', async () => {
@@ -335,33 +355,36 @@ describe('kubectl writes against the pwk apiserver', () => {
         stdin: withColour('warned'),
       });
       expect(result).toMatchObject({ code: 0, stdout: `${FOO_REF}/warned created\n` });
-      expect(result.stderr).toBe('Warning: unknown field "spec.colour"\n');
-      expect((await serverGet('fields', 'warned')).foo.spec).toEqual({ replicas: 1 });
+      expect(result.stderr).toBe(`${warnings}Warning: unknown field "spec.colour"\n`);
+      expect((await serverGet(namespace, 'warned')).foo.spec).toEqual({ replicas: 1, paused: false });
     });
 
     it('drops the field silently under --validate=false', async () => {
       const result = await kubectl.run(['create', '-f', '-', '--validate=false'], {
         stdin: withColour('ignored'),
       });
-      expect(result).toMatchObject({ code: 0, stdout: `${FOO_REF}/ignored created\n`, stderr: '' });
-      expect((await serverGet('fields', 'ignored')).foo.spec).toEqual({ replicas: 1 });
+      expect(result).toMatchObject({ code: 0, stdout: `${FOO_REF}/ignored created\n`, stderr: warnings });
+      expect((await serverGet(namespace, 'ignored')).foo.spec).toEqual({ replicas: 1, paused: false });
     });
 
     it('warns about an unknown field in kubectl patch (which sends no fieldValidation) and drops it', async () => {
-      await create('fields', 'patched', { replicas: 1 });
+      await create(namespace, 'patched', { replicas: 1 });
       const result = await kubectl.run([
         'patch',
-        'foo',
+        version === 'v1' ? 'foo' : `foos.${version}.bar.pwk.educative.io`,
         'patched',
         '-n',
-        'fields',
+        namespace,
         '--type',
         'merge',
         '-p',
         '{"spec":{"colour":"red"}}',
       ]);
-      expect(result).toMatchObject({ code: 0, stderr: 'Warning: unknown field "spec.colour"\n' });
-      expect((await serverGet('fields', 'patched')).foo.spec).toEqual({ replicas: 1 });
+      expect(result).toMatchObject({
+        code: 0,
+        stderr: `${warnings}Warning: unknown field "spec.colour"\n`,
+      });
+      expect((await serverGet(namespace, 'patched')).foo.spec).toEqual({ replicas: 1, paused: false });
     });
   });
 
@@ -430,7 +453,7 @@ describe('kubectl writes against the pwk apiserver', () => {
       });
       expect(result).toMatchObject({ code: 0, stdout: `${FOO_REF}/ssa serverside-applied\n` });
       const { foo } = await serverGet('ssa', 'ssa');
-      expect(foo.spec).toEqual({ replicas: 1 });
+      expect(foo.spec).toEqual({ replicas: 1, paused: false });
       expect(foo.metadata.managedFields).toEqual(
         expect.arrayContaining([expect.objectContaining({ manager: 'alice', operation: 'Apply' })]),
       );
@@ -441,7 +464,7 @@ describe('kubectl writes against the pwk apiserver', () => {
         stdin: applied(2),
       });
       expect(result).toMatchObject({ code: 0, stdout: `${FOO_REF}/ssa serverside-applied\n` });
-      expect((await serverGet('ssa', 'ssa')).foo.spec).toEqual({ replicas: 2 });
+      expect((await serverGet('ssa', 'ssa')).foo.spec).toEqual({ replicas: 2, paused: false });
     });
 
     it('refuses a second manager changing that field with a conflict naming it', async () => {
@@ -451,7 +474,7 @@ describe('kubectl writes against the pwk apiserver', () => {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('Apply failed with 1 conflict: conflict with "alice"');
       expect(result.stderr).toContain('.spec.replicas');
-      expect((await serverGet('ssa', 'ssa')).foo.spec).toEqual({ replicas: 2 });
+      expect((await serverGet('ssa', 'ssa')).foo.spec).toEqual({ replicas: 2, paused: false });
     });
 
     it('takes the field over with --force-conflicts', async () => {
@@ -461,7 +484,7 @@ describe('kubectl writes against the pwk apiserver', () => {
       );
       expect(result).toMatchObject({ code: 0, stdout: `${FOO_REF}/ssa serverside-applied\n` });
       const { foo } = await serverGet('ssa', 'ssa');
-      expect(foo.spec).toEqual({ replicas: 3 });
+      expect(foo.spec).toEqual({ replicas: 3, paused: false });
       expect(foo.metadata.managedFields).toEqual(
         expect.arrayContaining([expect.objectContaining({ manager: 'bob', operation: 'Apply' })]),
       );
@@ -474,7 +497,7 @@ describe('kubectl writes against the pwk apiserver', () => {
       expect(await kubectl.ok(['scale', 'foo', 'scaled', '-n', 'scale', '--replicas=3'])).toBe(
         `${FOO_REF}/scaled scaled\n`,
       );
-      expect((await serverGet('scale', 'scaled')).foo.spec).toEqual({ replicas: 3 });
+      expect((await serverGet('scale', 'scaled')).foo.spec).toEqual({ replicas: 3, paused: false });
     });
 
     it('refuses kubectl scale --resource-version with a stale version', async () => {
@@ -507,7 +530,11 @@ describe('kubectl writes against the pwk apiserver', () => {
       expect(result.stderr).toBe(
         `error: Expected resource version to be ${staleVersion}, was ${currentVersion}\n`,
       );
-      expect((await serverGet('scale', 'stale')).foo.spec).toEqual({ replicas: 1, location: 'Bern' });
+      expect((await serverGet('scale', 'stale')).foo.spec).toEqual({
+        replicas: 1,
+        location: 'Bern',
+        paused: false,
+      });
     });
 
     it('patches only status through --subresource=status', async () => {
@@ -527,7 +554,7 @@ describe('kubectl writes against the pwk apiserver', () => {
       ]);
       const { foo } = await serverGet('status', 'observed');
       expect(foo.status).toEqual({ observedGeneration: 1 });
-      expect(foo.spec).toEqual({ replicas: 1 });
+      expect(foo.spec).toEqual({ replicas: 1, paused: false });
     });
   });
 });

@@ -9,9 +9,11 @@ import { startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 import {
   FOO_REF,
+  FOO_VERSIONS,
   HACK_FOO_YAML,
   createKubectl,
   fooManifest,
+  kubectlWarnings,
   parseTable,
   tableHeader,
 } from './kubectl-helpers';
@@ -23,10 +25,11 @@ interface FooObject {
   apiVersion: string;
   kind: string;
   metadata: Record<string, unknown> & { name: string; resourceVersion: string };
-  spec?: { replicas?: number; location?: string };
+  spec?: { replicas?: number; location?: string; paused?: boolean };
 }
 
-const FOOS_PATH = '/apis/bar.pwk.educative.io/v1beta1/namespaces';
+/** Where serverGet reads: v1, the preferred version kubectl reads too (v1beta1 is covered per test). */
+const FOOS_PATH = '/apis/bar.pwk.educative.io/v1/namespaces';
 
 describe('kubectl against the pwk apiserver', () => {
   let server: TestServer;
@@ -56,27 +59,35 @@ describe('kubectl against the pwk apiserver', () => {
   };
 
   describe('discovery', () => {
-    it('lists foos in api-resources as a namespaced Foo of bar.pwk.educative.io/v1beta1', async () => {
+    it('lists foos in api-resources as a namespaced Foo of bar.pwk.educative.io/v1 (the preferred version)', async () => {
       const out = await kubectl.ok(['api-resources']);
       expect(tableHeader(out)).toEqual(['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND']);
-      expect(out).toMatch(/^foos\s+bar\.pwk\.educative\.io\/v1beta1\s+true\s+Foo\s*$/m);
+      expect(out).toMatch(/^foos\s+bar\.pwk\.educative\.io\/v1\s+true\s+Foo\s*$/m);
       expect(parseTable(out)).toContainEqual({
         NAME: 'foos',
         SHORTNAMES: '',
-        APIVERSION: 'bar.pwk.educative.io/v1beta1',
+        APIVERSION: 'bar.pwk.educative.io/v1',
         NAMESPACED: 'true',
         KIND: 'Foo',
       });
+    });
+
+    it('lists both served group versions in api-versions', async () => {
+      const versions = (await kubectl.ok(['api-versions'])).split('\n');
+      expect(versions).toEqual(
+        expect.arrayContaining(['bar.pwk.educative.io/v1', 'bar.pwk.educative.io/v1beta1']),
+      );
     });
 
     it('explains foo.spec from the OpenAPI v3 document', async () => {
       const out = await kubectl.ok(['explain', 'foo.spec']);
       expect(out).toMatch(/^GROUP:\s+bar\.pwk\.educative\.io$/m);
       expect(out).toMatch(/^KIND:\s+Foo$/m);
-      expect(out).toMatch(/^VERSION:\s+v1beta1$/m);
+      expect(out).toMatch(/^VERSION:\s+v1$/m);
       expect(out).toMatch(/^FIELD: spec <FooSpec>$/m);
       expect(out).toMatch(/^ {2}replicas\t<integer>$/m);
       expect(out).toMatch(/^ {2}location\t<string>$/m);
+      expect(out).toMatch(/^ {2}paused\t<boolean>$/m);
       expect(out).toContain('How many replicas of the workload should exist.');
     });
 
@@ -99,7 +110,7 @@ describe('kubectl against the pwk apiserver', () => {
       expect(result).toMatchObject({ code: 0, stdout: `${FOO_REF}/demo-foo created\n`, stderr: '' });
       const { status, foo } = await serverGet('default', 'demo-foo');
       expect(status).toBe(200);
-      expect(foo.spec).toEqual({ replicas: 51 });
+      expect(foo.spec).toEqual({ replicas: 51, paused: false });
     });
 
     it('refuses to create it twice with AlreadyExists', async () => {
@@ -129,10 +140,10 @@ describe('kubectl against the pwk apiserver', () => {
     it('prints it with get -o yaml, server-set metadata included', async () => {
       const foo = parseYaml(await kubectl.ok(['get', 'foo', 'demo-foo', '-o', 'yaml'])) as FooObject;
       expect(foo).toMatchObject({
-        apiVersion: 'bar.pwk.educative.io/v1beta1',
+        apiVersion: 'bar.pwk.educative.io/v1',
         kind: 'Foo',
         metadata: { name: 'demo-foo', namespace: 'default', generation: 1 },
-        spec: { replicas: 51 },
+        spec: { replicas: 51, paused: false },
       });
       expect(foo.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
       expect(foo.metadata.resourceVersion).toMatch(/^\d+$/);
@@ -173,7 +184,7 @@ describe('kubectl against the pwk apiserver', () => {
           'foos.bar.pwk.educative.io "demo-foo": the object has been modified; please apply your changes ' +
           'to the latest version and try again\n',
       );
-      expect((await serverGet('default', 'demo-foo')).foo.spec).toEqual({ replicas: 52 });
+      expect((await serverGet('default', 'demo-foo')).foo.spec).toEqual({ replicas: 52, paused: false });
     });
 
     it('replaces it with the current resourceVersion', async () => {
@@ -183,7 +194,7 @@ describe('kubectl against the pwk apiserver', () => {
         current.replace('replicas: 52', 'replicas: 53'),
       );
       expect(await kubectl.ok(['replace', '-f', file])).toBe(`${FOO_REF}/demo-foo replaced\n`);
-      expect((await serverGet('default', 'demo-foo')).foo.spec).toEqual({ replicas: 53 });
+      expect((await serverGet('default', 'demo-foo')).foo.spec).toEqual({ replicas: 53, paused: false });
     });
 
     it('deletes it with delete -f, after which get answers NotFound', async () => {
@@ -205,7 +216,7 @@ describe('kubectl against the pwk apiserver', () => {
       );
       expect(await kubectl.ok(['apply', '-f', file])).toBe(`${FOO_REF}/applied created\n`);
       const { foo } = await serverGet('apply', 'applied');
-      expect(foo.spec).toEqual({ replicas: 2, location: 'Paris' });
+      expect(foo.spec).toEqual({ replicas: 2, location: 'Paris', paused: false });
       const annotations = foo.metadata.annotations as Record<string, string>;
       const lastApplied = JSON.parse(
         annotations['kubectl.kubernetes.io/last-applied-configuration'] ?? '{}',
@@ -382,11 +393,13 @@ describe('kubectl against the pwk apiserver', () => {
     });
   });
 
-  describe('invalid objects', () => {
+  describe.each(FOO_VERSIONS)('invalid objects at %s', (version) => {
+    const namespace = `invalid-${version}`;
+    const warnings = kubectlWarnings(version);
     const createInvalid = async (name: string, spec: Record<string, unknown>) => {
       const file = await kubectl.writeManifest(
         `${name}.yaml`,
-        fooManifest({ name, namespace: 'invalid', spec }),
+        fooManifest({ name, namespace, spec, version }),
       );
       return kubectl.run(['create', '-f', file]);
     };
@@ -395,15 +408,17 @@ describe('kubectl against the pwk apiserver', () => {
       const result = await createInvalid('negative', { replicas: -3 });
       expect(result.code).toBe(1);
       expect(result.stderr).toBe(
-        'The Foo "negative" is invalid: spec.replicas: Invalid value: -3: must be greater than or equal to 0\n',
+        warnings +
+          'The Foo "negative" is invalid: spec.replicas: Invalid value: -3: must be greater than or equal to 0\n',
       );
-      expect((await serverGet('invalid', 'negative')).status).toBe(404);
+      expect((await serverGet(namespace, 'negative')).status).toBe(404);
     });
 
     it('lists every invalid field when there are several', async () => {
       const result = await createInvalid('several', { replicas: -1, location: 'x'.repeat(257) });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('The Foo "several" is invalid: \n');
+      expect(result.stderr.startsWith(warnings)).toBe(true);
       expect(result.stderr).toContain(
         '* spec.replicas: Invalid value: -1: must be greater than or equal to 0\n',
       );
@@ -415,29 +430,31 @@ describe('kubectl against the pwk apiserver', () => {
       expect(result.code).toBe(1);
       // The OpenAPI schema declares replicas an integer, so the message says so (as a CRD's does).
       expect(result.stderr).toBe(
-        'The Foo "typed" is invalid: spec.replicas: Invalid value: "many": must be of type integer\n',
+        warnings +
+          'The Foo "typed" is invalid: spec.replicas: Invalid value: "many": must be of type integer\n',
       );
-      expect((await serverGet('invalid', 'typed')).status).toBe(404);
+      expect((await serverGet(namespace, 'typed')).status).toBe(404);
     });
 
     it('refuses an invalid name naming metadata.name', async () => {
       const result = await kubectl.run(['create', '-f', '-'], {
-        stdin: fooManifest({ name: 'Bad_Name', namespace: 'invalid', spec: { replicas: 1 } }),
+        stdin: fooManifest({ name: 'Bad_Name', namespace, spec: { replicas: 1 }, version }),
       });
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(
+      expect(result.stderr.startsWith(warnings)).toBe(true);
+      expect(result.stderr.slice(warnings.length)).toMatch(
         /^The Foo "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": /,
       );
     });
 
     it('refuses an update that makes an object invalid, and keeps the old object', async () => {
-      await seed('invalid', [{ name: 'valid', replicas: 2 }]);
+      await seed(namespace, [{ name: 'valid', replicas: 2 }]);
       const result = await kubectl.run([
         'patch',
-        'foo',
+        version === 'v1' ? 'foo' : `foos.${version}.bar.pwk.educative.io`,
         'valid',
         '-n',
-        'invalid',
+        namespace,
         '--type',
         'merge',
         '-p',
@@ -445,9 +462,10 @@ describe('kubectl against the pwk apiserver', () => {
       ]);
       expect(result.code).toBe(1);
       expect(result.stderr).toBe(
-        'The Foo "valid" is invalid: spec.replicas: Invalid value: -5: must be greater than or equal to 0\n',
+        warnings +
+          'The Foo "valid" is invalid: spec.replicas: Invalid value: -5: must be greater than or equal to 0\n',
       );
-      expect((await serverGet('invalid', 'valid')).foo.spec).toEqual({ replicas: 2 });
+      expect((await serverGet(namespace, 'valid')).foo.spec).toEqual({ replicas: 2, paused: false });
     });
   });
 
@@ -477,7 +495,8 @@ describe('kubectl against the pwk apiserver', () => {
       expect(out).toMatch(/^Name:\s+three$/m);
       expect(out).toMatch(/^Namespace:\s+everyday$/m);
       expect(out).toMatch(/^Kind:\s+Foo$/m);
-      expect(out).toMatch(/^Spec:\n\s+Replicas:\s+3$/m);
+      expect(out).toMatch(/^API Version:\s+bar\.pwk\.educative\.io\/v1$/m);
+      expect(out).toMatch(/^Spec:\n\s+Paused:\s+false\n\s+Replicas:\s+3$/m);
     });
 
     it('waits for a condition on a field with kubectl wait', async () => {

@@ -26,9 +26,15 @@ import { eventually } from '../support/scripted-apiserver';
 const PATIENCE_MS = 180_000;
 jest.setTimeout(4 * PATIENCE_MS);
 
+/**
+ * The test's own writes and reads go through v1beta1, the deprecated version, while the controller
+ * works at v1: both see the same objects. hack/foo.yaml and the paused Foos are v1 (fooPathV1).
+ */
 const GROUP_PATH = '/apis/bar.pwk.educative.io/v1beta1';
 const fooPath = (namespace: string, name = '') =>
   `${GROUP_PATH}/namespaces/${namespace}/foos${name ? `/${name}` : ''}`;
+const fooPathV1 = (namespace: string, name = '') =>
+  `/apis/bar.pwk.educative.io/v1/namespaces/${namespace}/foos${name ? `/${name}` : ''}`;
 
 let server: ApiserverProcess;
 let watchLog: FooWatchLog;
@@ -135,7 +141,7 @@ afterAll(async () => {
 describe('pwk-controller against a real pwk apiserver', () => {
   it('gives demo-foo from hack/foo.yaml spec.location Los Angeles, and a Ready status', async () => {
     const yaml = await readFile(path.join(REPO_ROOT, 'hack/foo.yaml'), 'utf8');
-    const created = await server.request('POST', fooPath('default'), {
+    const created = await server.request('POST', fooPathV1('default'), {
       body: yaml,
       contentType: 'application/yaml',
     });
@@ -145,8 +151,10 @@ describe('pwk-controller against a real pwk apiserver', () => {
       () => watchLog.latest.get('default/demo-foo')?.status?.observedGeneration === 2,
       'its status',
     );
-    const foo = (await server.request<Foo>('GET', fooPath('default', 'demo-foo'))).body;
-    expect(foo.spec).toEqual({ replicas: 51, location: 'Los Angeles' });
+    const foo = (await server.request<Foo>('GET', fooPathV1('default', 'demo-foo'))).body;
+    expect(foo.spec).toEqual({ replicas: 51, location: 'Los Angeles', paused: false });
+    const old = (await server.request<Foo>('GET', fooPath('default', 'demo-foo'))).body;
+    expect(old.spec).toEqual({ replicas: 51, location: 'Los Angeles' });
     expect(foo.metadata.generation).toBe(2);
     expect(foo.status?.conditions).toEqual([
       expect.objectContaining({ type: 'Ready', status: 'True', reason: 'Reconciled', observedGeneration: 2 }),
@@ -209,7 +217,7 @@ describe('pwk-controller against a real pwk apiserver', () => {
   });
 
   it('leaves a paused Foo alone with a Paused condition, through edits at v1beta1 too, and resumes it when unpaused', async () => {
-    const v1 = (name = '') => `/apis/bar.pwk.educative.io/v1/namespaces/paused/foos${name ? `/${name}` : ''}`;
+    const v1 = (name = '') => fooPathV1('paused', name);
     const created = await server.request('POST', v1(), {
       body: {
         apiVersion: 'bar.pwk.educative.io/v1',

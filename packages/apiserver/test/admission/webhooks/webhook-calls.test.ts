@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { createCA } from '../../support/certificates';
 import { allow, deny, jsonPatch, startWebhookServer } from '../../support/webhook-server';
 import type { WebhookServer } from '../../support/webhook-server';
-import { ADMIN, GROUP, collection, startAdmittedServer } from '../cluster';
+import { ADMIN, DEPRECATION_WARNING, GROUP, collection, startAdmittedServer } from '../cluster';
 import type { AdmittedServer } from '../cluster';
 import { configuration, fooRule, webhook } from './setup';
 
@@ -269,7 +269,8 @@ describe('admission webhooks called over HTTPS', () => {
   it('prunes a field the webhook added that the schema does not know, silently even under Strict', async () => {
     const res = await cluster.create('mutate', 'patched-strict', { query: '?fieldValidation=Strict' });
     expect(res.status).toBe(201);
-    expect(res.headers.warning).toBeUndefined();
+    // Only the version's deprecation: nothing about the pruned field.
+    expect(res.headers.warning).toBe(DEPRECATION_WARNING);
     expect(res.json<{ spec: Record<string, unknown> }>().spec).toEqual({ replicas: 1, location: 'Mars' });
     const stored = (
       await cluster.pwk.request('GET', item('mutate', 'patched-strict'), { token: ADMIN })
@@ -353,7 +354,9 @@ describe('admission webhooks called over HTTPS', () => {
   it('returns a webhook’s warnings as Warning headers', async () => {
     const res = await cluster.create('warnings', 'warned');
     expect(res.status).toBe(201);
-    expect(res.headers.warning).toBe('299 - "replicas will be capped", 299 - "location is ignored"');
+    expect(res.headers.warning).toBe(
+      `${DEPRECATION_WARNING}, 299 - "replicas will be capped", 299 - "location is ignored"`,
+    );
   });
 
   it('returns the warnings of a webhook beside its refusal', async () => {
@@ -361,7 +364,7 @@ describe('admission webhooks called over HTTPS', () => {
       body: { metadata: { name: 'refused', labels: { refuse: 'yes' } } },
     });
     expect(res.status).toBe(400);
-    expect(res.headers.warning).toBe('299 - "you were warned"');
+    expect(res.headers.warning).toBe(`${DEPRECATION_WARNING}, 299 - "you were warned"`);
   });
 
   it('reaches a webhook service at <name>.<namespace>.svc through the service resolver', async () => {

@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fooKindV1 } from '@pwk/api';
+import { fooKind, fooKindV1 } from '@pwk/api';
 import { createFileStorage } from '../../src/storage/file/file-storage';
 import type { KubeObject } from '../../src/storage/interface';
 import { runStorageCommand } from '../../src/storage/migration/storage-command';
@@ -68,6 +68,23 @@ describe('stored versions', () => {
     expect(metrics).toContain(
       'pwk_storage_stored_objects{resource="foos.bar.pwk.educative.io",version="v1"} 1',
     );
+  });
+
+  it('of a kind with one version come from the store’s own count, without a LIST at start-up', async () => {
+    const dataDir = path.join(root, 'data');
+    await seed(dataDir, [
+      ['v1beta1', 'a'],
+      ['v1beta1', 'b'],
+    ]);
+    pwk = await startTestServer({ dataDir, kinds: [fooKind] });
+    await eventually(() => storedVersionsLine(pwk!) !== undefined, 'the stored versions line');
+    expect(storedVersionsLine(pwk)).toMatchObject({ storageVersion: 'v1beta1', objects: { v1beta1: 2 } });
+    expect(storedVersionsLine(pwk)).not.toHaveProperty('hint');
+    const metrics = (await pwk.request('GET', '/metrics')).text;
+    expect(metrics).toContain(
+      'pwk_storage_stored_objects{resource="foos.bar.pwk.educative.io",version="v1beta1"} 2',
+    );
+    expect(metrics).not.toMatch(/^apiserver_storage_list_total\{/m);
   });
 
   it('serves an object stored at v1beta1 converted and defaulted at v1, and as stored at v1beta1', async () => {

@@ -7,6 +7,7 @@
  * are off.
  */
 import { admissionChain } from '../admission/attributes';
+import type { EquivalentResources } from '../apis/equivalent-resources';
 import type { AdmissionChain, AdmissionPlugin } from '../admission/attributes';
 import { NAMESPACES_PATH, namespaceLifecycle } from '../admission/namespace-lifecycle';
 import type { Namespace } from '../admission/namespace-lifecycle';
@@ -35,6 +36,8 @@ export interface ClusterAdmission {
 export async function setUpClusterAdmission(opts: {
   config: ServerConfig;
   logger: Logger;
+  /** The served resources that are the same objects (a kind's versions), for matchPolicy Equivalent. */
+  equivalents: EquivalentResources;
   env: Record<string, string | undefined>;
   serviceAccountDir?: string;
   /** How long a request waits for the informers' first list (default 10 s). */
@@ -44,7 +47,7 @@ export async function setUpClusterAdmission(opts: {
   /** What ValidatingAdmissionPolicy is given (metrics, reload interval). */
   policies?: PolicyAdmissionOptions;
 }): Promise<ClusterAdmission> {
-  const { config, logger } = opts;
+  const { config, logger, equivalents } = opts;
   const enabled = new Set(config.admissionPlugins);
   const admissionConfiguration = config.admissionControlConfigFile
     ? await loadAdmissionConfiguration(config.admissionControlConfigFile)
@@ -59,6 +62,7 @@ export async function setUpClusterAdmission(opts: {
       enabled,
       admissionConfiguration,
       logger,
+      equivalents,
       syncTimeoutMs: opts.syncTimeoutMs,
       inject: opts.webhooks,
     });
@@ -68,6 +72,7 @@ export async function setUpClusterAdmission(opts: {
         enabled,
         admissionConfiguration,
         logger,
+        equivalents,
         syncTimeoutMs: opts.syncTimeoutMs,
         inject: opts.policies,
       });
@@ -117,6 +122,7 @@ export async function setUpClusterAdmission(opts: {
         enabled,
         admissionConfiguration,
         logger,
+        equivalents,
         cluster: { client, namespaces },
         syncTimeoutMs: opts.syncTimeoutMs,
         inject: opts.webhooks,
@@ -135,6 +141,7 @@ export async function setUpClusterAdmission(opts: {
         enabled,
         admissionConfiguration,
         logger,
+        equivalents,
         cluster: { client, namespaces },
         syncTimeoutMs: opts.syncTimeoutMs,
         inject: opts.policies,

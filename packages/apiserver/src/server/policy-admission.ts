@@ -29,6 +29,7 @@ import { POLICY_PLUGIN_KINDS, webhookPluginConfiguration } from '../admission/we
 import { StaticManifestError } from '../admission/webhook/static-manifests';
 import type { AdmissionPlugin } from '../admission/attributes';
 import { KubeApiError } from '../auth/kube-client';
+import type { EquivalentResources } from '../apis/equivalent-resources';
 import type { KubeWatchingClient } from '../auth/kube-client';
 import { createInformer } from '../cluster/informer';
 import type { CachedObject, Informer } from '../cluster/informer';
@@ -76,6 +77,8 @@ export async function setUpPolicyAdmission(opts: {
   enabled: ReadonlySet<string>;
   admissionConfiguration: AdmissionConfiguration;
   logger: Logger;
+  /** The served resources that are the same objects (a kind's versions), for matchPolicy Equivalent. */
+  equivalents: EquivalentResources;
   cluster?: { client: KubeWatchingClient; namespaces: Informer<CachedObject> };
   syncTimeoutMs?: number;
   inject?: PolicyAdmissionOptions;
@@ -143,6 +146,7 @@ export async function setUpPolicyAdmission(opts: {
     namespaces: cluster
       ? informerNamespaceLabels({ namespaces: cluster.namespaces as never, client: cluster.client })
       : standaloneNamespaceLabels,
+    equivalents: opts.equivalents,
     namespaceObjects: cluster ? clusterNamespaces(cluster.client, cluster.namespaces) : standaloneNamespace,
     params,
     logger,

@@ -22,6 +22,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { DiskObserver } from '../storage/file/durable-fs';
 import type { Logger } from '../logging/logger';
 import type { KindDefinition } from '@pwk/api';
+import { equivalentResourcesOf } from '../apis/equivalent-resources';
 import { installKinds } from '../apis/installed-api';
 import { REGISTERED_KINDS } from '../apis/registered-kinds';
 import type { createEtcdStorage } from '../storage/etcd/etcd-storage';
@@ -177,6 +178,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     admission = await setUpClusterAdmission({
       config,
       logger,
+      equivalents: equivalentResourcesOf(api),
       env: options.env ?? process.env,
       serviceAccountDir: options.serviceAccountDir,
       syncTimeoutMs: options.admissionSyncTimeoutMs,

@@ -9,7 +9,6 @@
 import type { AccessorContext } from '../admission/webhook/accessor';
 import { celMatchConditions } from '../admission/cel/match-conditions';
 import type { MatchConditionEvaluator } from '../admission/webhook/match-conditions';
-import { singleVersionResources } from '../admission/webhook/matching';
 import type { WebhookMetrics } from '../admission/webhook/metrics';
 import { mutatingWebhookPlugin } from '../admission/webhook/mutating';
 import { informerNamespaceLabels, standaloneNamespaceLabels } from '../admission/webhook/namespace-labels';
@@ -28,6 +27,7 @@ import { validatingWebhookPlugin } from '../admission/webhook/validating';
 import { createAgentPool, dnsServiceResolver } from '../admission/webhook/webhook-client';
 import type { ServiceResolver } from '../admission/webhook/webhook-client';
 import type { AdmissionPlugin } from '../admission/attributes';
+import type { EquivalentResources } from '../apis/equivalent-resources';
 import type { KubeWatchingClient } from '../auth/kube-client';
 import { createInformer } from '../cluster/informer';
 import type { CachedObject, Informer } from '../cluster/informer';
@@ -63,6 +63,8 @@ export async function setUpWebhookAdmission(opts: {
   enabled: ReadonlySet<string>;
   admissionConfiguration: AdmissionConfiguration;
   logger: Logger;
+  /** The served resources that are the same objects (a kind's versions), for matchPolicy Equivalent. */
+  equivalents: EquivalentResources;
   /** The core API, when there is one. */
   cluster?: { client: KubeWatchingClient; namespaces: Informer<CachedObject> };
   syncTimeoutMs?: number;
@@ -79,7 +81,7 @@ export async function setUpWebhookAdmission(opts: {
     namespaces: cluster
       ? informerNamespaceLabels({ namespaces: cluster.namespaces as never, client: cluster.client })
       : standaloneNamespaceLabels,
-    equivalents: singleVersionResources,
+    equivalents: opts.equivalents,
   };
   const informers: Array<Informer<CachedObject>> = [];
   const statics: StaticWebhookSource[] = [];

@@ -20,14 +20,11 @@ import type { Kubectl } from './kubectl-helpers';
 jest.setTimeout(30_000);
 
 /**
- * The policies' rules name v1beta1, so kubectl writes at v1beta1 here and prints the version's
- * deprecation warning first. (A v1 request would reach them only through matchPolicy Equivalent,
- * which pwk does not apply across a kind's versions yet.)
+ * The policies' rules name v1beta1 while kubectl writes at v1, the preferred version:
+ * matchPolicy Equivalent (the default) brings them every request, converted to v1beta1.
  */
-const VERSION = 'v1beta1';
+const VERSION = 'v1';
 const WARNINGS = kubectlWarnings(VERSION);
-/** kubectl's name for Foo at v1beta1 (plain `foo` is the preferred version, v1). */
-const FOO_V1BETA1 = `foos.${VERSION}.${GROUP}`;
 
 const fooRules = [
   { apiGroups: [GROUP], apiVersions: ['v1beta1'], operations: ['CREATE', 'UPDATE'], resources: ['foos'] },
@@ -212,14 +209,7 @@ describe('kubectl against pwk with ValidatingAdmissionPolicies from the core API
   });
 
   it('also stops an update past the limit (kubectl scale is not foos, kubectl patch is)', async () => {
-    const run = await kubectl.run([
-      'patch',
-      FOO_V1BETA1,
-      'small',
-      '--type=merge',
-      '-p',
-      '{"spec":{"replicas":9}}',
-    ]);
+    const run = await kubectl.run(['patch', 'foo', 'small', '--type=merge', '-p', '{"spec":{"replicas":9}}']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('denied request: failed expression: object.spec.replicas <= 5');
   });

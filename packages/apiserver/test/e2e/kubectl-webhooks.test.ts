@@ -16,11 +16,10 @@ import type { Kubectl } from './kubectl-helpers';
 jest.setTimeout(30_000);
 
 /**
- * The webhooks' rules name v1beta1 (fooRule), so kubectl writes at v1beta1 here and prints the
- * version's deprecation warning first. (A v1 request would reach them only through matchPolicy
- * Equivalent, which pwk does not apply across a kind's versions yet.)
+ * The webhooks' rules name v1beta1 (fooRule) while kubectl writes at v1, the preferred version:
+ * matchPolicy Equivalent (the default) brings them every request, converted to v1beta1.
  */
-const VERSION = 'v1beta1';
+const VERSION = 'v1';
 const WARNINGS = kubectlWarnings(VERSION);
 
 describe('kubectl against pwk with admission webhooks', () => {

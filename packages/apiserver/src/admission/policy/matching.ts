@@ -2,12 +2,14 @@
  * Whether a policy's matchConstraints or a binding's matchResources cover a request, as
  * k8s.io/apiserver's policy matching.Matcher decides: the namespaceSelector (on the namespace's
  * labels; a namespace being written by its new labels), the objectSelector (new or old object),
- * then excludeResourceRules and resourceRules (with resourceNames). A binding without
- * resourceRules covers whatever its policy does. A selector that cannot be used is an error the
+ * then excludeResourceRules and resourceRules (with resourceNames) — on the request's own resource,
+ * else, under matchPolicy Equivalent, on another version of it, which the policy then judges the
+ * request as. A binding without resourceRules covers whatever its policy does. A selector that cannot be used is an error the
  * caller turns into a configuration error under the failurePolicy.
  */
 import { StatusError } from '../../errors/status-error';
-import type { AdmissionAttributes } from '../attributes';
+import type { EquivalentResources } from '../../apis/equivalent-resources';
+import type { AdmissionAttributes, GroupVersionKind, GroupVersionResource } from '../attributes';
 import type { ParsedSelector } from '../webhook/accessor';
 import type { NamespaceLabels } from '../webhook/namespace-labels';
 import { ruleMatches } from '../webhook/rules';
@@ -39,28 +41,73 @@ async function namespaceMatches(
   return matcher.matches(await namespaces.labelsOf(attributes.namespace));
 }
 
-function rulesMatch(rules: readonly NamedRuleWithOperations[], attributes: AdmissionAttributes): boolean {
+/** The resource and kind a policy judges a request as (they differ from the request's under matchPolicy Equivalent). */
+export interface MatchedResource {
+  resource: GroupVersionResource;
+  kind: GroupVersionKind;
+}
+
+function ruleCovers(
+  rule: NamedRuleWithOperations,
+  attributes: AdmissionAttributes,
+  resource: GroupVersionResource,
+) {
   const target = {
-    resource: attributes.resource,
+    resource,
     subresource: attributes.subresource,
     operation: attributes.operation,
     namespace: attributes.namespace,
   };
-  return rules.some(
-    (rule) =>
-      ruleMatches({ ...rule, scope: rule.scope ?? '*' }, target) &&
-      (!rule.resourceNames?.length || rule.resourceNames.includes(attributes.name)),
+  return (
+    ruleMatches({ ...rule, scope: rule.scope ?? '*' }, target) &&
+    (!rule.resourceNames?.length || rule.resourceNames.includes(attributes.name))
   );
 }
 
-/** Throws PolicyMatchError for an unusable selector, a StatusError when a namespace cannot be read. */
+const sameResource = (a: GroupVersionResource, b: GroupVersionResource) =>
+  a.group === b.group && a.version === b.version && a.resource === b.resource;
+
+/** Which of the rules covers the request, and as what: its own resource first, then (Equivalent) another version of it. */
+function matchRules(
+  rules: readonly NamedRuleWithOperations[],
+  matchPolicy: ParsedMatchResources['matchPolicy'],
+  attributes: AdmissionAttributes,
+  equivalents: EquivalentResources,
+): MatchedResource | undefined {
+  if (rules.some((rule) => ruleCovers(rule, attributes, attributes.resource))) {
+    return { resource: attributes.resource, kind: attributes.kind };
+  }
+  if (matchPolicy !== 'Equivalent') return undefined;
+  const others = equivalents
+    .equivalentResourcesFor(attributes.resource, attributes.subresource)
+    .filter((r) => !sameResource(r, attributes.resource));
+  // Earlier rules first, as kube honours them.
+  for (const rule of rules) {
+    for (const resource of others) {
+      if (!ruleCovers(rule, attributes, resource)) continue;
+      const kind = equivalents.kindFor(resource, attributes.subresource);
+      if (!kind) {
+        throw new PolicyMatchError(
+          `unable to convert to ${resource.group}/${resource.version}, Resource=${resource.resource}: unknown kind`,
+        );
+      }
+      return { resource, kind };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What the match covers the request as, undefined when it does not. Throws PolicyMatchError for
+ * an unusable selector, a StatusError when a namespace cannot be read.
+ */
 export async function resourcesMatch(
   match: ParsedMatchResources,
   attributes: AdmissionAttributes,
-  opts: { namespaces: NamespaceLabels; emptyRulesMatch: boolean },
-): Promise<boolean> {
+  opts: { namespaces: NamespaceLabels; equivalents: EquivalentResources; emptyRulesMatch: boolean },
+): Promise<MatchedResource | undefined> {
   try {
-    if (!(await namespaceMatches(match.namespaceSelector, attributes, opts.namespaces))) return false;
+    if (!(await namespaceMatches(match.namespaceSelector, attributes, opts.namespaces))) return undefined;
   } catch (err) {
     if (err instanceof StatusError || err instanceof PolicyMatchError) throw err;
     throw new PolicyMatchError(String((err as Error).message ?? err));
@@ -71,9 +118,12 @@ export async function resourcesMatch(
     !(attributes.object !== undefined && objects.matches(labelsOf(attributes.object))) &&
     !(attributes.oldObject !== undefined && objects.matches(labelsOf(attributes.oldObject)))
   ) {
-    return false;
+    return undefined;
   }
-  if (rulesMatch(match.excludeResourceRules, attributes)) return false;
-  if (match.resourceRules.length === 0) return opts.emptyRulesMatch;
-  return rulesMatch(match.resourceRules, attributes);
+  if (matchRules(match.excludeResourceRules, match.matchPolicy, attributes, opts.equivalents))
+    return undefined;
+  if (match.resourceRules.length === 0) {
+    return opts.emptyRulesMatch ? { resource: attributes.resource, kind: attributes.kind } : undefined;
+  }
+  return matchRules(match.resourceRules, match.matchPolicy, attributes, opts.equivalents);
 }

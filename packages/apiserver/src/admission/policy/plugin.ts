@@ -2,7 +2,9 @@
  * ValidatingAdmissionPolicy, as k8s.io/apiserver's validating policy dispatcher runs it, in the
  * validating phase before ValidatingAdmissionWebhook: for each policy whose matchConstraints
  * cover the request, each of its bindings whose matchResources do, and each param the binding
- * selects, the policy is evaluated (evaluate.ts) and every failed validation is acted on per the
+ * selects, the policy is evaluated (evaluate.ts) — on the request as the version its
+ * matchConstraints named shows it (matchPolicy Equivalent: `object`, `oldObject` converted,
+ * `request.kind` that version) and every failed validation is acted on per the
  * binding's validationActions — Deny refuses, Warn adds a `Warning`, Audit adds the
  * `validation.policy.admission.k8s.io/validation_failure` audit annotation. A policy or binding
  * that cannot be used (a selector, params, a compile error) is a configuration error: it refuses
@@ -11,17 +13,20 @@
  * validation's reason and its code (Invalid 422 by default).
  */
 import type { CelInput } from '@bufbuild/cel';
+import type { EquivalentResources } from '../../apis/equivalent-resources';
 import { StatusError } from '../../errors/status-error';
 import type { StatusReason } from '../../errors/status-error';
 import type { Logger } from '../../logging/logger';
 import { toCel } from '../cel/values';
 import { addAuditAnnotation, addWarning, subjectName } from '../attributes';
+import { versionedObjects } from '../versioned-objects';
 import type { AdmissionAttributes, AdmissionPlugin } from '../attributes';
 import { admissionRequestOf } from '../webhook/admission-review';
 import type { NamespaceLabels } from '../webhook/namespace-labels';
 import { validatePolicy } from './evaluate';
 import type { PolicyDecision } from './evaluate';
 import { PolicyMatchError, resourcesMatch } from './matching';
+import type { MatchedResource } from './matching';
 import type { PolicyMetrics } from './metrics';
 import { policyErrorType } from './metrics';
 import { ParamError, collectParams } from './params';
@@ -41,6 +46,8 @@ export type NamespaceObjects = (name: string) => Promise<Record<string, unknown>
 export interface PolicyPluginOptions {
   source: PolicySource;
   namespaces: NamespaceLabels;
+  /** The served resources that are the same objects (a kind's versions), for matchPolicy Equivalent. */
+  equivalents: EquivalentResources;
   namespaceObjects: NamespaceObjects;
   params: ParamInformers;
   logger: Logger;
@@ -91,6 +98,30 @@ async function waitUntilReady(options: PolicyPluginOptions, attributes: Admissio
     subjectName(attributes),
     'not yet ready to handle request',
   );
+}
+
+interface CelInputs {
+  request: CelInput;
+  object: CelInput;
+  oldObject: CelInput;
+}
+
+/** `request`, `object` and `oldObject` as a policy that matched `matched` sees them (converted to its version). */
+function celInputs(
+  attributes: AdmissionAttributes,
+  matched: MatchedResource,
+  equivalents: EquivalentResources,
+): CelInputs {
+  const versioned = versionedObjects(attributes, matched.kind, equivalents);
+  return {
+    request: toCel({
+      ...admissionRequestOf(attributes, { ...matched, subresource: attributes.subresource }),
+      dryRun: attributes.dryRun,
+      options: attributes.options ?? null,
+    }),
+    object: toCel(versioned.object ?? null),
+    oldObject: toCel(versioned.oldObject ?? null),
+  };
 }
 
 export function validatingAdmissionPolicyPlugin(options: PolicyPluginOptions): AdmissionPlugin {
@@ -192,17 +223,24 @@ export function validatingAdmissionPolicyPlugin(options: PolicyPluginOptions): A
             : `failed to configure policy: ${message}`,
         });
       };
-      let request: CelInput | undefined;
-      let objects: { object: CelInput; oldObject: CelInput } | undefined;
+      // What CEL sees, once per version policies judge the request as (most often only the request's).
+      const inputs = new Map<string, CelInputs>();
+      const inputsFor = (matched: MatchedResource): CelInputs => {
+        const key = `${matched.kind.group}/${matched.kind.version}/${matched.kind.kind}/${matched.resource.resource}`;
+        let found = inputs.get(key);
+        if (!found) inputs.set(key, (found = celInputs(attributes, matched, options.equivalents)));
+        return found;
+      };
       let namespaceObject: CelInput | undefined;
-      const match = { namespaces: options.namespaces };
+      const match = { namespaces: options.namespaces, equivalents: options.equivalents };
       for (const { policy, bindings } of hooks) {
+        let matched: MatchedResource | undefined;
         try {
-          if (
-            !(await resourcesMatch(policy.matchConstraints, attributes, { ...match, emptyRulesMatch: false }))
-          ) {
-            continue;
-          }
+          matched = await resourcesMatch(policy.matchConstraints, attributes, {
+            ...match,
+            emptyRulesMatch: false,
+          });
+          if (!matched) continue;
         } catch (err) {
           if (err instanceof PolicyMatchError) {
             configError(policy, err.message);
@@ -239,19 +277,7 @@ export function validatingAdmissionPolicyPlugin(options: PolicyPluginOptions): A
             throw err;
           }
           if (params.length === 0) continue;
-          request ??= toCel({
-            ...admissionRequestOf(attributes, {
-              resource: attributes.resource,
-              subresource: attributes.subresource,
-              kind: attributes.kind,
-            }),
-            dryRun: attributes.dryRun,
-            options: attributes.options ?? null,
-          });
-          objects ??= {
-            object: toCel(attributes.object ?? null),
-            oldObject: toCel(attributes.oldObject ?? null),
-          };
+          const { request, ...objects } = inputsFor(matched);
           if (namespaceObject === undefined) {
             const isNamespace = attributes.kind.group === '' && attributes.kind.kind === 'Namespace';
             namespaceObject =

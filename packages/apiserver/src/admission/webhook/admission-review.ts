@@ -7,15 +7,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AdmissionAttributes, GroupVersionKind, GroupVersionResource } from '../attributes';
+import type { KubeObject } from '../../storage/interface';
 import type { WebhookStatus } from './errors';
 
 export type ReviewVersion = 'v1' | 'v1beta1';
 
-/** Which webhook is called for which resource and kind (they differ from the request's under matchPolicy Equivalent). */
-export interface Invocation {
+/** Which resource and kind a webhook is called for (they differ from the request's under matchPolicy Equivalent). */
+export interface InvocationTarget {
   resource: GroupVersionResource;
   subresource: string;
   kind: GroupVersionKind;
+}
+
+/** A webhook's call: its target, and the request's objects as that target's kind shows them. */
+export interface Invocation extends InvocationTarget {
+  object: KubeObject | undefined;
+  oldObject: KubeObject | undefined;
 }
 
 /** What a verified answer says. */
@@ -40,7 +47,7 @@ export function reviewVersionFor(versions: readonly string[]): ReviewVersion | u
 /** The request part, as CEL's `request` and the review's `request` show it. */
 export function admissionRequestOf(
   attributes: AdmissionAttributes,
-  invocation: Invocation,
+  invocation: InvocationTarget,
 ): Record<string, unknown> {
   const user = attributes.userInfo;
   const userInfo: Record<string, unknown> = {};
@@ -72,8 +79,8 @@ export function admissionReview(
   const request = { uid, ...admissionRequestOf(attributes, opts.invocation) };
   // RawExtensions without an object encode as null, as kube sends them.
   Object.assign(request, {
-    object: attributes.object ?? null,
-    oldObject: attributes.oldObject ?? null,
+    object: opts.invocation.object ?? null,
+    oldObject: opts.invocation.oldObject ?? null,
     dryRun: attributes.dryRun,
     options: attributes.options ?? null,
   });

@@ -6,27 +6,17 @@
  * matchConditions. A selector that cannot be used, or a namespace that does not exist, is an
  * error only for a webhook whose rules match.
  */
+import type { EquivalentResources } from '../../apis/equivalent-resources';
 import { StatusError } from '../../errors/status-error';
-import type { AdmissionAttributes, GroupVersionKind, GroupVersionResource } from '../attributes';
+import type { AdmissionAttributes, GroupVersionResource } from '../attributes';
 import type { WebhookAccessor } from './accessor';
-import type { Invocation } from './admission-review';
+import type { Invocation, InvocationTarget } from './admission-review';
 import { admissionRequestOf } from './admission-review';
 import { internalError } from './errors';
 import { matchOutcome } from './match-conditions';
 import type { NamespaceLabels } from './namespace-labels';
 import { ruleMatches } from './rules';
-
-/** Which resources serve the same objects (kube's EquivalentResourceMapper). */
-export interface EquivalentResources {
-  equivalentResourcesFor(resource: GroupVersionResource, subresource: string): GroupVersionResource[];
-  kindFor(resource: GroupVersionResource, subresource: string): GroupVersionKind | undefined;
-}
-
-/** pwk serves each resource in one version: nothing is equivalent to it but itself. */
-export const singleVersionResources: EquivalentResources = {
-  equivalentResourcesFor: (resource) => [resource],
-  kindFor: () => undefined,
-};
+import { versionedObjects } from '../versioned-objects';
 
 export interface MatchContext {
   namespaces: NamespaceLabels;
@@ -81,7 +71,7 @@ function matchRules(
   accessor: WebhookAccessor,
   attributes: AdmissionAttributes,
   equivalents: EquivalentResources,
-): Invocation | undefined {
+): InvocationTarget | undefined {
   const target = {
     resource: attributes.resource,
     subresource: attributes.subresource,
@@ -122,14 +112,19 @@ export async function shouldCallHook(
   if (!namespace.matches && !namespace.error) return undefined;
   const object = matchObject(accessor, attributes);
   if (!object.matches && !object.error) return undefined;
-  const invocation = matchRules(accessor, attributes, context.equivalents);
-  if (!invocation) return undefined;
+  const matched = matchRules(accessor, attributes, context.equivalents);
+  if (!matched) return undefined;
   if (namespace.error) throw namespace.error;
   if (object.error) throw object.error;
+  // From here on the webhook sees the objects in the version its rules named.
+  const invocation: Invocation = {
+    ...matched,
+    ...versionedObjects(attributes, matched.kind, context.equivalents),
+  };
   if (accessor.matchConditions) {
     const results = await accessor.matchConditions.evaluate({
-      object: attributes.object ?? null,
-      oldObject: attributes.oldObject ?? null,
+      object: invocation.object ?? null,
+      oldObject: invocation.oldObject ?? null,
       request: {
         ...admissionRequestOf(attributes, invocation),
         dryRun: attributes.dryRun,

@@ -12,6 +12,7 @@ import type { Logger } from '../../logging/logger';
 import type { KubeObject } from '../../storage/interface';
 import { jsonEqual } from '../../storage/json-equal';
 import { addAuditAnnotation } from '../attributes';
+import { fromVersioned } from '../versioned-objects';
 import type { AdmissionAttributes, AdmissionPlugin } from '../attributes';
 import type { WebhookAccessor } from './accessor';
 import type { ReviewAnswer } from './admission-review';
@@ -124,10 +125,11 @@ export function mutatingWebhookPlugin(options: WebhookPluginOptions): AdmissionP
       const answer = await callWebhook(accessor, { attributes, invocation, logger });
       if (!answer.allowed) throw webhookDenial(webhook.name, answer.status);
       if (answer.patch && answer.patch.length > 0) {
-        const next = patched(accessor, attributes.object, answer);
+        // The patch is to the object the webhook was shown, in the version its rules named.
+        const next = patched(accessor, invocation.object, answer);
         if (next) {
-          changed = !jsonEqual(attributes.object, next);
-          attributes.object = next;
+          changed = !jsonEqual(invocation.object, next);
+          if (changed) attributes.object = fromVersioned(next, attributes, options.match.equivalents);
           addAuditAnnotation(attributes, {
             key: annotationKey('patch.webhook.admission.k8s.io/', round, index),
             value: JSON.stringify({

@@ -21,11 +21,17 @@ import type {
   ValidatingAdmissionPolicyBinding,
 } from '../../../src/admission/policy/types';
 import { standaloneNamespaceLabels } from '../../../src/admission/webhook/namespace-labels';
+import { equivalentResourcesOf } from '../../../src/apis/equivalent-resources';
+import type { EquivalentResources } from '../../../src/apis/equivalent-resources';
+import { installKinds } from '../../../src/apis/installed-api';
+import { REGISTERED_KINDS } from '../../../src/apis/registered-kinds';
 import type { CachedObject } from '../../../src/cluster/informer';
 import { StatusError } from '../../../src/errors/status-error';
 import { createLogger } from '../../../src/logging/logger';
 
 const GROUP = 'bar.pwk.educative.io';
+/** Foo as the server serves it: v1 and v1beta1, one set of objects. */
+const servedFoos = equivalentResourcesOf(installKinds(REGISTERED_KINDS));
 const logger = createLogger({ level: 'error', format: 'json', stream: new PassThrough() });
 const rules = [
   { apiGroups: [GROUP], apiVersions: ['v1beta1'], operations: ['CREATE', 'UPDATE'], resources: ['foos'] },
@@ -78,12 +84,18 @@ function configMaps(objects: CachedObject[]): ParamInformers {
 function plugin(
   policies: ValidatingAdmissionPolicy[],
   bindings: ValidatingAdmissionPolicyBinding[],
-  extra: { params?: CachedObject[]; metrics?: PolicyMetrics; source?: Partial<PolicySource> } = {},
+  extra: {
+    params?: CachedObject[];
+    metrics?: PolicyMetrics;
+    source?: Partial<PolicySource>;
+    equivalents?: EquivalentResources;
+  } = {},
 ) {
   const hooks = pairHooks(policies, bindings, (p) => compilePolicy(p));
   return validatingAdmissionPolicyPlugin({
     source: { hasSynced: () => true, waitForSync: async () => true, hooks: () => hooks, ...extra.source },
     namespaces: standaloneNamespaceLabels,
+    equivalents: extra.equivalents ?? servedFoos,
     namespaceObjects: async (name) => ({ metadata: { name, labels: { env: 'prod' } } }),
     params: configMaps(extra.params ?? []),
     logger,
@@ -175,6 +187,79 @@ describe('ValidatingAdmissionPolicy', () => {
     ).resolves.toBeUndefined();
     const matching = binding({ matchResources: { objectSelector: { matchLabels: { app: 'a' } } } });
     await expect(refusal(plugin([policy({ validations })], [matching]))).resolves.toBeInstanceOf(StatusError);
+  });
+
+  describe('under matchPolicy Equivalent, across the versions Foo is served in', () => {
+    const v1Rules = [{ ...rules[0]!, apiVersions: ['v1'] }];
+    const v1Policy = (spec: ValidatingAdmissionPolicy['spec'] = {}) =>
+      policy({
+        validations: [
+          {
+            expression: 'object.spec.paused == false',
+            messageExpression: "request.kind.version + ' ' + request.requestKind.version + ' paused'",
+          },
+        ],
+        ...spec,
+        matchConstraints: { resourceRules: v1Rules as never, ...spec?.matchConstraints },
+      });
+    const pausedAtV1beta1 = () =>
+      attributes({
+        object: {
+          apiVersion: `${GROUP}/v1beta1`,
+          kind: 'Foo',
+          metadata: { name: 'x', annotations: { [`${GROUP}/v1-spec-paused`]: 'true' } },
+          spec: { replicas: 1 },
+        },
+      });
+
+    it('judges a v1beta1 request by a policy naming only v1, the object converted to v1', async () => {
+      const err = await refusal(plugin([v1Policy()], [binding()]), pausedAtV1beta1());
+      // CEL saw spec.paused (v1's field, from the annotation), request.kind v1, requestKind v1beta1.
+      expect(err.message).toContain('denied request: v1 v1beta1 paused');
+      const running = pausedAtV1beta1();
+      running.object!.metadata.annotations = { [`${GROUP}/v1-spec-paused`]: 'false' };
+      await expect(plugin([v1Policy()], [binding()]).validate!(running)).resolves.toBeUndefined();
+    });
+
+    it('does not under Exact, nor where nothing else serves the objects', async () => {
+      const exact = v1Policy({ matchConstraints: { matchPolicy: 'Exact' } });
+      await expect(plugin([exact], [binding()]).validate!(pausedAtV1beta1())).resolves.toBeUndefined();
+      const alone = plugin([v1Policy()], [binding()], {
+        equivalents: equivalentResourcesOf(installKinds([])),
+      });
+      await expect(alone.validate!(pausedAtV1beta1())).resolves.toBeUndefined();
+    });
+
+    it('excludes a v1beta1 request by excludeResourceRules naming v1', async () => {
+      const excluded = v1Policy({
+        matchConstraints: { resourceRules: rules as never, excludeResourceRules: v1Rules as never },
+      });
+      await expect(plugin([excluded], [binding()]).validate!(pausedAtV1beta1())).resolves.toBeUndefined();
+    });
+
+    it('shows oldObject converted too, and each policy the version it named', async () => {
+      const update = pausedAtV1beta1();
+      update.operation = 'UPDATE';
+      update.oldObject = structuredClone(update.object);
+      const v1 = v1Policy({
+        validations: [{ expression: 'oldObject.spec.paused == false', message: 'v1 saw old paused' }],
+      });
+      const v1beta1 = policy(
+        { validations: [{ expression: 'has(oldObject.spec.paused)', message: 'v1beta1 has no paused' }] },
+        'q',
+      );
+      const err = await refusal(
+        plugin([v1, v1beta1], [binding(), binding({ policyName: 'q' }, 'c')]),
+        update,
+      );
+      expect(err.toStatus().details?.causes?.map((c) => c.message)).toEqual([
+        "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: v1 saw old paused",
+      ]);
+      // Both refused: the first answers, and the v1beta1 policy saw no spec.paused.
+      expect(err.message).toContain('v1 saw old paused');
+      const onlyV1beta1 = await refusal(plugin([v1beta1], [binding({ policyName: 'q' }, 'c')]), update);
+      expect(onlyV1beta1.message).toContain('v1beta1 has no paused');
+    });
   });
 
   it('warns under Warn and annotates under Audit, without refusing', async () => {

@@ -9,8 +9,10 @@ import { labelSelectorMatcher } from '../../../src/admission/webhook/label-selec
 import { celMatchConditions } from '../../../src/admission/cel/match-conditions';
 import { matchOutcome } from '../../../src/admission/webhook/match-conditions';
 import type { MatchConditionEvaluator } from '../../../src/admission/webhook/match-conditions';
-import { shouldCallHook, singleVersionResources } from '../../../src/admission/webhook/matching';
-import type { EquivalentResources } from '../../../src/admission/webhook/matching';
+import { shouldCallHook } from '../../../src/admission/webhook/matching';
+import { equivalentResourcesOf } from '../../../src/apis/equivalent-resources';
+import { installKinds } from '../../../src/apis/installed-api';
+import { REGISTERED_KINDS } from '../../../src/apis/registered-kinds';
 import { standaloneNamespaceLabels } from '../../../src/admission/webhook/namespace-labels';
 import { ruleMatches } from '../../../src/admission/webhook/rules';
 import type { RuleWithOperations } from '../../../src/admission/webhook/types';
@@ -18,6 +20,10 @@ import { createAgentPool, dnsServiceResolver } from '../../../src/admission/webh
 import { StatusError } from '../../../src/errors/status-error';
 
 const GROUP = 'bar.pwk.educative.io';
+/** Foo as the server serves it: v1 and v1beta1, one set of objects. */
+const servedFoos = equivalentResourcesOf(installKinds(REGISTERED_KINDS));
+/** A server that serves nothing else: every resource is only itself. */
+const nothingElse = equivalentResourcesOf(installKinds([]));
 const foos = { group: GROUP, version: 'v1beta1', resource: 'foos' };
 const target = (extra: Partial<Parameters<typeof ruleMatches>[1]> = {}) => ({
   resource: foos,
@@ -175,23 +181,67 @@ describe('shouldCallHook', () => {
     )[0]!;
 
   it('calls under matchPolicy Equivalent for a rule naming another version of the resource, showing that version', async () => {
-    const twoVersions: EquivalentResources = {
-      equivalentResourcesFor: (r) => [r, { ...r, version: 'v1' }],
-      kindFor: (r) => ({ group: r.group, version: r.version, kind: 'Foo' }),
-    };
     const hook = accessor({ rules: [rule({ apiVersions: ['v1'] })], matchPolicy: 'Equivalent' });
-    const match = { namespaces: standaloneNamespaceLabels, equivalents: twoVersions };
-    expect(await shouldCallHook(hook, attributes(), match)).toEqual({
+    const match = { namespaces: standaloneNamespaceLabels, equivalents: servedFoos };
+    const paused = attributes({
+      object: {
+        apiVersion: `${GROUP}/v1beta1`,
+        kind: 'Foo',
+        metadata: { name: 'x', annotations: { [`${GROUP}/v1-spec-paused`]: 'true' } },
+        spec: { replicas: 2 },
+      },
+    });
+    expect(await shouldCallHook(hook, paused, match)).toEqual({
       resource: { ...foos, version: 'v1' },
       subresource: '',
       kind: { group: GROUP, version: 'v1', kind: 'Foo' },
+      // The object as v1 has it: the annotation folded back into spec.paused.
+      object: {
+        apiVersion: `${GROUP}/v1`,
+        kind: 'Foo',
+        metadata: { name: 'x' },
+        spec: { replicas: 2, paused: true },
+      },
+      oldObject: undefined,
     });
+    // The request's own object is not touched.
+    expect(paused.object?.apiVersion).toBe(`${GROUP}/v1beta1`);
     const exact = accessor({ rules: [rule({ apiVersions: ['v1'] })], matchPolicy: 'Exact' });
-    expect(await shouldCallHook(exact, attributes(), match)).toBeUndefined();
-    // pwk serves one version: Equivalent is Exact.
-    expect(
-      await shouldCallHook(hook, attributes(), { ...match, equivalents: singleVersionResources }),
-    ).toBeUndefined();
+    expect(await shouldCallHook(exact, paused, match)).toBeUndefined();
+    // Where nothing else serves the objects, Equivalent matches as Exact does.
+    expect(await shouldCallHook(hook, paused, { ...match, equivalents: nothingElse })).toBeUndefined();
+  });
+
+  it('shows the request’s own objects, not copies, when the rule names the request’s version', async () => {
+    const match = { namespaces: standaloneNamespaceLabels, equivalents: servedFoos };
+    const request = attributes({ operation: 'UPDATE', oldObject: attributes().object });
+    const invocation = await shouldCallHook(
+      accessor({ rules: [rule({ operations: ['UPDATE'] })] }),
+      request,
+      match,
+    );
+    expect(invocation?.kind.version).toBe('v1beta1');
+    expect(invocation?.object).toBe(request.object);
+    expect(invocation?.oldObject).toBe(request.oldObject);
+  });
+
+  it('gives matchConditions the object in the version the rule named', async () => {
+    const hook = accessor({
+      rules: [rule({ apiVersions: ['v1'] })],
+      matchConditions: [{ name: 'paused', expression: 'object.spec.paused == true' }],
+    });
+    const match = { namespaces: standaloneNamespaceLabels, equivalents: servedFoos };
+    const withAnnotation = (value: string) =>
+      attributes({
+        object: {
+          apiVersion: `${GROUP}/v1beta1`,
+          kind: 'Foo',
+          metadata: { name: 'x', annotations: { [`${GROUP}/v1-spec-paused`]: value } },
+          spec: {},
+        },
+      });
+    expect(await shouldCallHook(hook, withAnnotation('true'), match)).toBeDefined();
+    expect(await shouldCallHook(hook, withAnnotation('false'), match)).toBeUndefined();
   });
 
   it('reports a selector it cannot use as a 500 only when the rules match', async () => {
@@ -199,7 +249,7 @@ describe('shouldCallHook', () => {
       rules: [rule()],
       objectSelector: { matchExpressions: [{ key: 'a', operator: 'Bogus' }] },
     });
-    const match = { namespaces: standaloneNamespaceLabels, equivalents: singleVersionResources };
+    const match = { namespaces: standaloneNamespaceLabels, equivalents: servedFoos };
     await expect(shouldCallHook(hook, attributes(), match)).rejects.toMatchObject({
       code: 500,
       message: 'Internal error occurred: "Bogus" is not a valid label selector operator',
@@ -225,7 +275,7 @@ describe('shouldCallHook', () => {
         };
       },
     };
-    const match = { namespaces: standaloneNamespaceLabels, equivalents: singleVersionResources };
+    const match = { namespaces: standaloneNamespaceLabels, equivalents: servedFoos };
     const yes = accessor(
       { rules: [rule()], matchConditions: [{ name: 'yes', expression: 'true' }] },
       evaluator,
@@ -255,7 +305,7 @@ describe('shouldCallHook', () => {
         return { team: 'a' };
       },
     };
-    const match = { namespaces, equivalents: singleVersionResources };
+    const match = { namespaces, equivalents: servedFoos };
     expect(await shouldCallHook(accessor({ rules: [rule()] }), attributes(), match)).toBeDefined();
     expect(lookups).toBe(0);
     const selective = accessor({ rules: [rule()], namespaceSelector: { matchLabels: { team: 'a' } } });

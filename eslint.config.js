@@ -13,9 +13,10 @@ const prettier = require('eslint-config-prettier');
 const LAYERS = {
   apis: [],
   errors: [],
+  threads: [],
   config: ['storage/file/sync-mode'],
   logging: ['config'],
-  storage: ['apis'],
+  storage: ['apis', 'threads'],
   auth: ['errors', 'config', 'logging', 'apis'],
   cluster: ['auth', 'logging', 'errors'],
   admission: ['auth', 'cluster', 'storage', 'errors', 'logging', 'config', 'apis'],
@@ -35,6 +36,7 @@ const LAYERS = {
     'logging',
     'errors',
     'apis',
+    'threads',
   ],
 };
 const FOLDERS = [...Object.keys(LAYERS), 'server'];

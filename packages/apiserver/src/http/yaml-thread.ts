@@ -7,8 +7,8 @@
  * those load their task module with import(), which cannot run the TypeScript sources the tests
  * use, and one thread with a queue is all a 2-core server needs.
  */
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads/start-worker';
 import type { YamlAnswer, YamlRequest } from './yaml-worker';
 import { YamlDecodeError } from './yaml-text';
 import type { YamlDuplicate } from './yaml-text';
@@ -24,21 +24,6 @@ interface Pending {
   resolve: (decoded: { json: string; duplicates: YamlDuplicate[] }) => void;
   reject: (err: Error) => void;
 }
-
-/**
- * Tests run the TypeScript sources (ts-jest) and a worker thread has no transformer: there the
- * entry is compiled on load with the TypeScript compiler, which every test run has.
- */
-const TYPESCRIPT_ENTRY = `
-const ts = require('typescript');
-const fs = require('node:fs');
-require.extensions['.ts'] = (module, filename) => {
-  const source = fs.readFileSync(filename, 'utf8');
-  const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
-  module._compile(ts.transpileModule(source, { compilerOptions: options }).outputText, filename);
-};
-require(require('node:worker_threads').workerData.entry);
-`;
 
 export class YamlThread {
   private worker: Worker | undefined;
@@ -67,14 +52,10 @@ export class YamlThread {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const extension = path.extname(__filename);
-    const entry = path.join(__dirname, `yaml-worker${extension}`);
-    const workerData = { entry, maxDepth: this.options.maxDepth };
-    const resourceLimits = { maxOldGenerationSizeMb: this.options.maxHeapMb };
-    const worker =
-      extension === '.ts'
-        ? new Worker(TYPESCRIPT_ENTRY, { eval: true, workerData, resourceLimits })
-        : new Worker(entry, { workerData, resourceLimits });
+    const worker = startWorker(__filename, 'yaml-worker', {
+      workerData: { maxDepth: this.options.maxDepth },
+      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
+    });
     worker.unref();
     worker.on('message', (answer: YamlAnswer) => this.settle(answer));
     let failure: Error | undefined;

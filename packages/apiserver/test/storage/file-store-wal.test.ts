@@ -6,7 +6,7 @@
  * files, and the object files written behind the log. kill -9 of a real writer process is in
  * file-store.crash.test.ts.
  */
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CorruptError, ExpiredError, StorageWriteFailedError } from '../../src/storage/errors';
 import { LogWriter, realLogOps } from '../../src/storage/file/wal/log-writer';
@@ -204,6 +204,54 @@ describe('file store with the write-ahead log', () => {
       async () => !(await exists(path.dirname(fileOf('a', 'team')))),
     );
   });
+
+  it('retries a file it could not write, says so once, and writes it once it can', async () => {
+    const said: Array<[string, string]> = [];
+    const logger = {
+      info: (message: string) => said.push(['info', message]),
+      warn: (message: string) => said.push(['warn', message]),
+      error: (message: string) => said.push(['error', message]),
+    };
+    // A plain file where the namespace's directory belongs: the object's file cannot be made.
+    const blocker = path.dirname(fileOf('a', 'blocked'));
+    await mkdir(path.dirname(blocker), { recursive: true });
+    await writeFile(blocker, 'in the way');
+    const store = await stores.open({ sync: 'log', logger });
+    // Acknowledged by the log all the same, and served.
+    const created = await store.create(keyOf('a', 'blocked'), foo('a', 'blocked'));
+    await store.create(keyOf('b', 'blocked'), foo('b', 'blocked'));
+    expect((await store.get(keyOf('a', 'blocked'))).metadata.uid).toBe(created.metadata.uid);
+    await until('the failure to be told', () =>
+      said.some(([, message]) => message.includes('failed; retrying')),
+    );
+    await rm(blocker);
+    await until('the file to be written', () => exists(fileOf('a', 'blocked')));
+    await until('the second file too', () => exists(fileOf('b', 'blocked')));
+    expect(await readFile(fileOf('a', 'blocked'), 'utf8')).toBe(JSON.stringify(created));
+    const told = said.filter(([, message]) => message.includes('behind the log'));
+    expect(told).toEqual([
+      ['warn', 'file store: writing object files behind the log failed; retrying'],
+      ['info', 'file store: writing object files behind the log works again'],
+    ]);
+  });
+
+  (process.platform === 'linux' ? it : it.skip)(
+    'writes the files on a thread of the lowest scheduling priority, not on the event loop',
+    async () => {
+      const store = await stores.open({ sync: 'log' });
+      await store.create(keyOf('a'), foo('a'));
+      await until('the file to be written', () => exists(fileOf('a')));
+      // /proc/self/task/<tid>/stat: the nice value is the 19th field (after the parenthesised name).
+      const niceOf = async (tid: string) => {
+        const stat = await readFile(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      };
+      const tids = await readdir('/proc/self/task');
+      const nices = await Promise.all(tids.map(niceOf));
+      expect(await niceOf(String(process.pid))).toBe(0);
+      expect(nices).toContain(19);
+    },
+  );
 
   it('cuts a torn tail at start-up and applies no part of the torn record', async () => {
     const good = Buffer.concat([encodeRecord(record(5, 'a')), encodeRecord(record(6, 'b'))]);

@@ -3,18 +3,25 @@
  * log), its key is queued here and its file is written with temp file → rename (an outside
  * reader sees a whole file, old or new) or unlinked — without an fsync each: the log holds the
  * change until a sync pass (syncPass) has made the files durable. Writes to one key queued
- * before it runs cost one file write; one key is never written by two workers at once.
+ * before its file is written cost one file write.
+ *
+ * The files are written on the file-writer thread (file-writer-thread.ts), at the lowest
+ * scheduling priority, in batches of the oldest queued keys, one batch at a time: the event loop
+ * makes no file system call for them, and a key stays in the queue — where a newer state
+ * replaces it — until its batch is sent.
  *
  * Every path written or changed since the last sync pass is remembered, so the pass fsyncs each
  * once however often it was written (see retirement.ts for when a pass runs).
  */
-import { closeSync, fsync, open, writeFileSync } from 'node:fs';
-import { mkdir, rename, rmdir, unlink } from 'node:fs/promises';
+import { closeSync, fsync, open } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ObjectKey } from '../../interface';
 import type { StorageLogger } from '../../logger';
-import { TEMP_PREFIX, fileNameFor, objectDir, tempSuffix } from '../paths';
+import { fileNameFor, objectDir } from '../paths';
+import type { FileJob } from './file-jobs';
+import { acquireFileWriter } from './file-writer-thread';
+import type { BatchResult, FileWriter } from './file-writer-thread';
 
 export interface MaterialiseJob {
   key: ObjectKey;
@@ -30,11 +37,15 @@ export interface MaterialiserOptions {
   namespaceEmpty: (key: ObjectKey) => boolean;
   /** Called whenever the queue runs empty. */
   onIdle?: () => void;
-  /** Files written at once at most (default: by backlog, see workersFor). */
-  concurrency?: number;
   /** After a failed file write, the wait before trying again (default 1 s). */
   retryMs?: number;
 }
+
+/**
+ * Keys per batch: enough that the thread hop (~50 µs) is small beside the files' cost, few
+ * enough that a key waits in the queue (where a newer state replaces it) rather than in a batch.
+ */
+const BATCH_KEYS = 64;
 
 const openFd = promisify(open);
 const fsyncFd = promisify(fsync);
@@ -44,7 +55,8 @@ export class Materialiser {
   private readonly inFlight = new Map<string, MaterialiseJob>();
   private touchedFiles = new Set<string>();
   private touchedDirs = new Set<string>();
-  private workers = 0;
+  private batchRunning = false;
+  private readonly writer: FileWriter = acquireFileWriter();
   private retry?: NodeJS.Timeout;
   /** Set after a failed write until the retry: no worker runs meanwhile. */
   private failing = false;
@@ -110,49 +122,59 @@ export class Materialiser {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retry);
+    this.writer.release();
+  }
+
+  /** The file-writer thread's nice value (null: it could not be lowered; undefined: not started yet). */
+  writerPriority(): number | null | undefined {
+    return this.writer.priority();
   }
 
   private kick(): void {
-    const limit = this.options.concurrency ?? workersFor(this.backlog);
-    while (!this.failing && !this.stopped && this.workers < limit && this.dirty.size > this.workers) {
-      this.workers++;
-      void this.work();
-    }
-  }
-
-  private takeNext(): [string, MaterialiseJob] | undefined {
+    if (this.batchRunning || this.failing || this.stopped || this.dirty.size === 0) return;
+    const batch: Array<[string, MaterialiseJob]> = [];
     for (const entry of this.dirty) {
-      if (this.inFlight.has(entry[0])) continue;
-      this.dirty.delete(entry[0]);
-      return entry;
+      batch.push(entry);
+      if (batch.length === BATCH_KEYS) break;
     }
-    return undefined;
+    for (const [lockKey, job] of batch) {
+      this.dirty.delete(lockKey);
+      this.inFlight.set(lockKey, job);
+    }
+    this.batchRunning = true;
+    const jobs = batch.map(([, job]) => this.fileJob(job));
+    void this.writer.run(this.options.dataDir, jobs).then((result) => this.settle(batch, result));
   }
 
-  private async work(): Promise<void> {
-    try {
-      for (let next = this.takeNext(); next && !this.failing; next = this.takeNext()) {
-        const [lockKey, job] = next;
-        this.inFlight.set(lockKey, job);
-        try {
-          await this.materialise(job);
-          if (this.warned) this.recovered();
-        } catch (err) {
-          // Kept for the retry, unless a newer state of the key is already queued.
-          if (!this.dirty.has(lockKey)) this.dirty.set(lockKey, job);
-          this.failed(err);
-        } finally {
-          this.inFlight.delete(lockKey);
-          this.notifyRoom();
-        }
-      }
-    } finally {
-      this.workers--;
-      if (this.backlog === 0) {
-        for (const waiter of this.idleWaiters.splice(0)) waiter.resolve();
-        this.options.onIdle?.();
-      }
+  /** What the thread is to do for a job (whether a namespace is now empty is known here). */
+  private fileJob(job: MaterialiseJob): FileJob {
+    const dir = objectDir(this.options.dataDir, job.key);
+    return {
+      dir,
+      file: path.join(dir, fileNameFor(job.key.name)),
+      json: job.json,
+      removeEmptyDir: job.json === null && !!job.key.namespace && this.options.namespaceEmpty(job.key),
+    };
+  }
+
+  private settle(batch: Array<[string, MaterialiseJob]>, result: BatchResult): void {
+    this.batchRunning = false;
+    for (const file of result.touched.files) this.touchedFiles.add(file);
+    for (const dir of result.touched.dirs) this.touchedDirs.add(dir);
+    for (const [index, [lockKey, job]] of batch.entries()) {
+      this.inFlight.delete(lockKey);
+      // Not done: kept for the retry, unless a newer state of the key is already queued.
+      if (index >= result.done && !this.dirty.has(lockKey)) this.dirty.set(lockKey, job);
     }
+    if (result.error !== undefined) this.failed(result.error);
+    else if (this.warned) this.recovered();
+    this.notifyRoom();
+    if (this.backlog === 0) {
+      for (const waiter of this.idleWaiters.splice(0)) waiter.resolve();
+      this.options.onIdle?.();
+      return;
+    }
+    this.kick();
   }
 
   private failed(err: unknown): void {
@@ -186,67 +208,6 @@ export class Materialiser {
       }
     }
   }
-
-  private async materialise(job: MaterialiseJob): Promise<void> {
-    const dir = objectDir(this.options.dataDir, job.key);
-    const file = path.join(dir, fileNameFor(job.key.name));
-    if (job.json === null) {
-      await unlink(file).catch(ignore('ENOENT'));
-      this.touchedDirs.add(dir);
-      if (job.key.namespace && this.options.namespaceEmpty(job.key)) {
-        // Fails harmlessly (ENOTEMPTY) when a write into the namespace got there first.
-        await rmdir(dir).then(
-          () => this.touchedDirs.add(path.dirname(dir)),
-          () => {},
-        );
-      }
-      return;
-    }
-    const temp = path.join(dir, `${TEMP_PREFIX}${tempSuffix()}`);
-    let fd: number;
-    try {
-      fd = await openFd(temp, 'wx', 0o644);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      await mkdir(dir, { recursive: true });
-      for (let d = dir; d !== this.options.dataDir && d !== path.dirname(d); d = path.dirname(d)) {
-        this.touchedDirs.add(path.dirname(d));
-      }
-      fd = await openFd(temp, 'wx', 0o644);
-    }
-    try {
-      try {
-        // In place: page cache only, and it spares a thread-pool round trip (as durable-fs.ts).
-        writeFileSync(fd, job.json);
-      } finally {
-        closeSync(fd);
-      }
-      await rename(temp, file);
-    } catch (err) {
-      await unlink(temp).catch(() => {});
-      throw err;
-    }
-    this.touchedFiles.add(file);
-    this.touchedDirs.add(dir);
-  }
-}
-
-/**
- * Writers by backlog: one while the files keep up, more as they fall behind. Making a file is
- * mostly kernel time (measured on the reference ext4 disk: ~1 ms of system CPU per temp file +
- * rename, against ~25 µs on tmpfs), so on 2 cores each extra writer takes CPU from requests:
- * with 4 writers creates ran at 1,587/s (p50 8.4 ms), with one at 2,501/s (p50 5.4 ms). A burst
- * is acknowledged at the log's pace and its files follow; a sustained load gets more writers
- * before commits wait (MAX_BACKLOG in write-ahead-log.ts).
- */
-function workersFor(backlog: number): number {
-  return backlog < 2500 ? 1 : backlog < 4000 ? 2 : 4;
-}
-
-function ignore(code: string): (err: NodeJS.ErrnoException) => void {
-  return (err) => {
-    if (err.code !== code) throw err;
-  };
 }
 
 /** fsyncs a file or directory; one that is gone since needs nothing (its directory is synced). */

@@ -1,0 +1,37 @@
+/**
+ * Starts a worker thread on one of the server's own modules, from the compiled JavaScript (the
+ * built server) or from the TypeScript sources (the tests run them with ts-jest, and a worker
+ * thread has no transformer: there the entry is compiled on load with the TypeScript compiler,
+ * which every test run has).
+ */
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { WorkerOptions } from 'node:worker_threads';
+
+const TYPESCRIPT_ENTRY = `
+const ts = require('typescript');
+const fs = require('node:fs');
+require.extensions['.ts'] = (module, filename) => {
+  const source = fs.readFileSync(filename, 'utf8');
+  const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+  module._compile(ts.transpileModule(source, { compilerOptions: options }).outputText, filename);
+};
+require(require('node:worker_threads').workerData.entry);
+`;
+
+/**
+ * A worker running `<dir>/<name>.js` or `.ts`, whichever the caller itself is (pass the caller's
+ * `__filename`). The entry reads its own data from `workerData` (the entry's path is added to it).
+ */
+export function startWorker(
+  caller: string,
+  name: string,
+  options: Omit<WorkerOptions, 'workerData' | 'eval'> & { workerData?: Record<string, unknown> } = {},
+): Worker {
+  const extension = path.extname(caller);
+  const entry = path.join(path.dirname(caller), `${name}${extension}`);
+  const workerData = { ...options.workerData, entry };
+  return extension === '.ts'
+    ? new Worker(TYPESCRIPT_ENTRY, { ...options, eval: true, workerData })
+    : new Worker(entry, { ...options, workerData });
+}

@@ -38,8 +38,7 @@ export class YamlThread {
     if (this.closed) return Promise.reject(new Error('the YAML decoder is closed'));
     return new Promise((resolve, reject) => {
       const request = { id: this.nextId++, text };
-      this.pending.set(request.id, { request, resolve, reject });
-      this.thread().postMessage(request);
+      this.send({ request, resolve, reject });
     });
   }
 
@@ -52,12 +51,10 @@ export class YamlThread {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker(__filename, 'yaml-worker', {
+    const worker = startWorker(__filename, 'yaml-worker', (answer: YamlAnswer) => this.settle(answer), {
       workerData: { maxDepth: this.options.maxDepth },
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
     });
-    worker.unref();
-    worker.on('message', (answer: YamlAnswer) => this.settle(answer));
     let failure: Error | undefined;
     worker.on('error', (err) => (failure = err));
     worker.on('exit', () => this.lost(worker, failure));
@@ -69,6 +66,7 @@ export class YamlThread {
     const waiting = this.pending.get(answer.id);
     if (!waiting) return;
     this.pending.delete(answer.id);
+    if (this.pending.size === 0) this.worker?.unref();
     if ('json' in answer) waiting.resolve({ json: answer.json, duplicates: answer.duplicates });
     else waiting.reject(answer.refused ? new YamlDecodeError(answer.error) : new Error(answer.error));
   }
@@ -90,6 +88,16 @@ export class YamlThread {
         ? new YamlDecodeError('the document needs more memory than a request may use')
         : failure,
     );
-    for (const waiting of rest) this.thread().postMessage(waiting.request);
+    if (rest.length === 0) return;
+    for (const waiting of rest) this.pending.delete(waiting.request.id);
+    for (const waiting of rest) this.send(waiting);
+  }
+
+  /** Sends a request on; the thread is ref'd while any is unanswered, so its caller is kept alive. */
+  private send(waiting: Pending): void {
+    const worker = this.thread();
+    if (this.pending.size === 0) worker.ref();
+    this.pending.set(waiting.request.id, waiting);
+    worker.postMessage(waiting.request);
   }
 }

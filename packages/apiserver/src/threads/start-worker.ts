@@ -20,18 +20,28 @@ require(require('node:worker_threads').workerData.entry);
 `;
 
 /**
- * A worker running `<dir>/<name>.js` or `.ts`, whichever the caller itself is (pass the caller's
- * `__filename`). The entry reads its own data from `workerData` (the entry's path is added to it).
+ * A background worker running `<dir>/<name>.js` or `.ts`, whichever the caller itself is (pass
+ * the caller's `__filename`), with `onMessage` receiving what it posts. The entry reads its own
+ * data from `workerData` (the entry's path is added to it).
+ *
+ * The worker never keeps the process alive. It is unref'd after `onMessage` is attached, and
+ * only then: a Worker re-refs its message port when its first 'message' listener is added, so
+ * a worker unref'd first and listened to after holds the process open for as long as it runs.
  */
-export function startWorker(
+export function startWorker<Message>(
   caller: string,
   name: string,
+  onMessage: (message: Message) => void,
   options: Omit<WorkerOptions, 'workerData' | 'eval'> & { workerData?: Record<string, unknown> } = {},
 ): Worker {
   const extension = path.extname(caller);
   const entry = path.join(path.dirname(caller), `${name}${extension}`);
   const workerData = { ...options.workerData, entry };
-  return extension === '.ts'
-    ? new Worker(TYPESCRIPT_ENTRY, { ...options, eval: true, workerData })
-    : new Worker(entry, { ...options, workerData });
+  const worker =
+    extension === '.ts'
+      ? new Worker(TYPESCRIPT_ENTRY, { ...options, eval: true, workerData })
+      : new Worker(entry, { ...options, workerData });
+  worker.on('message', onMessage);
+  worker.unref();
+  return worker;
 }

@@ -2,8 +2,8 @@
  * The file-writer thread (materialise-worker.ts) as the materialiser uses it: batches in, how
  * far each got out. One thread per process, shared by every store writing behind a log (a server
  * has one; the tests open many in turn, and a thread started from the TypeScript sources takes a
- * while to start). It is unref'd — it never keeps the process alive — and stopped a little
- * after its last user lets go.
+ * while to start). It keeps the process alive only while a batch is out — never when idle —
+ * and is stopped a little after its last user lets go.
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../../threads/start-worker';
@@ -59,24 +59,22 @@ class SharedFileWriter {
   private run(dataDir: string, jobs: FileJob[]): Promise<BatchResult> {
     return new Promise((resolve) => {
       const batch: FileBatch = { id: this.nextId++, dataDir, jobs };
+      const worker = this.thread();
+      // Ref'd while a batch is out: a process waiting for its files (close()) stays until they are written.
+      if (this.pending.size === 0) worker.ref();
       this.pending.set(batch.id, resolve);
-      this.thread().postMessage(batch);
+      worker.postMessage(batch);
     });
   }
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker(__filename, 'materialise-worker', { workerData: { nice: FILE_WRITER_NICE } });
-    worker.unref();
-    worker.on('message', (answer: FileBatchAnswer) => {
-      if ('ready' in answer) {
-        this.startedPriority = answer.priority;
-        return;
-      }
-      const settle = this.pending.get(answer.id);
-      this.pending.delete(answer.id);
-      settle?.({ done: answer.done, touched: answer.touched, error: answer.error });
-    });
+    const worker = startWorker(
+      __filename,
+      'materialise-worker',
+      (answer: FileBatchAnswer) => this.answered(answer),
+      { workerData: { nice: FILE_WRITER_NICE } },
+    );
     let failure: unknown;
     worker.on('error', (err) => (failure = err));
     worker.on('exit', (code) => {
@@ -89,6 +87,17 @@ class SharedFileWriter {
     });
     this.worker = worker;
     return worker;
+  }
+
+  private answered(answer: FileBatchAnswer): void {
+    if ('ready' in answer) {
+      this.startedPriority = answer.priority;
+      return;
+    }
+    const settle = this.pending.get(answer.id);
+    this.pending.delete(answer.id);
+    if (this.pending.size === 0) this.worker?.unref();
+    settle?.({ done: answer.done, touched: answer.touched, error: answer.error });
   }
 
   private stop(): void {

@@ -23,7 +23,7 @@ export interface BenchOptions {
   tmpDir?: string;
   /** Write CPU profiles of the apiserver (`node --cpu-prof`) to this directory. */
   cpuProfileDir?: string;
-  /** The apiserver's --file-store-sync (default per-object). */
+  /** The apiserver's --file-store-sync (default log, as the apiserver's). */
   fileStoreSync: 'per-object' | 'log';
 }
 
@@ -39,7 +39,7 @@ export const USAGE = `usage: npm run bench -w @pwk/bench -- [options]
   --tmp-dir DIR          where data dirs go: the disk under test (default the OS temp dir)
   --cpu-prof DIR         run the apiserver under node --cpu-prof, profiles in DIR
   --storage file         the store under test (etcd: not available yet)
-  --file-store-sync S    the file store's --file-store-sync: per-object (default) or log
+  --file-store-sync S    the file store's --file-store-sync: log (default) or per-object
 `;
 
 function positiveInt(flag: string, text: string | undefined): number {
@@ -84,7 +84,7 @@ export function parseOptions(argv: readonly string[], repoRoot: string): BenchOp
   // Fail loudly rather than silently benchmarking the file store under another name.
   if (storage !== 'file') throw new UsageError(`--storage ${storage}: only "file" is available`);
 
-  const sync = values.get('file-store-sync') ?? 'per-object';
+  const sync = values.get('file-store-sync') ?? 'log';
   if (sync !== 'per-object' && sync !== 'log') {
     throw new UsageError(`--file-store-sync ${sync}: expected per-object or log`);
   }

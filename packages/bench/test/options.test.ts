@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseOptions, UsageError } from '../src/options';
 
 describe('parseOptions', () => {
-  it('defaults to 2,000 objects, 16 clients, both store sizes, and <repo>/docs', () => {
+  it('defaults to 2,000 objects, 16 clients, both store sizes, <repo>/docs and the apiserver’s default sync (log)', () => {
     expect(parseOptions([], '/repo')).toEqual({
       objects: 2000,
       readRequests: 10_000,
@@ -12,7 +12,7 @@ describe('parseOptions', () => {
       out: path.resolve('/repo/docs'),
       tmpDir: undefined,
       cpuProfileDir: undefined,
-      fileStoreSync: 'per-object',
+      fileStoreSync: 'log',
     });
   });
 

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startSecureServer } from '../security/secure-server';
+import { until } from '../support/until';
 import { ADMIN, GROUP, collection, startAdmittedServer } from './cluster';
 import type { AdmittedServer } from './cluster';
 
@@ -110,7 +111,10 @@ describe('namespace lifecycle admission', () => {
     const ns = 'team-a';
     cluster.kube.core.namespace(ns);
     for (const name of ['a', 'b', 'c']) expect((await cluster.create(ns, name)).status).toBe(201);
-    expect(await cluster.storedNamespaces()).toContain(ns);
+    // The object files follow the write-ahead log within its bounded delay.
+    await until('the namespace directory to be written', async () =>
+      (await cluster.storedNamespaces()).includes(ns),
+    );
 
     // The namespace controller marks the namespace, then deletes every resource in it.
     cluster.kube.core.namespace(ns, 'Terminating');
@@ -131,7 +135,10 @@ describe('namespace lifecycle admission', () => {
     await eventuallyRefused(ns);
     const list = await cluster.pwk.request('GET', collection(ns), { token: ADMIN });
     expect(list.json<{ items: unknown[] }>().items).toEqual([]);
-    expect(await cluster.storedNamespaces()).not.toContain(ns);
+    await until(
+      'the namespace directory to go',
+      async () => !(await cluster.storedNamespaces()).includes(ns),
+    );
   });
 
   it('answers 404 once a namespace is deleted from the cluster', async () => {

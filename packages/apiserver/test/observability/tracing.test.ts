@@ -204,7 +204,8 @@ describe('tracing', () => {
     expect(attribute(create, 'type')).toBe('foos.bar.pwk.educative.io');
     const fsyncs = all.filter((s) => s.name === 'fsync');
     for (const fsync of fsyncs) expect(under(fsync, create)).toBe(true);
-    expect(fsyncs.map((s) => attribute(s, 'target'))).toContain('file');
+    // The write-ahead log's fdatasync the create waited for (the default --file-store-sync=log).
+    expect(fsyncs.map((s) => attribute(s, 'target'))).toContain('log');
     expect(contentTypes[0]).toMatch(/^application\/json/);
     const resource = received[0]!.resourceSpans[0]!.resource.attributes;
     expect(resource).toContainEqual({ key: 'service.name', value: { stringValue: 'pwk-apiserver' } });

@@ -314,14 +314,14 @@ describe('file store with the write-ahead log', () => {
 
   it('with per-object sync, materialises and retires a log left by an earlier run before it takes writes', async () => {
     await leaveLog([encodeRecord(record(3, 'a'))]);
-    const store = await stores.open();
+    const store = await stores.open({ sync: 'per-object' });
     expect(await segmentsLeft()).toEqual([]);
     expect(JSON.parse(await readFile(fileOf('a'), 'utf8'))).toMatchObject({
       metadata: { resourceVersion: '3' },
     });
     await store.delete(keyOf('a'));
     await stores.closeAll();
-    const again = await stores.open();
+    const again = await stores.open({ sync: 'per-object' });
     await expect(again.get(keyOf('a'))).rejects.toThrow('not found');
   });
 

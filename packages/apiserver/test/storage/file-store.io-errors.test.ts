@@ -5,6 +5,9 @@
  * in file-store.disk-full.test.ts. The store must not serve the failed change, must say what
  * failed, and must put the file back to what it serves before it calls itself ready again, so
  * a restart loads exactly the acknowledged state.
+ *
+ * These are per-object sync's fsyncs (the write is answered after them); the log's failing
+ * write or fdatasync is in file-store-wal.test.ts.
  */
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -59,7 +62,7 @@ const failureOf = (promise: Promise<unknown>): Promise<Error> =>
     (err: unknown) => err as Error,
   );
 
-describe('file store after I/O errors', () => {
+describe('file store after I/O errors (per-object sync)', () => {
   const stores = tempFileStores('pwk-eio-');
   const fileOf = (name: string) =>
     path.join(stores.dataDir, FOOS.group, FOOS.resource, 'default', `${name}.json`);
@@ -70,7 +73,7 @@ describe('file store after I/O errors', () => {
   let store: Storage;
   beforeEach(async () => {
     disk = failingFsyncs();
-    store = await stores.open({ diskOps: disk.ops, writeProbeIntervalMs: 10 });
+    store = await stores.open({ sync: 'per-object', diskOps: disk.ops, writeProbeIntervalMs: 10 });
   });
 
   it('does not serve a create whose directory fsync failed, and removes its file before it is ready again', async () => {
@@ -89,7 +92,7 @@ describe('file store after I/O errors', () => {
     await until('the store to be ready again', () => store.ready());
     await expect(readFile(fileOf('b'))).rejects.toMatchObject({ code: 'ENOENT' });
     await stores.closeAll();
-    expect(await names(await stores.open())).toEqual(['a']);
+    expect(await names(await stores.open({ sync: 'per-object' }))).toEqual(['a']);
   });
 
   it('puts back the served version of an update whose directory fsync failed', async () => {
@@ -106,7 +109,7 @@ describe('file store after I/O errors', () => {
     await until('the store to be ready again', () => store.ready());
     expect(await onDisk('a')).toEqual(a);
     await stores.closeAll();
-    expect(await (await stores.open()).get(keyOf('a'))).toEqual(a);
+    expect(await (await stores.open({ sync: 'per-object' })).get(keyOf('a'))).toEqual(a);
   });
 
   it('restores the file of a delete whose directory fsync failed: the object is still served', async () => {
@@ -120,7 +123,7 @@ describe('file store after I/O errors', () => {
     await until('the store to be ready again', () => store.ready());
     expect(await onDisk('a')).toEqual(a);
     await stores.closeAll();
-    expect(await (await stores.open()).get(keyOf('a'))).toEqual(a);
+    expect(await (await stores.open({ sync: 'per-object' })).get(keyOf('a'))).toEqual(a);
   });
 
   it('leaves nothing behind when the fsync of the new file fails, before the rename', async () => {

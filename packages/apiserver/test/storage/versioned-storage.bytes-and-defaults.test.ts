@@ -29,7 +29,8 @@ describe('a served version’s view of the storage', () => {
   let asV1beta1: Storage;
 
   beforeEach(async () => {
-    storage = await stores.open();
+    // Per-object sync: the object's file is written when the write is answered, and read back here.
+    storage = await stores.open({ sync: 'per-object' });
     asV1 = versionedStorage(storage, { kind, version: 'v1' });
     asV1beta1 = versionedStorage(storage, { kind, version: 'v1beta1' });
   });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { fooKindV1, PAUSED_ANNOTATION } from '../src';
+import { fooKind, PAUSED_ANNOTATION } from '../src';
 import type { KindObject } from '../src';
 import { decodePaused, encodePaused } from '../src/foo/conversion';
 
@@ -127,8 +127,8 @@ const fooV1 = fc.record(
   { requiredKeys: ['apiVersion', 'kind', 'metadata', 'spec'] },
 );
 
-const v1 = fooKindV1.version('v1')!;
-const v1beta1 = fooKindV1.version('v1beta1')!;
+const v1 = fooKind.version('v1')!;
+const v1beta1 = fooKind.version('v1beta1')!;
 const NUM_RUNS = 500;
 
 const valid = (version: typeof v1, obj: unknown) => {
@@ -152,11 +152,11 @@ describe('Foo v1 ⇄ v1beta1 conversion (property tests over generated Foos)', (
     fc.assert(
       fc.property(fooV1, (foo) => {
         const input = structuredClone(foo);
-        const down = fooKindV1.convert(foo as KindObject, 'v1beta1');
+        const down = fooKind.convert(foo as KindObject, 'v1beta1');
         expect(foo).toEqual(input);
         expect(down.apiVersion).toBe(V1BETA1);
         expect(valid(v1beta1, down)).toEqual([]);
-        expect(fooKindV1.convert(down, 'v1')).toEqual(input);
+        expect(fooKind.convert(down, 'v1')).toEqual(input);
       }),
       { numRuns: NUM_RUNS },
     );
@@ -166,11 +166,11 @@ describe('Foo v1 ⇄ v1beta1 conversion (property tests over generated Foos)', (
     fc.assert(
       fc.property(fooV1beta1, (foo) => {
         const input = structuredClone(foo);
-        const up = fooKindV1.convert(foo as KindObject, 'v1');
+        const up = fooKind.convert(foo as KindObject, 'v1');
         expect(foo).toEqual(input);
         expect(up.apiVersion).toBe(V1);
         expect(valid(v1, up)).toEqual([]);
-        expect(fooKindV1.convert(up, 'v1beta1')).toEqual(input);
+        expect(fooKind.convert(up, 'v1beta1')).toEqual(input);
       }),
       { numRuns: NUM_RUNS },
     );
@@ -198,17 +198,14 @@ describe('Foo v1 ⇄ v1beta1 conversion, by example', () => {
   const base = { kind: 'Foo', metadata: { name: 'a', namespace: 'default' } };
 
   it('carries spec.paused in the annotation of the v1beta1 view and folds it back', () => {
-    const down = fooKindV1.convert(
-      { ...base, apiVersion: V1, spec: { replicas: 2, paused: true } },
-      'v1beta1',
-    );
+    const down = fooKind.convert({ ...base, apiVersion: V1, spec: { replicas: 2, paused: true } }, 'v1beta1');
     expect(down).toEqual({
       apiVersion: V1BETA1,
       kind: 'Foo',
       metadata: { name: 'a', namespace: 'default', annotations: { [PAUSED_ANNOTATION]: 'true' } },
       spec: { replicas: 2 },
     });
-    expect(fooKindV1.convert(down, 'v1')).toEqual({
+    expect(fooKind.convert(down, 'v1')).toEqual({
       ...base,
       apiVersion: V1,
       spec: { replicas: 2, paused: true },
@@ -216,25 +213,25 @@ describe('Foo v1 ⇄ v1beta1 conversion, by example', () => {
   });
 
   it('leaves a v1beta1 Foo without the annotation without paused in v1 (defaulting makes it false)', () => {
-    const up = fooKindV1.convert({ ...base, apiVersion: V1BETA1, spec: { replicas: 1 } }, 'v1');
+    const up = fooKind.convert({ ...base, apiVersion: V1BETA1, spec: { replicas: 1 } }, 'v1');
     expect(up).toEqual({ ...base, apiVersion: V1, spec: { replicas: 1 } });
     expect(v1.applyDefaults(up).spec).toEqual({ replicas: 1, paused: false });
   });
 
   it('keeps a hand-written annotation value that is not true or false as it is, in both views', () => {
     const meta = { ...base.metadata, annotations: { [PAUSED_ANNOTATION]: 'yes please', other: 'x' } };
-    const up = fooKindV1.convert({ ...base, apiVersion: V1BETA1, metadata: meta, spec: {} }, 'v1');
+    const up = fooKind.convert({ ...base, apiVersion: V1BETA1, metadata: meta, spec: {} }, 'v1');
     expect(up).toEqual({ ...base, apiVersion: V1, metadata: meta, spec: {} });
   });
 
   it('escapes a v1 annotation of that name beside spec.paused, and restores both', () => {
     const meta = { ...base.metadata, annotations: { [PAUSED_ANNOTATION]: 'true' } };
     const obj = { ...base, apiVersion: V1, metadata: meta, spec: { paused: false } };
-    const down = fooKindV1.convert(obj, 'v1beta1');
+    const down = fooKind.convert(obj, 'v1beta1');
     expect((down.metadata.annotations as Record<string, string>)[PAUSED_ANNOTATION]).toBe(
       '{"paused":false,"annotation":"true"}',
     );
-    expect(fooKindV1.convert(down, 'v1')).toEqual(obj);
+    expect(fooKind.convert(down, 'v1')).toEqual(obj);
   });
 });
 
@@ -244,33 +241,23 @@ describe('Foo v1 ⇄ v1beta1 conversion of what is not a valid Foo', () => {
     ['metadata a string', { apiVersion: V1, kind: 'Foo', metadata: 'x', spec: 'y' } as unknown as KindObject],
     ['annotations a list', { apiVersion: V1, kind: 'Foo', metadata: { annotations: [] } }],
   ])('does not throw (%s)', (_case, obj) => {
-    const down = fooKindV1.convert(obj, 'v1beta1');
+    const down = fooKind.convert(obj, 'v1beta1');
     expect(down.apiVersion).toBe(V1BETA1);
-    expect(fooKindV1.convert(down, 'v1').apiVersion).toBe(V1);
+    expect(fooKind.convert(down, 'v1').apiVersion).toBe(V1);
   });
 
   it('keeps a paused value of an object without metadata', () => {
     const obj = { apiVersion: V1, kind: 'Foo', spec: { paused: true } } as unknown as KindObject;
-    expect(fooKindV1.convert(fooKindV1.convert(obj, 'v1beta1'), 'v1')).toEqual({ ...obj, metadata: {} });
+    expect(fooKind.convert(fooKind.convert(obj, 'v1beta1'), 'v1')).toEqual({ ...obj, metadata: {} });
   });
 
   it('leaves a non-string annotation value for validation to reject', () => {
     const obj = { apiVersion: V1BETA1, kind: 'Foo', metadata: { annotations: { [PAUSED_ANNOTATION]: 1 } } };
-    expect(fooKindV1.convert(obj as unknown as KindObject, 'v1').metadata).toEqual(obj.metadata);
+    expect(fooKind.convert(obj as unknown as KindObject, 'v1').metadata).toEqual(obj.metadata);
   });
 });
 
-describe('fooKindV1', () => {
-  it('stores v1 and serves v1beta1 deprecated, with the server default warning text', () => {
-    expect(fooKindV1.storageVersion.name).toBe('v1');
-    expect(
-      fooKindV1.versions.map((v) => [v.name, v.served, v.storage, v.deprecated, v.deprecationWarning]),
-    ).toEqual([
-      ['v1', true, true, false, undefined],
-      ['v1beta1', true, false, true, undefined],
-    ]);
-  });
-
+describe('Foo v1', () => {
   it('defaults spec.paused to false in v1 only, and publishes it', () => {
     expect(v1.applyDefaults({ spec: {} }).spec).toEqual({ replicas: 1, paused: false });
     expect(v1beta1.applyDefaults({ spec: {} }).spec).toEqual({ replicas: 1 });

@@ -1,7 +1,8 @@
 import { KUBERNETES_OPENAPI_NAMES, OPENAPI_NAMES } from '../src';
-import { v1beta1 } from './fixtures';
+import { v1 } from './fixtures';
 
-const fooOpenAPISchemas = v1beta1.openAPISchemas;
+// The storage version's, whose names OPENAPI_NAMES gives.
+const fooOpenAPISchemas = v1.openAPISchemas;
 
 type Schema = Record<string, unknown>;
 
@@ -38,10 +39,10 @@ describe('the generated OpenAPI schemas', () => {
 
   it('carry x-kubernetes-group-version-kind as an array on Foo and FooList', () => {
     expect(v3[OPENAPI_NAMES.foo]?.['x-kubernetes-group-version-kind']).toEqual([
-      { group: 'bar.pwk.educative.io', version: 'v1beta1', kind: 'Foo' },
+      { group: 'bar.pwk.educative.io', version: 'v1', kind: 'Foo' },
     ]);
     expect(v3[OPENAPI_NAMES.fooList]?.['x-kubernetes-group-version-kind']).toEqual([
-      { group: 'bar.pwk.educative.io', version: 'v1beta1', kind: 'FooList' },
+      { group: 'bar.pwk.educative.io', version: 'v1', kind: 'FooList' },
     ]);
   });
 

@@ -92,7 +92,7 @@ describe("Foo's list and map semantics, read from its schema", () => {
 
   it('publish the same semantics in the OpenAPI schema', () => {
     const doc = fooKind.storageVersion.openAPISchemas({ refPrefix: '#/', dialect: 'openapi-3.0' });
-    const status = doc['io.educative.pwk.bar.v1beta1.FooStatus'] as { properties: Record<string, object> };
+    const status = doc['io.educative.pwk.bar.v1.FooStatus'] as { properties: Record<string, object> };
     expect(status.properties.conditions).toMatchObject({
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['type'],

@@ -4,7 +4,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { byVersionPriority, fooKindV1 } from '@pwk/api';
+import { byVersionPriority, fooKind } from '@pwk/api';
 import { flagName, flagsOf, flagValue } from '../src/binary-flags';
 import { deployCopyWithCerts, REPO_ROOT } from '../src/deploy-fixture';
 import type { DeployCopy } from '../src/deploy-fixture';
@@ -220,8 +220,8 @@ describe('the apiserver', () => {
 
 describe('the APIServices', () => {
   // The kind the apiserver registers (packages/apiserver/src/apis/registered-kinds.ts).
-  const GROUP = fooKindV1.group;
-  const served = fooKindV1.versions.filter((v) => v.served).map((v) => v.name);
+  const GROUP = fooKind.group;
+  const served = fooKind.versions.filter((v) => v.served).map((v) => v.name);
   const apiService = (rendering: string, version: string) =>
     findObject(renderings[rendering]!, 'APIService', `${version}.${GROUP}`);
 

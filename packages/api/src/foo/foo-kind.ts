@@ -1,7 +1,7 @@
 /**
- * The kind Foo, defined once: names, scope and versions. The API server installs fooKind
- * (v1beta1 only) until it serves several versions; then fooKindV1 (v1 stored, v1beta1 served
- * and deprecated, converted through v1) takes its place.
+ * The kind Foo, defined once: names, scope and versions — v1 stored and the conversion hub,
+ * v1beta1 served and deprecated. The building blocks are exported for tests that need Foo at
+ * one version only (they define that variant in their own tree).
  */
 import { defineKind } from '../kinds/define-kind';
 import { CREATION_TIMESTAMP_DESCRIPTION } from '../metav1';
@@ -45,12 +45,6 @@ export const fooV1beta1: Omit<KindVersionSpec, 'served' | 'storage'> = {
   subresources: FOO_SUBRESOURCES,
 };
 
-/** Foo as the API server installs it today: v1beta1, served and stored. */
-export const fooKind = defineKind({
-  ...FOO_NAMES,
-  versions: [{ ...fooV1beta1, served: true, storage: true }],
-});
-
 export const fooV1: Omit<KindVersionSpec, 'served' | 'storage'> = {
   name: 'v1',
   schema: fooV1Schema,
@@ -59,10 +53,10 @@ export const fooV1: Omit<KindVersionSpec, 'served' | 'storage'> = {
 };
 
 /**
- * Foo with v1 as the storage version and the hub, v1beta1 still served but deprecated (with
- * kube's default warning text: deprecationWarning unset).
+ * Foo as the API server installs it: v1 the storage version and the hub, v1beta1 still served
+ * but deprecated (with kube's default warning text: deprecationWarning unset).
  */
-export const fooKindV1 = defineKind({
+export const fooKind = defineKind({
   ...FOO_NAMES,
   versions: [
     { ...fooV1, served: true, storage: true },

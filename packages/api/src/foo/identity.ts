@@ -1,9 +1,9 @@
 /**
- * Foo's identity as module constants, the form used before defineKind: thin wrappers over
- * fooKind, kept while the controller, deploy-tests and two apiserver tests import them.
+ * Foo's identity at its storage version as module constants: thin wrappers over fooKind, for
+ * code and tests that name Foo's group and resource.
  */
 import { fooKind } from './foo-kind';
-import type { Foo } from './v1beta1';
+import type { FooV1 } from './v1';
 import { openAPIName } from '../kinds/openapi-names';
 import { META_OPENAPI_NAMES } from '../metav1';
 
@@ -12,8 +12,8 @@ const storage = fooKind.storageVersion;
 export const GROUP = fooKind.group;
 export const VERSION = storage.name;
 // Typed as the schema's literals, which defineKind has checked these equal.
-export const API_VERSION = storage.apiVersion as Foo['apiVersion'];
-export const KIND = fooKind.kind as Foo['kind'];
+export const API_VERSION = storage.apiVersion as FooV1['apiVersion'];
+export const KIND = fooKind.kind as FooV1['kind'];
 export const RESOURCE = fooKind.plural;
 
 /** OpenAPI component names, in the reverse-DNS form Kubernetes uses. */

@@ -2,8 +2,8 @@
  * The kinds this server installs: the one place that names them. Adding a kind is one more
  * entry here (its definition made with @pwk/api's defineKind).
  */
-import { fooKindV1 } from '@pwk/api';
+import { fooKind } from '@pwk/api';
 import type { KindDefinition } from '@pwk/api';
 
 /** What `startServer` installs unless told otherwise. */
-export const REGISTERED_KINDS: readonly KindDefinition[] = [fooKindV1];
+export const REGISTERED_KINDS: readonly KindDefinition[] = [fooKind];

@@ -1,10 +1,10 @@
 /**
  * kubectl against a kind served at two versions (Foo v1, stored, and v1beta1, deprecated —
- * @pwk/api's fooKindV1, installed here only): the preferred version by default, the other by
+ * @pwk/api's fooKind, what the server installs): the preferred version by default, the other by
  * its full resource name, kubectl's deprecation warning, and explain at either version.
  */
 import { stringify } from 'yaml';
-import { fooKindV1 } from '@pwk/api';
+import { fooKind } from '@pwk/api';
 import { startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 import { createKubectl, parseTable } from './kubectl-helpers';
@@ -19,7 +19,7 @@ describe('kubectl against a kind served at two versions', () => {
   let server: TestServer;
   let kubectl: Kubectl;
   beforeAll(async () => {
-    server = await startTestServer({ kinds: [fooKindV1] });
+    server = await startTestServer({ kinds: [fooKind] });
     kubectl = createKubectl(server);
     const manifest = stringify({
       apiVersion: `${GROUP}/v1`,

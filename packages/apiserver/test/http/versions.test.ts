@@ -1,10 +1,10 @@
 /**
  * One kind served at two versions (Foo v1, stored, beside v1beta1, deprecated — @pwk/api's
- * fooKindV1, installed here only): discovery lists both with the preferred one first, each
+ * fooKind, what the server installs): discovery lists both with the preferred one first, each
  * version has its own routes and OpenAPI document, v1beta1 answers carry the deprecation
  * Warning, and both see the same objects, each in its own version.
  */
-import { fooKindV1 } from '@pwk/api';
+import { fooKind } from '@pwk/api';
 import { startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 
@@ -17,7 +17,7 @@ const WARNING = `299 - "${GROUP}/v1beta1 Foo is deprecated; use ${GROUP}/v1 Foo"
 describe('a kind served at two versions', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ kinds: [fooKindV1] });
+    server = await startTestServer({ kinds: [fooKind] });
   });
   afterAll(() => server.stop());
 

@@ -4,7 +4,7 @@
  * stored and the stored one, the user and the options — mutating plugins first (their change is
  * kept), validating plugins on the final object, nothing written when one refuses.
  */
-import { fooKind } from '@pwk/api';
+import { fooV1beta1OnlyKind } from '../support/kinds/foo-v1beta1-only';
 import { admissionChain } from '../../src/admission/attributes';
 import type { AdmissionAttributes, AdmissionPlugin } from '../../src/admission/attributes';
 import { StatusError } from '../../src/errors/status-error';
@@ -53,8 +53,14 @@ describe('admission attributes from the registry', () => {
     const storage = await stores.open();
     const admission = admissionChain([...extra, recorder]);
     return {
-      main: new RegistryStore(storage, strategyFor(fooKind, fooKind.storageVersion), { admission }),
-      status: new RegistryStore(storage, statusStrategyFor(fooKind, fooKind.storageVersion)!, { admission }),
+      main: new RegistryStore(storage, strategyFor(fooV1beta1OnlyKind, fooV1beta1OnlyKind.storageVersion), {
+        admission,
+      }),
+      status: new RegistryStore(
+        storage,
+        statusStrategyFor(fooV1beta1OnlyKind, fooV1beta1OnlyKind.storageVersion)!,
+        { admission },
+      ),
     };
   }
 

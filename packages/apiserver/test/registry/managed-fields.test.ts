@@ -1,4 +1,3 @@
-import { API_VERSION } from '@pwk/api';
 import { StatusError } from '../../src/errors/status-error';
 import { applyConfiguration } from '../../src/registry/apply-configuration';
 import type { ApplyOptions } from '../../src/registry/apply-configuration';
@@ -6,7 +5,7 @@ import { defaultManagerName, resetFieldsFor } from '../../src/registry/managed-f
 import type { ManagedFieldsEntry } from '../../src/registry/managed-fields';
 import { recordUpdate } from '../../src/registry/update-tracking';
 import type { RecordUpdateOptions } from '../../src/registry/update-tracking';
-import { fooManagedKind } from './test-kinds';
+import { FOO_API_VERSION, fooManagedKind } from './test-kinds';
 import type { KubeObject } from '../../src/storage/interface';
 
 const T0 = new Date('2026-01-02T03:04:05.678Z');
@@ -14,7 +13,7 @@ const T1 = new Date('2026-01-02T04:00:00Z');
 const T2 = new Date('2026-01-02T05:00:00Z');
 
 const foo = (extra: Record<string, unknown> = {}, meta: Record<string, unknown> = {}): KubeObject => ({
-  apiVersion: API_VERSION,
+  apiVersion: FOO_API_VERSION,
   kind: 'Foo',
   metadata: { name: 'demo', namespace: 'default', uid: 'uid-1', resourceVersion: '7', ...meta },
   ...extra,
@@ -24,7 +23,7 @@ const config = (
   extra: Record<string, unknown> = {},
   meta: Record<string, unknown> = {},
 ): Record<string, unknown> => ({
-  apiVersion: API_VERSION,
+  apiVersion: FOO_API_VERSION,
   kind: 'Foo',
   metadata: { name: 'demo', ...meta },
   ...extra,
@@ -81,7 +80,7 @@ describe('recordUpdate (non-apply writes)', () => {
       {
         manager: 'kubectl-create',
         operation: 'Update',
-        apiVersion: API_VERSION,
+        apiVersion: FOO_API_VERSION,
         time: '2026-01-02T03:04:05Z',
         fieldsType: 'FieldsV1',
         fieldsV1: {
@@ -160,7 +159,7 @@ describe('recordUpdate (non-apply writes)', () => {
     expect(entryOf(viaStatus, 'unknown')).toEqual({
       manager: 'unknown',
       operation: 'Update',
-      apiVersion: API_VERSION,
+      apiVersion: FOO_API_VERSION,
       time: '2026-01-02T04:00:00Z',
       fieldsType: 'FieldsV1',
       fieldsV1: { 'f:status': { 'f:observedGeneration': {} } },
@@ -183,7 +182,7 @@ describe('recordUpdate (non-apply writes)', () => {
       {
         manager: 'mine',
         operation: 'Update',
-        apiVersion: API_VERSION,
+        apiVersion: FOO_API_VERSION,
         fieldsType: 'FieldsV1',
         fieldsV1: { 'f:spec': { 'f:replicas': {} } },
       },
@@ -280,7 +279,7 @@ describe('applyConfiguration (server-side apply)', () => {
       namespace: 'default',
     });
     expect(object).toEqual({
-      apiVersion: API_VERSION,
+      apiVersion: FOO_API_VERSION,
       kind: 'Foo',
       metadata: { name: 'demo', labels: { app: 'demo' }, managedFields },
       spec: { replicas: 2 },
@@ -289,7 +288,7 @@ describe('applyConfiguration (server-side apply)', () => {
       {
         manager: 'a',
         operation: 'Apply',
-        apiVersion: API_VERSION,
+        apiVersion: FOO_API_VERSION,
         time: '2026-01-02T03:04:05Z',
         fieldsType: 'FieldsV1',
         fieldsV1: { 'f:metadata': { 'f:labels': { 'f:app': {} } }, 'f:spec': { 'f:replicas': {} } },
@@ -319,7 +318,7 @@ describe('applyConfiguration (server-side apply)', () => {
     });
     expect(
       thrown(() => apply({ live: edited, applied: config({ spec: { replicas: 4 } }), manager: 'b' })).message,
-    ).toBe(`Apply failed with 1 conflict: conflict with "mgr" using ${API_VERSION}: .spec.replicas`);
+    ).toBe(`Apply failed with 1 conflict: conflict with "mgr" using ${FOO_API_VERSION}: .spec.replicas`);
     const status = record({
       live,
       next: { ...live, status: { observedGeneration: 1 } },
@@ -336,7 +335,7 @@ describe('applyConfiguration (server-side apply)', () => {
       }),
     );
     expect(err.message).toBe(
-      `Apply failed with 1 conflict: conflict with "ctrl" with subresource "status" using ${API_VERSION}: .status.observedGeneration`,
+      `Apply failed with 1 conflict: conflict with "ctrl" with subresource "status" using ${FOO_API_VERSION}: .status.observedGeneration`,
     );
   });
 
@@ -378,7 +377,7 @@ describe('applyConfiguration (server-side apply)', () => {
         apply({ live: updater, applied: config({ spec: { replicas: 7, location: 'NY' } }), manager: 'c' }),
       ).message,
     ).toBe(
-      `Apply failed with 2 conflicts: conflicts with "a":\n- .spec.replicas\nconflicts with "u" using ${API_VERSION}:\n- .spec.location`,
+      `Apply failed with 2 conflicts: conflicts with "a":\n- .spec.replicas\nconflicts with "u" using ${FOO_API_VERSION}:\n- .spec.location`,
     );
   });
 
@@ -530,7 +529,7 @@ describe('applyConfiguration (server-side apply)', () => {
       apply({ live: object, applied: config({}, { ownerReferences: [ref('u1', 'renamed')] }), manager: 'b' }),
     );
     expect(err.message).toBe(
-      `Apply failed with 1 conflict: conflict with "ctrl" using ${API_VERSION}: .metadata.ownerReferences[uid="u1"]`,
+      `Apply failed with 1 conflict: conflict with "ctrl" using ${FOO_API_VERSION}: .metadata.ownerReferences[uid="u1"]`,
     );
   });
 
@@ -616,7 +615,7 @@ describe('applyConfiguration (server-side apply)', () => {
         apply({ live: untracked, applied: config({ spec: { replicas: 2 } }), manager: 'a', now: T1 }),
       ).message,
     ).toBe(
-      `Apply failed with 1 conflict: conflict with "before-first-apply" using ${API_VERSION}: .spec.replicas`,
+      `Apply failed with 1 conflict: conflict with "before-first-apply" using ${FOO_API_VERSION}: .spec.replicas`,
     );
     const { object } = apply({
       live: untracked,

@@ -1,13 +1,13 @@
 /** The Table kubectl get receives: columns, cells, row objects per includeObject, list metadata. */
 import { StatusError } from '../../src/errors/status-error';
-import { fooKind } from '@pwk/api';
+import { fooV1beta1OnlyKind } from '../support/kinds/foo-v1beta1-only';
 import type { PrinterColumn } from '@pwk/api';
 import { parseIncludeObject, tableConverterFor } from '../../src/registry/table';
 import type { ColumnDefinition } from '../../src/registry/table-columns';
 import type { KubeObjectLike, TableOptions } from '../../src/registry/table';
 
 const NOW = new Date('2026-01-10T12:00:00Z');
-const fooTable = tableConverterFor(fooKind.storageVersion);
+const fooTable = tableConverterFor(fooV1beta1OnlyKind.storageVersion);
 const options = (extra: Partial<TableOptions> = {}): TableOptions => ({
   includeObject: 'Metadata',
   now: NOW,

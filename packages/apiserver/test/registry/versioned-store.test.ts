@@ -4,7 +4,7 @@
  * same objects, managedFields record the apiVersion each manager wrote in, and server-side
  * apply finds conflicts across versions, as kube-apiserver does for a CRD.
  */
-import { fooKindV1 } from '@pwk/api';
+import { fooKind } from '@pwk/api';
 import { strategyFor } from '../../src/registry/kind-strategy';
 import { RegistryStore } from '../../src/registry/store';
 import type { WriteOptions } from '../../src/registry/store';
@@ -31,8 +31,8 @@ describe('a kind served at two versions', () => {
     const storage = await stores.open();
     const storeOf = (version: string) =>
       new RegistryStore(
-        versionedStorage(storage, { kind: fooKindV1, version }),
-        strategyFor(fooKindV1, fooKindV1.version(version)!),
+        versionedStorage(storage, { kind: fooKind, version }),
+        strategyFor(fooKind, fooKind.version(version)!),
       );
     return { v1: storeOf('v1'), v1beta1: storeOf('v1beta1') };
   }

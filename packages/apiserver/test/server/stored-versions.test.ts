@@ -7,14 +7,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fooKind, fooKindV1 } from '@pwk/api';
+import { fooKind } from '@pwk/api';
+import { fooV1beta1OnlyKind } from '../support/kinds/foo-v1beta1-only';
 import { createFileStorage } from '../../src/storage/file/file-storage';
 import type { KubeObject } from '../../src/storage/interface';
 import { runStorageCommand } from '../../src/storage/migration/storage-command';
 import { eventually, startTestServer } from '../support/server';
 import type { TestServer } from '../support/server';
 
-const kind = fooKindV1;
+const kind = fooKind;
 const FOOS = `/apis/${kind.group}/v1/namespaces/default/foos`;
 const V1BETA1_FOOS = `/apis/${kind.group}/v1beta1/namespaces/default/foos`;
 
@@ -76,7 +77,7 @@ describe('stored versions', () => {
       ['v1beta1', 'a'],
       ['v1beta1', 'b'],
     ]);
-    pwk = await startTestServer({ dataDir, kinds: [fooKind] });
+    pwk = await startTestServer({ dataDir, kinds: [fooV1beta1OnlyKind] });
     await eventually(() => storedVersionsLine(pwk!) !== undefined, 'the stored versions line');
     expect(storedVersionsLine(pwk)).toMatchObject({ storageVersion: 'v1beta1', objects: { v1beta1: 2 } });
     expect(storedVersionsLine(pwk)).not.toHaveProperty('hint');

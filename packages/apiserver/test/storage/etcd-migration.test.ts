@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fooKind } from '@pwk/api';
+import { fooV1beta1OnlyKind } from '../support/kinds/foo-v1beta1-only';
 import { createEtcdStorage } from '../../src/storage/etcd/etcd-storage';
 import { createFileStorage } from '../../src/storage/file/file-storage';
 import type { KubeObject, Storage } from '../../src/storage/interface';
@@ -51,7 +51,7 @@ async function run(argv: string[]): Promise<{ code: number; out: string[]; err: 
       err: (l) => err.push(l),
       progressEveryMs: 0,
     },
-    [fooKind],
+    [fooV1beta1OnlyKind],
   );
   return { code, out, err };
 }

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fooKindV1 } from '@pwk/api';
+import { fooKind } from '@pwk/api';
 import { countStoredVersions } from '../../src/storage/migration/stored-versions';
 import { runStorageCommand } from '../../src/storage/migration/storage-command';
 import { rewriteAtStorageVersion } from '../../src/storage/migration/rewrite-storage-version';
@@ -13,7 +13,7 @@ import type { RewriteProgress } from '../../src/storage/migration/rewrite-storag
 import type { KubeObject, Storage } from '../../src/storage/interface';
 import { tempFileStores } from './temp-file-stores';
 
-const kind = fooKindV1;
+const kind = fooKind;
 const V1 = `${kind.group}/v1`;
 const V1BETA1 = `${kind.group}/v1beta1`;
 const ref = { group: kind.group, resource: kind.plural };

@@ -6,12 +6,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fooKindV1 } from '@pwk/api';
+import { fooKind } from '@pwk/api';
 import { versionedStorage } from '../../src/storage/versioned-storage';
 import type { KubeObject, Storage } from '../../src/storage/interface';
 import { tempFileStores } from '../storage/temp-file-stores';
 
-const kind = fooKindV1;
+const kind = fooKind;
 const v1 = kind.version('v1')!;
 const v1beta1 = kind.version('v1beta1')!;
 const key = (name: string) => ({ group: kind.group, resource: kind.plural, namespace: 'default', name });

@@ -3,7 +3,8 @@
  * version, read at the served one whatever version an object was stored at (Foo v1 stored,
  * v1beta1 served beside it), zero-copy paths kept only where nothing is converted.
  */
-import { PAUSED_ANNOTATION, fooKind, fooKindV1 } from '@pwk/api';
+import { PAUSED_ANNOTATION, fooKind } from '@pwk/api';
+import { fooV1beta1OnlyKind } from '../support/kinds/foo-v1beta1-only';
 import type { KubeObject, ObjectKey, Storage } from '../../src/storage/interface';
 import { versionedStorage } from '../../src/storage/versioned-storage';
 import { tempFileStores } from './temp-file-stores';
@@ -24,16 +25,16 @@ describe('versionedStorage', () => {
   let v1beta1: Storage;
   beforeEach(async () => {
     storage = await stores.open();
-    v1 = versionedStorage(storage, { kind: fooKindV1, version: 'v1' });
-    v1beta1 = versionedStorage(storage, { kind: fooKindV1, version: 'v1beta1' });
+    v1 = versionedStorage(storage, { kind: fooKind, version: 'v1' });
+    v1beta1 = versionedStorage(storage, { kind: fooKind, version: 'v1beta1' });
   });
 
   it('is the storage itself for a kind with one version', () => {
-    expect(versionedStorage(storage, { kind: fooKind, version: 'v1beta1' })).toBe(storage);
+    expect(versionedStorage(storage, { kind: fooV1beta1OnlyKind, version: 'v1beta1' })).toBe(storage);
   });
 
   it('refuses a version the kind does not serve', () => {
-    expect(() => versionedStorage(storage, { kind: fooKindV1, version: 'v2' })).toThrow(
+    expect(() => versionedStorage(storage, { kind: fooKind, version: 'v2' })).toThrow(
       'Foo has no served version v2',
     );
   });

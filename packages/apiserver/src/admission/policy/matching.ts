@@ -9,6 +9,7 @@
  */
 import { StatusError } from '../../errors/status-error';
 import type { EquivalentResources } from '../../apis/equivalent-resources';
+import { equivalentMatch, unknownEquivalentKind } from '../equivalent-match';
 import type { AdmissionAttributes, GroupVersionKind, GroupVersionResource } from '../attributes';
 import type { ParsedSelector } from '../webhook/accessor';
 import type { NamespaceLabels } from '../webhook/namespace-labels';
@@ -64,9 +65,6 @@ function ruleCovers(
   );
 }
 
-const sameResource = (a: GroupVersionResource, b: GroupVersionResource) =>
-  a.group === b.group && a.version === b.version && a.resource === b.resource;
-
 /** Which of the rules covers the request, and as what: its own resource first, then (Equivalent) another version of it. */
 function matchRules(
   rules: readonly NamedRuleWithOperations[],
@@ -78,23 +76,12 @@ function matchRules(
     return { resource: attributes.resource, kind: attributes.kind };
   }
   if (matchPolicy !== 'Equivalent') return undefined;
-  const others = equivalents
-    .equivalentResourcesFor(attributes.resource, attributes.subresource)
-    .filter((r) => !sameResource(r, attributes.resource));
-  // Earlier rules first, as kube honours them.
-  for (const rule of rules) {
-    for (const resource of others) {
-      if (!ruleCovers(rule, attributes, resource)) continue;
-      const kind = equivalents.kindFor(resource, attributes.subresource);
-      if (!kind) {
-        throw new PolicyMatchError(
-          `unable to convert to ${resource.group}/${resource.version}, Resource=${resource.resource}: unknown kind`,
-        );
-      }
-      return { resource, kind };
-    }
-  }
-  return undefined;
+  const match = equivalentMatch(rules, attributes, equivalents, (rule, resource) =>
+    ruleCovers(rule, attributes, resource),
+  );
+  if (!match) return undefined;
+  if (!match.kind) throw new PolicyMatchError(unknownEquivalentKind(match.resource));
+  return { resource: match.resource, kind: match.kind };
 }
 
 /**

@@ -7,8 +7,9 @@
  * error only for a webhook whose rules match.
  */
 import type { EquivalentResources } from '../../apis/equivalent-resources';
+import { equivalentMatch, unknownEquivalentKind } from '../equivalent-match';
 import { StatusError } from '../../errors/status-error';
-import type { AdmissionAttributes, GroupVersionResource } from '../attributes';
+import type { AdmissionAttributes } from '../attributes';
 import type { WebhookAccessor } from './accessor';
 import type { Invocation, InvocationTarget } from './admission-review';
 import { admissionRequestOf } from './admission-review';
@@ -24,9 +25,6 @@ export interface MatchContext {
 }
 
 type Selection = { matches: boolean; error?: StatusError };
-
-const sameResource = (a: GroupVersionResource, b: GroupVersionResource) =>
-  a.group === b.group && a.version === b.version && a.resource === b.resource;
 
 const labelsOf = (object: AdmissionAttributes['object']) =>
   (object?.metadata?.labels ?? undefined) as Record<string, string> | undefined;
@@ -83,23 +81,12 @@ function matchRules(
     return { resource: attributes.resource, subresource: attributes.subresource, kind: attributes.kind };
   }
   if (matchPolicy !== 'Equivalent') return undefined;
-  const others = equivalents
-    .equivalentResourcesFor(attributes.resource, attributes.subresource)
-    .filter((r) => !sameResource(r, attributes.resource));
-  // Earlier rules first, as kube honours them.
-  for (const rule of rules) {
-    for (const resource of others) {
-      if (!ruleMatches(rule, { ...target, resource })) continue;
-      const kind = equivalents.kindFor(resource, attributes.subresource);
-      if (!kind) {
-        throw internalError(
-          `unable to convert to ${resource.group}/${resource.version}, Resource=${resource.resource}: unknown kind`,
-        );
-      }
-      return { resource, subresource: attributes.subresource, kind };
-    }
-  }
-  return undefined;
+  const match = equivalentMatch(rules, attributes, equivalents, (rule, resource) =>
+    ruleMatches(rule, { ...target, resource }),
+  );
+  if (!match) return undefined;
+  if (!match.kind) throw internalError(unknownEquivalentKind(match.resource));
+  return { resource: match.resource, subresource: attributes.subresource, kind: match.kind };
 }
 
 /** The invocation when the webhook is to be called, undefined when not; throws a StatusError to refuse. */

@@ -28,6 +28,9 @@ const foo = (apiVersion: string, name: string, extra: Partial<KubeObject> = {}):
 
 describe('rewriting stored objects at the storage version', () => {
   const stores = tempFileStores('pwk-rewrite-');
+  // Per-object sync: an object's file is written when its write is answered, and read back here.
+  const openStore = (options: Parameters<typeof stores.open>[0] = {}) =>
+    stores.open({ sync: 'per-object', ...options });
   const onDisk = async (name: string) =>
     JSON.parse(
       await readFile(path.join(stores.dataDir, kind.group, kind.plural, 'default', `${name}.json`), 'utf8'),
@@ -39,7 +42,7 @@ describe('rewriting stored objects at the storage version', () => {
   }
 
   it('counts the objects per stored version', async () => {
-    const storage = await stores.open();
+    const storage = await openStore();
     await seed(storage, 3, 2);
     expect(await countStoredVersions(storage, ref, 2)).toEqual(
       new Map([
@@ -50,7 +53,7 @@ describe('rewriting stored objects at the storage version', () => {
   });
 
   it('rewrites the old ones converted and defaulted, and leaves the others alone', async () => {
-    const storage = await stores.open();
+    const storage = await openStore();
     await seed(storage, 2, 1);
     await storage.create(
       key('paused'),
@@ -85,7 +88,7 @@ describe('rewriting stored objects at the storage version', () => {
   });
 
   it('rewrites nothing on a second run', async () => {
-    const storage = await stores.open();
+    const storage = await openStore();
     await seed(storage, 2, 0);
     await rewriteAtStorageVersion({ storage, kinds: [kind] });
     const revision = await storage.currentRevision();
@@ -95,7 +98,7 @@ describe('rewriting stored objects at the storage version', () => {
   });
 
   it('writes nothing in a dry run, and says what it would rewrite', async () => {
-    const storage = await stores.open();
+    const storage = await openStore();
     await seed(storage, 2, 1);
     const revision = await storage.currentRevision();
     const [result] = await rewriteAtStorageVersion({ storage, kinds: [kind], dryRun: true });
@@ -105,7 +108,7 @@ describe('rewriting stored objects at the storage version', () => {
   });
 
   it('skips an object deleted after its page was read', async () => {
-    const storage = await stores.open();
+    const storage = await openStore();
     await seed(storage, 2, 0);
     const [result] = await rewriteAtStorageVersion({
       storage,
@@ -121,7 +124,7 @@ describe('rewriting stored objects at the storage version', () => {
   });
 
   it('starts over when its own rewrites expire the list it pages through, and finishes', async () => {
-    const storage = await stores.open({ eventWindow: 2 });
+    const storage = await openStore({ eventWindow: 2 });
     await seed(storage, 6, 0);
     const [result] = await rewriteAtStorageVersion({ storage, kinds: [kind], pageSize: 1 });
     expect(result!.rewritten).toBe(6);

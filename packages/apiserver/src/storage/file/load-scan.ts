@@ -9,7 +9,7 @@
  * dies in the worker's heap instead of growing the server's for good (see loader.ts).
  */
 import type { Dirent } from 'node:fs';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { isDNS1123Label, isDNS1123Subdomain } from '@pwk/api';
@@ -17,6 +17,7 @@ import { collectionId, objectId } from '../keys';
 import type { LoadMessage } from './load-messages';
 import type { StoredObjectCheck } from './object-check';
 import { LOCK_FILE, QUARANTINE_DIR, REVISION_FILE, TEMP_PREFIX, fileNameFor } from './paths';
+import { readObjectText } from './read-object-text';
 
 export interface ScanOptions {
   dataDir: string;
@@ -257,7 +258,7 @@ export async function scanDataDir(options: ScanOptions): Promise<void> {
       warn('file store: ignoring a file that is not an object', { path: task.fullPath });
       return undefined;
     }
-    const parsed = parseFile(task, readFileSync(task.fullPath, 'utf8'), options.check);
+    const parsed = parseFile(task, readObjectText(task.fullPath), options.check);
     if (typeof parsed === 'string') {
       return quarantine(dataDir, task, stamp).then(() => {
         quarantined++;

@@ -8,7 +8,7 @@
  * use, and one thread with a queue is all a 2-core server needs.
  */
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../threads/start-worker';
+import { keepAliveWhileBusy, startWorker } from '../threads/start-worker';
 import type { YamlAnswer, YamlRequest } from './yaml-worker';
 import { YamlDecodeError } from './yaml-text';
 import type { YamlDuplicate } from './yaml-text';
@@ -66,7 +66,7 @@ export class YamlThread {
     const waiting = this.pending.get(answer.id);
     if (!waiting) return;
     this.pending.delete(answer.id);
-    if (this.pending.size === 0) this.worker?.unref();
+    if (this.worker) keepAliveWhileBusy(this.worker, this.pending.size > 0);
     if ('json' in answer) waiting.resolve({ json: answer.json, duplicates: answer.duplicates });
     else waiting.reject(answer.refused ? new YamlDecodeError(answer.error) : new Error(answer.error));
   }
@@ -93,11 +93,11 @@ export class YamlThread {
     for (const waiting of rest) this.send(waiting);
   }
 
-  /** Sends a request on; the thread is ref'd while any is unanswered, so its caller is kept alive. */
+  /** Sends a request on; the thread keeps its caller alive until it is answered. */
   private send(waiting: Pending): void {
     const worker = this.thread();
-    if (this.pending.size === 0) worker.ref();
     this.pending.set(waiting.request.id, waiting);
+    keepAliveWhileBusy(worker, true);
     worker.postMessage(waiting.request);
   }
 }

@@ -45,3 +45,13 @@ export function startWorker<Message>(
   worker.unref();
   return worker;
 }
+
+/**
+ * Whether `worker` keeps the process alive: while it is busy — work sent, its answer awaited, so
+ * a process waiting only for the worker still gets the answer — and never when idle. Callers
+ * pass what they know after each change (`pending.size > 0`); ref and unref are idempotent.
+ */
+export function keepAliveWhileBusy(worker: Worker, busy: boolean): void {
+  if (busy) worker.ref();
+  else worker.unref();
+}

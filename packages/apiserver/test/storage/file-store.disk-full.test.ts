@@ -53,6 +53,28 @@ const failureOf = (promise: Promise<unknown>): Promise<unknown> =>
 
 const summary = (events: WatchEvent[]) => events.map((e) => `${e.type} ${e.object.metadata.name}`);
 
+/**
+ * The object with what makes its write need new space. With the log, a small write may still fit
+ * in the last page its segment already holds (and is then durably stored): a write that is to be
+ * refused must need new space.
+ */
+const padded = <T extends { metadata?: object }>(sync: FileStoreSync, obj: T): T =>
+  sync === 'log'
+    ? { ...obj, metadata: { ...obj.metadata, annotations: { pad: 'x'.repeat(16 * 1024) } } }
+    : obj;
+
+/**
+ * Waits until the objects' files are in the data dir's default namespace. The disk is filled only
+ * once the store is quiet: with the log, the object files follow the acknowledgements, and would
+ * take the space that fill() measured.
+ */
+const filesWritten = (dataDir: string, ...names: string[]) =>
+  until('the object files to be written', async () => {
+    const dir = path.join(dataDir, FOOS.group, FOOS.resource, 'default');
+    const files = await readdir(dir).catch((): string[] => []);
+    return names.every((n) => files.includes(`${n}.json`));
+  });
+
 describeOnSmallDisk.each<FileStoreSync>(['per-object', 'log'])(
   'file store on a full or read-only disk (sync %s)',
   (sync) => {
@@ -66,25 +88,10 @@ describeOnSmallDisk.each<FileStoreSync>(['per-object', 'log'])(
     };
     const names = async (store: Storage) =>
       (await store.list({ ...FOOS, namespace: 'default' })).items.map((o) => o.metadata.name).sort();
-    // With the log, a small write may still fit in the last page its segment already holds (and is
-    // then durably stored): a write that is refused must need new space.
-    const padded = (obj: KubeObject): KubeObject =>
-      sync === 'log'
-        ? { ...obj, metadata: { ...obj.metadata, annotations: { pad: 'x'.repeat(16 * 1024) } } }
-        : obj;
     // The test makes a disk read-only by remounting it, which Linux refuses while a file on it is
     // open for writing, as the log's segment is. A disk the kernel turns read-only fails the log's
     // write like any I/O error: the EIO path in file-store-wal.test.ts.
     const itRemounting = sync === 'log' ? it.skip : it;
-    // The disk is filled only once the store is quiet: with the log, the object files follow the
-    // acknowledgements, and would take the space that fill() measured.
-    const filesWritten = (...names: string[]) =>
-      until('the object files to be written', async () => {
-        const dir = path.join(dataDir, FOOS.group, FOOS.resource, 'default');
-        const files = await readdir(dir).catch((): string[] => []);
-        return names.every((n) => files.includes(`${n}.json`));
-      });
-
     beforeEach(async () => {
       disk = await mountSmallDisk(1 << 20);
       dataDir = path.join(disk.dir, 'data');
@@ -99,14 +106,14 @@ describeOnSmallDisk.each<FileStoreSync>(['per-object', 'log'])(
       const acked: KubeObject[] = [];
       for (const name of ['a', 'b', 'c']) acked.push(await store.create(keyOf(name), foo(name)));
       const revision = await store.currentRevision();
-      await filesWritten('a', 'b', 'c');
+      await filesWritten(dataDir, 'a', 'b', 'c');
       const filler = await disk.fill(0);
 
-      const create = await failureOf(store.create(keyOf('too-much'), padded(foo('too-much'))));
+      const create = await failureOf(store.create(keyOf('too-much'), padded(sync, foo('too-much'))));
       expect(create).toBeInstanceOf(StorageWriteFailedError);
       expect((create as Error).message).toBe(NO_SPACE);
       const update = await failureOf(
-        store.guaranteedUpdate(keyOf('a'), (cur) => padded({ ...cur, spec: { replicas: 5 } })),
+        store.guaranteedUpdate(keyOf('a'), (cur) => padded(sync, { ...cur, spec: { replicas: 5 } })),
       );
       expect((update as Error).message).toBe(NO_SPACE);
 
@@ -138,9 +145,9 @@ describeOnSmallDisk.each<FileStoreSync>(['per-object', 'log'])(
       const store = await open();
       await store.create(keyOf('a'), foo('a'));
       await store.create(keyOf('b'), foo('b'));
-      await filesWritten('a', 'b');
+      await filesWritten(dataDir, 'a', 'b');
       await disk.fill(0);
-      await failureOf(store.create(keyOf('c'), padded(foo('c'))));
+      await failureOf(store.create(keyOf('c'), padded(sync, foo('c'))));
       if (sync === 'log') {
         // A delete is a log record: written if it fits in space the log already holds, refused (and
         // changing nothing) if not. Either way the store stays not ready.
@@ -209,29 +216,14 @@ describeOnSmallDisk.each<FileStoreSync>(['per-object', 'log'])(
       await disk?.unmount();
     });
 
-    // With the log, a small record may still fit in a page its segment already holds: the refused
-    // write must need new space (as in the store's own cases above).
     const create = (name: string) =>
       server.request('POST', FOOS_PATH, {
-        body: {
-          apiVersion: 'bar.pwk.educative.io/v1beta1',
-          kind: 'Foo',
-          metadata: { name, ...(sync === 'log' ? { annotations: { pad: 'x'.repeat(16 * 1024) } } : {}) },
-        },
+        body: padded(sync, { apiVersion: 'bar.pwk.educative.io/v1beta1', kind: 'Foo', metadata: { name } }),
       });
-    const fileWritten = (name: string) =>
-      until(`the file of ${name} to be written`, async () =>
-        (
-          await readdir(path.join(disk.dir, 'data', FOOS.group, FOOS.resource, 'default')).catch(
-            (): string[] => [],
-          )
-        ).includes(`${name}.json`),
-      );
 
     it('answers a write with a 500 that says what failed, fails /readyz until the disk has room again', async () => {
       expect((await create('before')).status).toBe(201);
-      // The disk is filled once the store is quiet: with the log, the file follows the answer.
-      await fileWritten('before');
+      await filesWritten(path.join(disk.dir, 'data'), 'before');
       const filler = await disk.fill(0);
 
       const refused = await create('refused');

@@ -6,7 +6,7 @@
  * and is stopped a little after its last user lets go.
  */
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../../../threads/start-worker';
+import { keepAliveWhileBusy, startWorker } from '../../../threads/start-worker';
 import type { FileJob, TouchedPaths } from './file-jobs';
 import type { FileBatch, FileBatchAnswer } from './materialise-worker';
 
@@ -60,9 +60,9 @@ class SharedFileWriter {
     return new Promise((resolve) => {
       const batch: FileBatch = { id: this.nextId++, dataDir, jobs };
       const worker = this.thread();
-      // Ref'd while a batch is out: a process waiting for its files (close()) stays until they are written.
-      if (this.pending.size === 0) worker.ref();
       this.pending.set(batch.id, resolve);
+      // A process waiting for its files (close()) stays until they are written.
+      keepAliveWhileBusy(worker, true);
       worker.postMessage(batch);
     });
   }
@@ -96,7 +96,7 @@ class SharedFileWriter {
     }
     const settle = this.pending.get(answer.id);
     this.pending.delete(answer.id);
-    if (this.pending.size === 0) this.worker?.unref();
+    if (this.worker) keepAliveWhileBusy(this.worker, this.pending.size > 0);
     settle?.({ done: answer.done, touched: answer.touched, error: answer.error });
   }
 

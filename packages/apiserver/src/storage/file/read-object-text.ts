@@ -10,10 +10,10 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 
 /** Objects are ~1 KB; this holds all but unusually large ones in one read. */
 const BUFFER_BYTES = 64 * 1024;
-let shared: Buffer | undefined;
+/** One per thread that imports this (each loader worker has its own module instance). */
+const shared = Buffer.allocUnsafe(BUFFER_BYTES);
 
 export function readObjectText(file: string): string {
-  shared ??= Buffer.allocUnsafe(BUFFER_BYTES);
   const fd = openSync(file, 'r');
   try {
     const read = readSync(fd, shared, 0, BUFFER_BYTES, 0);
